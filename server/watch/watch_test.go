@@ -1,0 +1,585 @@
+package watch_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/podium-talks/podium/server/watch"
+)
+
+const chapter = "02-standards.md"
+
+// smallTalk lists the files of a small talk: a few chapters, an image
+// folder, a git folder.
+func smallTalk() []string {
+	return []string{"01-intro.md", chapter, "03-outro.md", "img/logo.svg", ".git/HEAD"}
+}
+
+// vimSave performs what vim 9 does on ":w" of a chapter it has open, with
+// 'writebackup' on (the default): the swap file appears when the file is
+// opened, a backup exists only during the write, the swap goes on quit.
+func vimSave(k *talk, backupcopy, swap string) {
+	k.create(swap, "b0VIM 9.1")
+	k.rewrite(swap, "b0VIM 9.1", " page 1")
+	if backupcopy == "auto" {
+		// Can vim create files here with the same owner? Probe with 4913.
+		k.create("4913", "")
+		k.remove("4913")
+	}
+	switch backupcopy {
+	case "yes":
+		// Copy to the backup, then overwrite the original in place: the
+		// file's inode never changes, and there is no Create event.
+		k.create(chapter+"~", k.read(chapter))
+		k.check(os.Chmod(k.path(chapter+"~"), 0o644))
+		k.rewrite(chapter, "# Standards\n", "edited by vim\n")
+	default:
+		// Rename the original away and write a new file: vim never sends a
+		// Write to the original's inode.
+		k.rename(chapter, chapter+"~")
+		k.create(chapter, "# Standards\nedited by vim\n")
+		k.check(os.Chmod(k.path(chapter), 0o644))
+	}
+	k.rewrite(swap, "b0VIM 9.1", " page 2")
+	k.remove(chapter + "~")
+	k.remove(swap)
+}
+
+// TestSavePatterns: each way an editor or tool saves gives exactly one batch,
+// naming exactly the chapters it changed.
+func TestSavePatterns(t *testing.T) {
+	const edited = "# Standards\nedited\n"
+	tests := []struct {
+		name string
+		save func(k *talk)
+		want []string // relative to the talk; the batch must equal it
+	}{
+		{"in place (O_TRUNC write)", func(k *talk) {
+			k.check(os.WriteFile(k.path(chapter), []byte(edited), 0o644))
+		}, []string{chapter}},
+		{"in place in chunks (VS Code, nano)", func(k *talk) {
+			k.rewrite(chapter, "# Standards\n", "edited\n")
+		}, []string{chapter}},
+		{"hidden temp renamed over (atomic writers)", func(k *talk) {
+			k.create("."+chapter+".tmp4711", edited)
+			k.rename("."+chapter+".tmp4711", chapter)
+		}, []string{chapter}},
+		{"JetBrains safe write", func(k *talk) {
+			k.create(chapter+"___jb_tmp___", edited)
+			k.rename(chapter, chapter+"___jb_old___")
+			k.rename(chapter+"___jb_tmp___", chapter)
+			k.remove(chapter + "___jb_old___")
+		}, []string{chapter}},
+		{"gedit .goutputstream", func(k *talk) {
+			k.create(".goutputstream-3KQ7Z2", edited)
+			k.rename(".goutputstream-3KQ7Z2", chapter)
+		}, []string{chapter}},
+		{"remove then create", func(k *talk) {
+			k.remove(chapter)
+			k.create(chapter, edited)
+		}, []string{chapter}},
+		{"vim backupcopy=yes", func(k *talk) {
+			vimSave(k, "yes", "."+chapter+".swp")
+		}, []string{chapter}},
+		{"vim backupcopy=no", func(k *talk) {
+			vimSave(k, "no", "."+chapter+".swp")
+		}, []string{chapter}},
+		{"vim backupcopy=auto", func(k *talk) {
+			vimSave(k, "auto", "."+chapter+".swp")
+		}, []string{chapter}},
+		{"vim, second instance (.swx swap)", func(k *talk) {
+			k.create("."+chapter+".swp", "b0VIM 9.1")
+			vimSave(k, "auto", "."+chapter+".swx")
+			k.remove("." + chapter + ".swp")
+		}, []string{chapter}},
+		{"emacs (lock, auto-save, backup by rename)", func(k *talk) {
+			k.check(os.Symlink("ada@host.4242:1700000000", k.path(".#"+chapter)))
+			k.create("#"+chapter+"#", edited)
+			k.rename(chapter, chapter+"~")
+			k.create(chapter, edited)
+			k.remove("#" + chapter + "#")
+			k.remove(".#" + chapter)
+		}, []string{chapter}},
+		{"sed -i", func(k *talk) {
+			k.create("sedK3xQ9a", strings.ToUpper(k.read(chapter)))
+			k.rename("sedK3xQ9a", chapter)
+		}, []string{chapter}},
+		{"git checkout of several chapters", func(k *talk) {
+			// git unlinks each file and creates it anew, under index.lock.
+			k.create(".git/index.lock", "DIRC")
+			for _, c := range []string{"01-intro.md", chapter, "03-outro.md"} {
+				k.remove(c)
+				k.create(c, "from another branch: "+c)
+			}
+			k.rename(".git/index.lock", ".git/index")
+		}, []string{"01-intro.md", chapter, "03-outro.md"}},
+		{"git stash (in place, plus a new file removed)", func(k *talk) {
+			k.write("01-intro.md", "stashed")
+			k.write("img/logo.svg", "<svg/>")
+			k.remove("03-outro.md")
+		}, []string{"01-intro.md", "03-outro.md", "img/logo.svg"}},
+		{"new chapter", func(k *talk) {
+			k.create("04-questions.md", "# Questions?\n")
+		}, []string{"04-questions.md"}},
+		{"deleted chapter", func(k *talk) {
+			k.remove(chapter)
+		}, []string{chapter}},
+		{"renamed chapter", func(k *talk) {
+			k.rename(chapter, "02-standards-and-practice.md")
+		}, []string{chapter, "02-standards-and-practice.md"}},
+		{"image in a subfolder", func(k *talk) {
+			k.create("img/.logo.svg.tmp", "<svg/>")
+			k.rename("img/.logo.svg.tmp", "img/logo.svg")
+		}, []string{"img/logo.svg"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			k := newTalk(t, watch.Options{}, smallTalk()...)
+			tt.save(k)
+			b := k.one()
+			if want := k.paths(tt.want...); !slices.Equal(b.Paths, want) || b.Rescan {
+				t.Errorf("batch = %v, want %v", k.rel(b), tt.want)
+			}
+		})
+	}
+}
+
+// TestNoise: attribute changes and editor scaffolding alone send nothing.
+func TestNoise(t *testing.T) {
+	tests := []struct {
+		name  string
+		noise func(k *talk)
+	}{
+		{"chmod", func(k *talk) { k.check(os.Chmod(k.path(chapter), 0o600)) }},
+		{"touch", func(k *talk) {
+			k.check(os.Chtimes(k.path(chapter), time.Now(), time.Now()))
+		}},
+		{"vim opens and quits", func(k *talk) {
+			k.create("."+chapter+".swp", "b0VIM 9.1")
+			k.rewrite("."+chapter+".swp", "b0VIM 9.1 page 2")
+			k.remove("." + chapter + ".swp")
+		}},
+		{"vim probe 4913", func(k *talk) { k.create("4913", ""); k.remove("4913") }},
+		{"backup~", func(k *talk) { k.create(chapter+"~", "old"); k.remove(chapter + "~") }},
+		{"emacs lock and auto-save", func(k *talk) {
+			k.check(os.Symlink("ada@host.4242", k.path(".#"+chapter)))
+			k.create("#"+chapter+"#", "draft")
+			k.remove("#" + chapter + "#")
+			k.remove(".#" + chapter)
+		}},
+		{"JetBrains temp", func(k *talk) {
+			k.create(chapter+"___jb_tmp___", "x")
+			k.remove(chapter + "___jb_tmp___")
+		}},
+		{"git internals", func(k *talk) {
+			k.write(".git/objects/ab/cdef", "blob")
+			k.write(".git/HEAD", "ref: refs/heads/main")
+		}},
+		{"hidden folder created", func(k *talk) { k.write(".cache/thumbs/a.png", "png") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			k := newTalk(t, watch.Options{}, smallTalk()...)
+			tt.noise(k)
+			k.none()
+			// And the watcher still works afterwards.
+			k.write(chapter, "after the noise")
+			if b := k.one(); !slices.Equal(b.Paths, k.paths(chapter)) {
+				t.Errorf("batch = %v, want [%s]", k.rel(b), chapter)
+			}
+		})
+	}
+}
+
+// TestEverySaveSeen: 100 saves in a row, each after the last one's batch,
+// give 100 batches, and reading the chapter on each batch shows each version.
+func TestEverySaveSeen(t *testing.T) {
+	k := newTalk(t, watch.Options{Debounce: 50 * time.Millisecond}, smallTalk()...)
+	for i := range 100 {
+		want := fmt.Sprintf("# Standards\nversion %d\n", i)
+		if i%2 == 0 {
+			k.write(chapter, want)
+		} else {
+			k.create(".tmp-save", want)
+			k.rename(".tmp-save", chapter)
+		}
+		b := k.next()
+		if !slices.Equal(b.Paths, k.paths(chapter)) {
+			t.Fatalf("save %d: batch = %v", i, k.rel(b))
+		}
+		if got := k.read(chapter); got != want {
+			t.Fatalf("save %d: read %q after the batch, want %q", i, got, want)
+		}
+	}
+	k.none()
+}
+
+// TestCheckoutOf500Files: a change to 500 files at once is one batch.
+func TestCheckoutOf500Files(t *testing.T) {
+	var files []string
+	for i := range 500 {
+		files = append(files, fmt.Sprintf("part%d/%03d-slide.md", i%5, i))
+	}
+	// git writes 500 files in milliseconds; this test's writer, with -race
+	// on a shared machine, has been seen to pause for 50ms in the middle.
+	k := newTalk(t, watch.Options{Debounce: 3 * debounce}, files...)
+	for i, f := range files {
+		if i%2 == 0 {
+			k.write(f, "checked out")
+		} else {
+			k.remove(f)
+			k.create(f, "checked out")
+		}
+	}
+	b := k.one()
+	if want := k.paths(files...); !slices.Equal(b.Paths, want) {
+		t.Errorf("batch has %d paths, want the %d files", len(b.Paths), len(want))
+	}
+}
+
+// TestNewFolders: folders created after the start are watched, including
+// files written into them before their watch could exist.
+func TestNewFolders(t *testing.T) {
+	k := newTalk(t, watch.Options{}, smallTalk()...)
+
+	k.mkdir("figures")
+	if b := k.one(); !slices.Equal(b.Paths, k.paths("figures")) {
+		t.Errorf("mkdir: batch = %v, want [figures]", k.rel(b))
+	}
+	k.write("figures/chart.svg", "<svg/>")
+	if b := k.one(); !slices.Equal(b.Paths, k.paths("figures/chart.svg")) {
+		t.Errorf("write: batch = %v, want [figures/chart.svg]", k.rel(b))
+	}
+
+	// mkdir -p and a write right away: the file lands before the watcher
+	// can watch the new folders; it must be reported all the same.
+	k.write("a/b/c/deep.md", "deep")
+	paths, _ := k.settle()
+	if !slices.Contains(paths, k.path("a/b/c/deep.md")) {
+		t.Errorf("mkdir -p and write: batches = %v, want a/b/c/deep.md among them", paths)
+	}
+	k.write("a/b/c/deep.md", "deeper")
+	if b := k.one(); !slices.Equal(b.Paths, k.paths("a/b/c/deep.md")) {
+		t.Errorf("rewrite: batch = %v, want [a/b/c/deep.md]", k.rel(b))
+	}
+
+	// Only files are judged by Ignored: a folder named like vim's probe
+	// file, or like a backup, is a folder of the talk.
+	for _, dir := range []string{"2024", "drafts~"} {
+		k.mkdir(dir)
+		k.one()
+		k.write(dir+"/photo.png", "png")
+		if b := k.one(); !slices.Equal(b.Paths, k.paths(dir+"/photo.png")) {
+			t.Errorf("write in %s: batch = %v, want [%s/photo.png]", dir, k.rel(b), dir)
+		}
+	}
+}
+
+// TestRenamedFolder: files in a renamed folder are reported under its new
+// name, and the old name is not watched any more.
+func TestRenamedFolder(t *testing.T) {
+	k := newTalk(t, watch.Options{}, "img/logo.svg", "img/icons/a.svg", chapter)
+	k.rename("img", "pictures")
+	if b := k.one(); !slices.Equal(b.Paths, k.paths("img", "pictures", "pictures/icons", "pictures/icons/a.svg", "pictures/logo.svg")) {
+		t.Errorf("rename: batch = %v, want the old folder and everything under the new one", k.rel(b))
+	}
+	k.write("pictures/icons/a.svg", "<svg>new</svg>")
+	if b := k.one(); !slices.Equal(b.Paths, k.paths("pictures/icons/a.svg")) {
+		t.Errorf("write after rename: batch = %v, want [pictures/icons/a.svg]", k.rel(b))
+	}
+	k.mkdir("img")
+	k.one()
+	k.write("img/new.svg", "<svg/>")
+	if b := k.one(); !slices.Equal(b.Paths, k.paths("img/new.svg")) {
+		t.Errorf("write in a new folder of the old name: batch = %v, want [img/new.svg]", k.rel(b))
+	}
+}
+
+// TestDeletedFolder: removing a folder reports it, and recreating it works.
+func TestDeletedFolder(t *testing.T) {
+	k := newTalk(t, watch.Options{}, "img/logo.svg", chapter)
+	k.check(os.RemoveAll(k.path("img")))
+	if b := k.one(); !slices.Equal(b.Paths, k.paths("img", "img/logo.svg")) {
+		t.Errorf("rm -r: batch = %v, want [img img/logo.svg]", k.rel(b))
+	}
+	k.write("img/logo.svg", "<svg/>")
+	if paths, _ := k.settle(); !slices.Contains(paths, k.path("img/logo.svg")) {
+		t.Errorf("recreate: batches = %v, want img/logo.svg", paths)
+	}
+}
+
+// TestTwoRoots: the deck folder and the themes folder are watched together.
+func TestTwoRoots(t *testing.T) {
+	deck, themes := t.TempDir(), t.TempDir()
+	k := &talk{tb: t, dir: deck}
+	k.write(chapter, "deck")
+	t2 := &talk{tb: t, dir: themes}
+	t2.write("dark/theme.css", "body{}")
+	k.watch(watch.Options{}, deck, themes, deck) // a duplicate root is harmless
+	t2.write("dark/theme.css", "body{color:white}")
+	if b := k.one(); !slices.Equal(b.Paths, t2.paths("dark/theme.css")) {
+		t.Errorf("batch = %v, want [%s]", b.Paths, t2.path("dark/theme.css"))
+	}
+}
+
+// TestOverflow: when the kernel's queue overflows, the next batch asks for a
+// rescan.
+func TestOverflow(t *testing.T) {
+	k := newTalk(t, watch.Options{}, smallTalk()...)
+	k.w.Overflow()
+	if b := k.one(); !b.Rescan {
+		t.Errorf("batch = %v, want a rescan", k.rel(b))
+	}
+	// Every folder is watched afresh.
+	for _, f := range []string{chapter, "img/logo.svg"} {
+		k.write(f, "still watching")
+		if b := k.one(); b.Rescan || !slices.Equal(b.Paths, k.paths(f)) {
+			t.Errorf("batch = %v, want [%s]", k.rel(b), f)
+		}
+	}
+}
+
+// TestSlowConsumer: batches the consumer was too slow to take are merged,
+// never dropped, and the watcher keeps reading events meanwhile.
+func TestSlowConsumer(t *testing.T) {
+	k := newTalk(t, watch.Options{}, smallTalk()...)
+	for _, f := range []string{"01-intro.md", chapter, "03-outro.md"} {
+		k.write(f, "edited")
+		time.Sleep(2 * debounce)
+	}
+	if b := k.one(); !slices.Equal(b.Paths, k.paths("01-intro.md", chapter, "03-outro.md")) {
+		t.Errorf("batch = %v, want all three chapters", k.rel(b))
+	}
+}
+
+// TestPolling: the poller reports writes, creations and deletions, ignores
+// the same noise, and watches new folders.
+func TestPolling(t *testing.T) {
+	k := newTalk(t, watch.Options{Poll: true, PollInterval: 20 * time.Millisecond}, smallTalk()...)
+	steps := []struct {
+		name string
+		do   func()
+		want []string
+	}{
+		{"write", func() { k.write(chapter, "a longer version of the chapter") }, []string{chapter}},
+		{"create", func() { k.create("04-new.md", "new") }, []string{"04-new.md"}},
+		{"delete", func() { k.remove("01-intro.md") }, []string{"01-intro.md"}},
+		{"rename over", func() {
+			k.create("."+chapter+".tmp", "renamed over")
+			k.rename("."+chapter+".tmp", chapter)
+		}, []string{chapter}},
+		{"new folder", func() { k.write("figures/chart.svg", "<svg/>") }, []string{"figures", "figures/chart.svg"}},
+	}
+	for _, s := range steps {
+		s.do()
+		paths, rescan := k.settle()
+		if !slices.Equal(paths, k.paths(s.want...)) || rescan {
+			t.Errorf("%s: batches = %v, want %v", s.name, paths, s.want)
+		}
+	}
+	vimSave(k, "no", "."+chapter+".swp")
+	if paths, _ := k.settle(); !slices.Equal(paths, k.paths(chapter)) {
+		t.Errorf("vim: batches = %v, want [%s]", paths, chapter)
+	}
+	k.check(os.Chmod(k.path(chapter), 0o600))
+	k.create(".x.swp", "")
+	k.noneFor(10 * 20 * time.Millisecond)
+}
+
+// TestFallBackToPolling: when the kernel refuses watches, the watcher says so
+// and polls.
+func TestFallBackToPolling(t *testing.T) {
+	noSpace := func(next func(string) error, dir string) error { return syscall.ENOSPC }
+
+	t.Run("at start", func(t *testing.T) {
+		var log syncBuffer
+		opts := watch.WithAddHook(watch.Options{
+			Logger:       slog.New(slog.NewTextHandler(&log, nil)),
+			PollInterval: 20 * time.Millisecond,
+		}, noSpace)
+		k := newTalk(t, opts, smallTalk()...)
+		k.noneFor(5 * 20 * time.Millisecond) // the first load needs no rescan
+		if !strings.Contains(log.String(), "polling") {
+			t.Errorf("no warning logged; log:\n%s", log.String())
+		}
+		k.write(chapter, "a longer version of the chapter")
+		if paths, rescan := k.settle(); !slices.Equal(paths, k.paths(chapter)) || rescan {
+			t.Errorf("batches = %v, rescan %v, want [%s]", paths, rescan, chapter)
+		}
+	})
+
+	t.Run("when a new folder cannot be watched", func(t *testing.T) {
+		var log syncBuffer
+		var started atomic.Bool
+		opts := watch.WithAddHook(watch.Options{
+			Logger:       slog.New(slog.NewTextHandler(&log, nil)),
+			PollInterval: 20 * time.Millisecond,
+		}, func(next func(string) error, dir string) error {
+			if started.Load() {
+				return syscall.ENOSPC
+			}
+			return next(dir)
+		})
+		k := newTalk(t, opts, smallTalk()...)
+		started.Store(true) // from now on, the kernel is out of watches
+		k.mkdir("figures")
+		if b := k.next(); !b.Rescan {
+			t.Errorf("batch = %v, want a rescan", k.rel(b))
+		}
+		if !strings.Contains(log.String(), "polling") {
+			t.Errorf("no warning logged; log:\n%s", log.String())
+		}
+		k.write("figures/chart.svg", "<svg/>")
+		if paths, _ := k.settle(); !slices.Contains(paths, k.path("figures/chart.svg")) {
+			t.Errorf("batches = %v, want figures/chart.svg", paths)
+		}
+		k.write(chapter, "a longer version of the chapter")
+		if paths, rescan := k.settle(); !slices.Equal(paths, k.paths(chapter)) || rescan {
+			t.Errorf("batches = %v, rescan %v, want [%s]", paths, rescan, chapter)
+		}
+	})
+}
+
+// syncBuffer is a log destination the watcher's goroutine and the test may
+// share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestNewFails: a missing root or a file as a root is an error, not a watcher
+// of nothing.
+func TestNewFails(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/chapter.md"
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, roots := range [][]string{nil, {dir + "/missing"}, {file}, {dir, dir + "/missing"}} {
+		if w, err := watch.New(roots, watch.Options{}); err == nil {
+			w.Close()
+			t.Errorf("New(%q) succeeded", roots)
+		}
+	}
+}
+
+// TestClose: Close ends every goroutine, closes Batches, and may be called
+// again, concurrently, in either mode, even while events are arriving.
+func TestClose(t *testing.T) {
+	for _, poll := range []bool{false, true} {
+		t.Run(fmt.Sprintf("poll=%v", poll), func(t *testing.T) {
+			dir := t.TempDir()
+			w, err := watch.New([]string{dir}, watch.Options{Poll: poll, PollInterval: time.Millisecond, Debounce: time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stop := make(chan struct{})
+			var writer sync.WaitGroup
+			writer.Go(func() {
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+						os.WriteFile(fmt.Sprintf("%s/%d.md", dir, i%10), []byte(fmt.Sprint(i)), 0o644)
+					}
+				}
+			})
+			time.Sleep(50 * time.Millisecond) // some batches go unread
+
+			var closers sync.WaitGroup
+			for range 3 {
+				closers.Go(func() {
+					if err := w.Close(); err != nil {
+						t.Errorf("Close: %v", err)
+					}
+				})
+			}
+			closers.Wait()
+			close(stop)
+			writer.Wait()
+			for range w.Batches() {
+				// At most a batch that was ready; then closed.
+			}
+			if err := w.Close(); err != nil {
+				t.Errorf("Close again: %v", err)
+			}
+			noGoroutines(t, "server/watch.", "fsnotify.")
+		})
+	}
+}
+
+// noGoroutines fails if, after a grace period, a goroutine is still running
+// code whose name contains one of the markers.
+func noGoroutines(t *testing.T, markers ...string) {
+	t.Helper()
+	var stacks string
+	for deadline := time.Now().Add(patience); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		buf := make([]byte, 1<<20)
+		stacks = string(buf[:runtime.Stack(buf, true)])
+		leaked := false
+		for g := range strings.SplitSeq(stacks, "\n\n") {
+			if strings.Contains(g, "noGoroutines") {
+				continue
+			}
+			for _, m := range markers {
+				leaked = leaked || strings.Contains(g, m)
+			}
+		}
+		if !leaked {
+			return
+		}
+	}
+	t.Errorf("goroutines left after Close:\n%s", stacks)
+}
+
+// TestNoStarvation: a file rewritten without pause (a recording, an export in
+// progress) does not hold batches back forever.
+func TestNoStarvation(t *testing.T) {
+	k := newTalk(t, watch.Options{}, smallTalk()...)
+	start := time.Now()
+	for i := 0; ; i++ {
+		k.write("recording.log", fmt.Sprint(i))
+		select {
+		case b := <-k.w.Batches():
+			if !slices.Contains(b.Paths, k.path("recording.log")) {
+				t.Errorf("batch = %v, want recording.log", k.rel(b))
+			}
+			for { // let the writes in flight settle
+				select {
+				case <-k.w.Batches():
+				case <-time.After(k.quiet):
+					return
+				}
+			}
+		case <-time.After(debounce / 10):
+		}
+		if time.Since(start) > patience {
+			t.Fatalf("no batch in %v of continuous writes", patience)
+		}
+	}
+}
