@@ -1,0 +1,238 @@
+package live
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// client is one websocket connection. Its reader goroutine lives as long as
+// the connection; its writer goroutine runs only while the outbox is not
+// empty, so an idle connection has no writer at all.
+type client struct {
+	hub       *Hub
+	conn      *websocket.Conn
+	presenter bool
+	closing   atomic.Bool // a close frame is queued: the reader stops extending deadlines
+
+	mu       sync.Mutex // guards the outbox below
+	out      [numKinds]*websocket.PreparedMessage
+	ping     bool
+	pong     []byte // payload of the ping to answer; nil if none
+	closeMsg []byte // close frame to send next; non-nil also means "accept nothing more"
+	writing  bool   // a writer goroutine is running
+	dead     bool   // connection cut: drop everything
+}
+
+// push replaces the pending frame of kind k. It never blocks: a client that
+// is not keeping up holds at most one frame per kind, the latest.
+func (c *client) push(k kind, pm *websocket.PreparedMessage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dead || c.closeMsg != nil {
+		return
+	}
+	c.out[k] = pm
+	c.kickLocked()
+}
+
+// queuePong answers a client's ping through the writer; only the latest
+// unanswered ping is kept.
+func (c *client) queuePong(data string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dead || c.closeMsg != nil {
+		return
+	}
+	c.pong = append([]byte{}, data...)
+	c.kickLocked()
+}
+
+func (c *client) queuePing() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dead || c.closeMsg != nil {
+		return
+	}
+	c.ping = true
+	c.kickLocked()
+}
+
+// closeWith queues a close frame after the frames already pending (the
+// last error frame may explain the close), refuses any new frame, and gives
+// the peer closeGrace to answer before the reader gives up.
+func (c *client) closeWith(code int, text string) {
+	c.mu.Lock()
+	if c.dead || c.closeMsg != nil {
+		c.mu.Unlock()
+		return
+	}
+	c.closeMsg = websocket.FormatCloseMessage(code, text)
+	c.kickLocked()
+	c.mu.Unlock()
+	c.closing.Store(true)
+	c.conn.SetReadDeadline(time.Now().Add(c.hub.closeGrace))
+}
+
+func (c *client) sendError(code, msg, forType string) {
+	c.push(kindError, prepare(errorMsg{Type: "error", Code: code, Message: msg, For: forType}))
+}
+
+func (c *client) kickLocked() {
+	if !c.writing {
+		c.writing = true
+		go c.writeLoop()
+	}
+}
+
+// writeLoop is the connection's only writer: it drains the outbox in kind
+// order and exits when it is empty. A write that cannot complete within
+// writeWait cuts the connection.
+func (c *client) writeLoop() {
+	for {
+		c.mu.Lock()
+		if c.dead {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		if c.pong != nil && c.closeMsg == nil {
+			data := c.pong
+			c.pong = nil
+			c.mu.Unlock()
+			if err := c.conn.WriteControl(websocket.PongMessage, data, time.Now().Add(c.hub.writeWait)); err != nil {
+				c.cut()
+				return
+			}
+			continue
+		}
+		if c.ping && c.closeMsg == nil {
+			c.ping = false
+			c.mu.Unlock()
+			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.hub.writeWait)); err != nil {
+				c.cut()
+				return
+			}
+			continue
+		}
+		var pm *websocket.PreparedMessage
+		for k := range c.out {
+			if c.out[k] != nil {
+				pm, c.out[k] = c.out[k], nil
+				break
+			}
+		}
+		if pm == nil && c.closeMsg != nil {
+			// Pending frames went first (the last error may explain the
+			// close). After the close frame nothing more is written: writing
+			// stays true so no writer starts again; the reader finishes.
+			msg := c.closeMsg
+			c.mu.Unlock()
+			c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.hub.writeWait))
+			return
+		}
+		if pm == nil {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		c.conn.SetWriteDeadline(time.Now().Add(c.hub.writeWait))
+		if err := c.conn.WritePreparedMessage(pm); err != nil {
+			c.cut()
+			return
+		}
+	}
+}
+
+// cut drops the outbox and closes the socket; the reader then unregisters.
+func (c *client) cut() {
+	c.mu.Lock()
+	c.dead = true
+	c.writing = false
+	c.out = [numKinds]*websocket.PreparedMessage{}
+	c.mu.Unlock()
+	c.conn.Close()
+}
+
+// readLoop is the connection's only reader. It enforces the read deadline,
+// the frame size limit (gorilla answers 1009) and the rate limit, and hands
+// messages to the hub.
+func (c *client) readLoop() {
+	h := c.hub
+	defer func() {
+		c.cut()
+		h.unregister(c)
+	}()
+	c.conn.SetReadLimit(h.opts.MaxMessageSize)
+	c.conn.SetReadDeadline(time.Now().Add(h.pongWait))
+	c.conn.SetPongHandler(func(string) error { c.extend(); return nil })
+	b := bucket{rate: h.opts.RateLimit, burst: float64(h.opts.RateBurst)}
+	strikes := 0
+	// Pings count against the rate limit too; the pong goes through the
+	// writer like every other frame. (The handler runs inside ReadMessage,
+	// on this goroutine, so sharing b is safe.)
+	c.conn.SetPingHandler(func(data string) error {
+		c.extend()
+		if b.allow(time.Now()) {
+			c.queuePong(data)
+		}
+		return nil
+	})
+	for {
+		typ, data, err := c.conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		if c.closing.Load() {
+			continue
+		}
+		c.extend()
+		if !b.allow(time.Now()) {
+			strikes++
+			if strikes > h.opts.RateBurst {
+				c.closeWith(ClosePolicyViolation, "rate limit exceeded")
+				continue
+			}
+			c.sendError(ErrRateLimited, "too many messages; this one was dropped", "")
+			continue
+		}
+		strikes = 0
+		h.handle(c, typ, data)
+	}
+}
+
+// extend pushes the read deadline pongWait ahead, unless a close frame is
+// queued: then the shorter closeGrace deadline set by closeWith must stand.
+func (c *client) extend() {
+	c.conn.SetReadDeadline(time.Now().Add(c.hub.pongWait))
+	if c.closing.Load() {
+		c.conn.SetReadDeadline(time.Now().Add(c.hub.closeGrace))
+	}
+}
+
+// bucket is a token bucket: rate tokens per second, at most burst saved up.
+// A rate <= 0 lets everything through.
+type bucket struct {
+	rate, burst, tokens float64
+	last                time.Time
+}
+
+func (b *bucket) allow(now time.Time) bool {
+	if b.rate <= 0 {
+		return true
+	}
+	if b.last.IsZero() {
+		b.tokens = b.burst
+	} else {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}

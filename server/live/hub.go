@@ -1,0 +1,531 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+const (
+	// writeWait bounds every write. A client whose socket stays full this
+	// long is evicted; it must exceed any honest stall (a phone switching
+	// networks) and stay below pongWait so a dead peer is noticed by the
+	// writer or the reader, whichever comes first.
+	writeWait = 10 * time.Second
+
+	// pongWait is how long a connection may stay silent (no message, no
+	// pong) before the reader gives up on it.
+	pongWait = 60 * time.Second
+
+	// pingPeriod must be shorter than pongWait so that a healthy peer's pong
+	// always lands before the read deadline; a tenth of slack covers the
+	// round trip and writeWait-bounded queueing behind other frames.
+	pingPeriod = pongWait * 9 / 10
+
+	// closeGrace is how long a connection lingers after we queue a close
+	// frame, waiting for the peer's close reply, before it is cut.
+	closeGrace = 2 * time.Second
+
+	// readBufferSize is small on purpose: client messages are a few dozen
+	// bytes, and idle connections must stay cheap. gorilla raises it to 125
+	// if needed to hold a control frame.
+	readBufferSize = 256
+)
+
+// Defaults for zero Options fields.
+const (
+	DefaultMaxConns       = 20000
+	DefaultMaxMessageSize = 4096
+	DefaultRateLimit      = 20 // messages per second, per connection
+	DefaultRateBurst      = 40
+)
+
+// Options configure a Hub. The zero value is usable.
+type Options struct {
+	// Auth grants presenter rights; nil means nobody can drive.
+	Auth *Auth
+	// MaxConns caps simultaneous audience connections; beyond it the
+	// upgrade is refused with 503. Presenters always get in.
+	// 0 means DefaultMaxConns, <0 no cap.
+	MaxConns int
+	// MaxMessageSize is the largest client frame accepted; bigger ones
+	// close the connection with 1009. 0 means DefaultMaxMessageSize.
+	MaxMessageSize int64
+	// RateLimit is the sustained number of messages per second one
+	// connection may send, with bursts of RateBurst. Excess messages are
+	// dropped with a rate_limited error frame; a client that keeps going
+	// after RateBurst consecutive drops is closed with 1008.
+	// 0 means the defaults; a negative RateLimit disables the limit.
+	RateLimit float64
+	RateBurst int
+	// AllowedOrigins lists extra origins (scheme://host[:port]) allowed to
+	// open the websocket besides the page's own; "*" allows any. Requests
+	// without an Origin header (non-browser clients) are always allowed.
+	AllowedOrigins []string
+	// Logger receives connection-level events; nil discards them.
+	Logger *slog.Logger
+}
+
+// Hub owns the presentation state and the connected clients. Create it with
+// New, mount it at /ws, feed it with SetDeck, stop it with Shutdown or Close.
+type Hub struct {
+	auth     *Auth
+	opts     Options
+	log      *slog.Logger
+	upgrader websocket.Upgrader
+	hello    [2]*websocket.PreparedMessage // audience, presenter
+
+	// Tests shorten these; everything else uses the constants.
+	writeWait, pongWait, pingPeriod, closeGrace time.Duration
+
+	mu         sync.Mutex // guards all below
+	deck       Deck       // the published deck: the one State refers to
+	pending    *Deck      // newest deck received while held, if newer than deck
+	held       bool       // deck edits wait for a publish
+	state      State
+	timer      timerState
+	statePM    *websocket.PreparedMessage // current state, shared with late joiners
+	clients    map[*client]struct{}
+	presenters int
+	upgrading  int  // connections counted against MaxConns before they register
+	closing    bool // Shutdown started: refuse new connections
+	drained    chan struct{}
+	stop       chan struct{} // closed by Shutdown: stops the pinger
+}
+
+// New returns a Hub with an empty deck. It starts one background goroutine
+// (the pinger); call Shutdown or Close to stop it.
+func New(opts Options) *Hub {
+	if opts.MaxConns == 0 {
+		opts.MaxConns = DefaultMaxConns
+	}
+	if opts.MaxMessageSize <= 0 {
+		opts.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if opts.RateLimit == 0 {
+		opts.RateLimit = DefaultRateLimit
+	}
+	if opts.RateBurst <= 0 {
+		opts.RateBurst = DefaultRateBurst
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Hub{
+		auth:       opts.Auth,
+		opts:       opts,
+		log:        opts.Logger,
+		writeWait:  writeWait,
+		pongWait:   pongWait,
+		pingPeriod: pingPeriod,
+		closeGrace: closeGrace,
+		clients:    make(map[*client]struct{}),
+		drained:    make(chan struct{}),
+		stop:       make(chan struct{}),
+	}
+	h.upgrader = websocket.Upgrader{
+		ReadBufferSize:  readBufferSize,
+		WriteBufferSize: 1024,
+		WriteBufferPool: new(sync.Pool),
+		CheckOrigin:     h.checkOrigin,
+	}
+	rate := opts.RateLimit
+	if rate < 0 {
+		rate = 0
+	}
+	for i, role := range [2]string{RoleAudience, RolePresenter} {
+		h.hello[i] = prepare(helloMsg{Type: "hello", Role: role, Protocol: ProtocolVersion,
+			MaxMessageSize: opts.MaxMessageSize, Rate: rate})
+	}
+	h.statePM = prepare(stateMsg{"state", h.state})
+	go h.pinger()
+	return h
+}
+
+// State returns the current state.
+func (h *Hub) State() State {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.state
+}
+
+// Presence returns the number of connected audience and presenter clients.
+func (h *Hub) Presence() (audience, presenters int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.clients) - h.presenters, h.presenters
+}
+
+// SetDeck installs a new deck version (call it on every successful reload).
+// The current slide is found again by id; if it is gone the nearest
+// surviving slide takes over. Clients get a deck frame, then a state frame.
+// A deck with the same version and the same resulting state is a no-op.
+//
+// While a presenter holds (the hold message), the deck is kept pending
+// instead: presenters get a hold frame naming it, the audience stays on the
+// published deck until a presenter publishes. See Held.
+func (h *Hub) SetDeck(d Deck) {
+	d = copyDeck(d)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.held {
+		h.pending = &d
+		if d.Version == h.deck.Version {
+			h.pending = nil
+		}
+		h.holdLocked()
+		return
+	}
+	h.applyDeckLocked(d)
+}
+
+// Held reports whether deck edits are held, the published version (the one
+// State refers to and the audience must be served) and the pending one (""
+// when nothing waits). The server keeps the rendered deck of the published
+// version around while a newer one is pending.
+func (h *Hub) Held() (held bool, published, pending string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.pending != nil {
+		pending = h.pending.Version
+	}
+	return h.held, h.deck.Version, pending
+}
+
+// Hold and Publish are the hold and publish messages, for server-side use.
+func (h *Hub) Hold() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.setHeldLocked(true)
+}
+
+// Publish releases the pending deck, if any, to everyone and stops holding.
+func (h *Hub) Publish() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.setHeldLocked(false)
+}
+
+func (h *Hub) setHeldLocked(held bool) {
+	if held == h.held {
+		return
+	}
+	h.held = held
+	if !held && h.pending != nil {
+		d := *h.pending
+		h.pending = nil
+		h.applyDeckLocked(d)
+	}
+	h.holdLocked()
+}
+
+func (h *Hub) holdMsgLocked() holdMsg {
+	m := holdMsg{Type: "hold", Held: h.held, Published: h.deck.Version}
+	if h.pending != nil {
+		m.Pending = h.pending.Version
+	}
+	return m
+}
+
+func (h *Hub) holdLocked() {
+	if h.presenters > 0 {
+		h.broadcastLocked(kindHold, prepare(h.holdMsgLocked()), true)
+	}
+}
+
+func (h *Hub) applyDeckLocked(d Deck) {
+	old := h.deck
+	h.deck = d
+	s := h.state.rebase(&old, &h.deck)
+	if d.Version == old.Version && s == h.state {
+		return
+	}
+	if d.Version != old.Version {
+		h.broadcastLocked(kindDeck, prepare(deckMsg{"deck", d.Version}), false)
+	}
+	h.setStateLocked(s, true)
+}
+
+// Next, Prev, Goto and Blackout drive the presentation from the server side
+// (a CLI remote, tests); they behave like the presenter messages.
+func (h *Hub) Next() { h.navigate(func(s State, d *Deck) State { return s.next(d) }) }
+
+// Prev moves one step back; see Next.
+func (h *Hub) Prev() { h.navigate(func(s State, d *Deck) State { return s.prev(d) }) }
+
+// Goto moves to slide index i at step (both clamped).
+func (h *Hub) Goto(i, step int) {
+	h.navigate(func(s State, d *Deck) State { return s.at(d, i, step) })
+}
+
+// Blackout turns the blackout on or off.
+func (h *Hub) Blackout(on bool) {
+	h.navigate(func(s State, _ *Deck) State { s.Blackout = on; return s })
+}
+
+func (h *Hub) navigate(f func(State, *Deck) State) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.setStateLocked(f(h.state, &h.deck), false)
+}
+
+// setStateLocked installs s and broadcasts it if it changed (or if force).
+func (h *Hub) setStateLocked(s State, force bool) {
+	if s == h.state && !force {
+		return
+	}
+	h.state = s
+	h.statePM = prepare(stateMsg{"state", s})
+	h.broadcastLocked(kindState, h.statePM, false)
+}
+
+// broadcastLocked drops pm into the slot k of every client (presenters only
+// if presentersOnly). It never blocks: slots are latest-wins.
+func (h *Hub) broadcastLocked(k kind, pm *websocket.PreparedMessage, presentersOnly bool) {
+	for c := range h.clients {
+		if presentersOnly && !c.presenter {
+			continue
+		}
+		c.push(k, pm)
+	}
+}
+
+func (h *Hub) presenceLocked() {
+	if h.presenters == 0 {
+		return
+	}
+	h.broadcastLocked(kindPresence, prepare(presenceMsg{"presence", len(h.clients) - h.presenters, h.presenters}), true)
+}
+
+// ServeHTTP is the /ws endpoint: it upgrades the request, decides the role
+// with Options.Auth (cookie or ?token=), and sends the hello and snapshot
+// frames. It returns as soon as the connection is registered, so that no
+// goroutine keeps net/http's per-request buffers alive.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	presenter := h.auth.IsPresenter(r)
+	h.mu.Lock()
+	if h.closing {
+		h.mu.Unlock()
+		http.Error(w, "503 shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	// Presenters are not counted against the cap: a full room must not
+	// lock the speaker out.
+	if !presenter && h.opts.MaxConns > 0 && len(h.clients)-h.presenters+h.upgrading >= h.opts.MaxConns {
+		h.mu.Unlock()
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "503 too many connections", http.StatusServiceUnavailable)
+		return
+	}
+	h.upgrading++
+	h.mu.Unlock()
+
+	conn, err := h.upgrader.Upgrade(w, r, nil)
+
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.upgrading--
+	if err != nil {
+		h.log.Debug("websocket upgrade failed", "remote", r.RemoteAddr, "err", err)
+		return // the upgrader has answered
+	}
+	c := &client{hub: h, conn: conn, presenter: presenter}
+	if h.closing {
+		conn.Close()
+		return
+	}
+	h.clients[c] = struct{}{}
+	// The writer may start at the first push: hello goes in first so it is
+	// written first whatever the writer's timing.
+	role := 0
+	if presenter {
+		role = 1
+		h.presenters++
+	}
+	c.push(kindHello, h.hello[role])
+	c.push(kindState, h.statePM)
+	if presenter {
+		c.push(kindTimer, prepare(h.timer.msg(time.Now())))
+		c.push(kindHold, prepare(h.holdMsgLocked()))
+	}
+	h.presenceLocked()
+	go c.readLoop()
+}
+
+// unregister forgets c; called once, by its reader, when it ends.
+func (h *Hub) unregister(c *client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.clients[c]; !ok {
+		return
+	}
+	delete(h.clients, c)
+	if c.presenter {
+		h.presenters--
+	}
+	h.presenceLocked()
+	if h.closing && len(h.clients) == 0 {
+		close(h.drained)
+	}
+}
+
+// handle applies one message from c. Only the reader of c calls it.
+func (h *Hub) handle(c *client, typ int, data []byte) {
+	if typ != websocket.TextMessage {
+		c.sendError(ErrBadRequest, "frames must be JSON text", "")
+		return
+	}
+	var m inMsg
+	if err := json.Unmarshal(data, &m); err != nil {
+		c.sendError(ErrBadRequest, "invalid JSON", "")
+		return
+	}
+	switch m.Type {
+	case "goto", "next", "prev", "blackout", "timer", "hold", "publish":
+	default:
+		c.sendError(ErrUnknownType, "unknown message type", m.Type)
+		return
+	}
+	if !c.presenter {
+		c.sendError(ErrForbidden, "only a presenter may send "+m.Type, m.Type)
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := h.state
+	switch m.Type {
+	case "next":
+		s = s.next(&h.deck)
+	case "prev":
+		s = s.prev(&h.deck)
+	case "blackout":
+		if m.On != nil {
+			s.Blackout = *m.On
+		} else {
+			s.Blackout = !s.Blackout
+		}
+	case "goto":
+		step := 0
+		if m.Step != nil {
+			step = *m.Step
+		}
+		switch {
+		case m.Slide != nil:
+			i := -1
+			for j, sl := range h.deck.Slides {
+				if sl.ID == *m.Slide {
+					i = j
+					break
+				}
+			}
+			if i < 0 {
+				c.sendError(ErrNotFound, "no slide with this id", m.Type)
+				return
+			}
+			s = s.at(&h.deck, i, step)
+		case m.Index != nil:
+			s = s.at(&h.deck, *m.Index, step)
+		default:
+			c.sendError(ErrBadRequest, "goto needs slide or index", m.Type)
+			return
+		}
+	case "hold":
+		h.setHeldLocked(m.On == nil || *m.On)
+		return
+	case "publish":
+		h.setHeldLocked(false)
+		return
+	case "timer":
+		if !h.timer.apply(m.Action, m.Target, time.Now()) {
+			c.sendError(ErrBadRequest, "timer action must be start, pause or reset", m.Type)
+			return
+		}
+		h.broadcastLocked(kindTimer, prepare(h.timer.msg(time.Now())), true)
+		return
+	}
+	h.setStateLocked(s, false)
+}
+
+// checkOrigin accepts clients without Origin (not a browser), the page's
+// own origin, and Options.AllowedOrigins.
+func (h *Hub) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, o := range h.opts.AllowedOrigins {
+		if o == "*" || strings.EqualFold(strings.TrimSuffix(o, "/"), origin) {
+			return true
+		}
+	}
+	h.log.Info("websocket origin refused", "origin", origin, "host", r.Host)
+	return false
+}
+
+// pinger queues a ping on every connection each pingPeriod; the writers
+// send them, so pings never race data frames.
+func (h *Hub) pinger() {
+	t := time.NewTicker(h.pingPeriod)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case <-t.C:
+			h.mu.Lock()
+			for c := range h.clients {
+				c.queuePing()
+			}
+			h.mu.Unlock()
+		}
+	}
+}
+
+// Shutdown sends a 1001 close frame to every client and waits until they
+// have all gone or ctx ends, then cuts whatever remains. New connections
+// are refused with 503 from the start. net/http's Server.Shutdown does not
+// track hijacked connections, so call this alongside it.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	if !h.closing {
+		h.closing = true
+		close(h.stop)
+		if len(h.clients) == 0 {
+			close(h.drained)
+		}
+		for c := range h.clients {
+			c.closeWith(CloseGoingAway, "server shutting down")
+		}
+	}
+	h.mu.Unlock()
+	select {
+	case <-h.drained:
+		return nil
+	case <-ctx.Done():
+	}
+	h.mu.Lock()
+	for c := range h.clients {
+		c.conn.Close()
+	}
+	h.mu.Unlock()
+	<-h.drained
+	return ctx.Err()
+}
+
+// Close is Shutdown with closeGrace to say goodbye.
+func (h *Hub) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), h.closeGrace)
+	defer cancel()
+	return h.Shutdown(ctx)
+}
