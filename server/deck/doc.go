@@ -1,0 +1,266 @@
+// Package deck turns a folder of Markdown files into a presentation: files →
+// model → HTML. It is pure (no HTTP, no file watching): [Load] takes an
+// [io/fs.FS] and returns a [Deck] or every [Problem] it found. This comment
+// is the slide format's specification; the rest of podium (the server, the
+// browser code, the themes) relies on it.
+//
+// # A deck at a glance
+//
+//	talk/
+//	  01-intro.md        chapter 1 (its front matter holds the deck's metadata)
+//	  02-standards.md    chapter 2
+//	  10-outlook.md      chapter 3: numeric-aware order puts 10 after 2
+//	  _ideas.md          ignored: a draft (names starting with "_" or ".")
+//	  img/logo.png       an asset, served under /deck/img/logo.png
+//
+// 01-intro.md:
+//
+//	---
+//	title: Docker 与 CoreOS 的恩怨情仇
+//	author: Ada
+//	lang: zh-CN
+//	---
+//
+//	# 开场
+//
+//	![logo](img/logo.png)
+//
+//	---
+//
+//	# Agenda
+//
+//	* shown at step 1
+//	* shown at step 2
+//
+//	Note: Speaker notes. Only the presenter sees these.
+//
+// # Using the package
+//
+//	d, err := deck.Load(os.DirFS("talk"))   // one-off
+//	var ps deck.Problems
+//	if errors.As(err, &ps) {
+//		for _, p := range ps {
+//			fmt.Println(p) // "02-standards.md:41: unterminated code fence (opened here)"
+//		}
+//	}
+//
+//	l := deck.NewLoader(os.DirFS("talk"))  // a server: Load again on every change;
+//	d, err = l.Load()                      // only changed chapters are re-rendered
+//	i := deck.Nearest(old, d, slideID)     // where a viewer of slideID goes now
+//	css, err := deck.ChromaCSS("github")   // once per theme
+//
+// # Deck folder
+//
+// Chapters are the *.md files directly in the deck folder (not in
+// subfolders), ordered by file name, numeric-aware: "2-x.md" comes before
+// "10-x.md". Names starting with "." or "_" are ignored (drafts). Everything
+// else in the folder (images, subfolders) is an asset. A folder with no
+// chapter file is an error, and so are more than [MaxChapters] of them.
+//
+// Input hygiene: a UTF-8 byte order mark is dropped, and CRLF and lone CR
+// line ends become LF. These are errors: a chapter file over [MaxFileSize]
+// (1 MiB), a file with a NUL byte (binary), invalid UTF-8 (reported with its
+// line), and a chapter of only whitespace:
+//
+//	no chapter files (*.md) in the deck folder
+//	01-intro.md: file too large: over 1048576 bytes (limit 1 MiB)
+//	01-intro.md:7: binary file: contains a NUL byte
+//	01-intro.md:7: invalid UTF-8
+//	01-intro.md: empty chapter: the file holds only whitespace
+//	01-intro.md:4: no slides after the front matter
+//
+// # Front matter
+//
+// Optional, at the very top of a chapter file: a line "---", then "key:
+// value" lines, then a line "---". The values are a YAML subset: plain
+// strings (a trailing " # comment" is dropped), "double-quoted" strings with
+// backslash escapes, true and false. Lines starting with "#" are comments;
+// blank lines are allowed. A file whose first line is "---" always starts
+// with front matter (a slide break cannot come first: the slide before it
+// would be empty).
+//
+// Deck keys, allowed only in the first chapter file:
+//
+//	title    the deck's title (and the first chapter's)
+//	author   shown on the title page and overview
+//	date     free text
+//	lang     BCP 47 tag for <html lang>, default "en"
+//	theme    theme name, default "light"; the server's --theme flag overrides it
+//	html     true lets raw HTML in the Markdown through to the page; the
+//	         default, false, omits it (goldmark's safe mode). Trusted authors only.
+//
+// Chapter keys, allowed in any file:
+//
+//	title    in a file other than the first: the chapter's title
+//	chapter  the chapter's title; in the first file, use it when the
+//	         chapter's title must differ from the deck's
+//
+// The default chapter title is the text of the chapter's first heading; else
+// the file name without numeric prefix and extension ("02-standards.md" →
+// "standards"). The default deck title is the first chapter's title.
+//
+// Errors are reported like a compiler's, for example:
+//
+//	01-intro.md:1: unterminated front matter: no closing "---"
+//	01-intro.md:3: unknown front matter key "thme"
+//	02-standards.md:2: front matter key "author" is a deck key: it belongs in the first chapter file (01-intro.md)
+//	01-intro.md:4: malformed front matter line "just words": want "key: value"
+//	01-intro.md:5: front matter key "html": want true or false, got "yes"
+//	01-intro.md:6: duplicate front matter key "title"
+//
+// # Slides
+//
+// A slide break is a line that is exactly "---" (trailing spaces allowed)
+// with a blank line, or the start of the body, before it and a blank line,
+// or the end of the file, after it. A break is never recognized inside
+// fenced code (``` or ~~~, any fence length, also inside block quotes and
+// list items).
+//
+//	# Slide one
+//
+//	---
+//
+//	# Slide two
+//	Text
+//	---
+//	still slide two: "Text" directly above "---" is a CommonMark setext
+//	heading (<h2>Text</h2>), not a break.
+//
+// An empty slide (only whitespace between two breaks, or before the first
+// or after the last) is an error: "01-intro.md:12: empty slide", reported at
+// the break next to it.
+//
+// Two limits keep a reload fast on pathological input: a slide has at most
+// 2000 lines ("slide too long: 2400 lines (limit 2000); split it with
+// ---"), and outside fenced code a line's indentation, quote and list
+// markers take at most 128 characters ("line nested too deeply").
+//
+// A slide's title (for the overview, go-to search and the presenter) is the
+// text of its first heading; else its first line of text, cut to 60
+// characters; else "Slide N" (N counted from 1 across the deck).
+//
+// # Speaker notes
+//
+// A line starting with "Note:" (in column 0, outside fenced code) starts
+// the notes: the rest of that line and everything after it up to the end of
+// the slide are notes, rendered as Markdown. Notes never appear in the
+// slide's HTML; the server sends them to the presenter only.
+//
+//	# Why containers
+//
+//	Shipping software is hard.
+//
+//	Note: Ask who has been paged at 3 a.m.
+//	Then tell the story of the **failed deploy**.
+//
+// # Steps (incremental reveal)
+//
+// A slide can reveal its content step by step. Steps are numbered 1..N in
+// document order, Slide.Steps = N, and step 0 is the initial state.
+//
+//   - Items of a list written with "*" bullets, or of an ordered list written
+//     "1)" (paren delimiter), appear one per step (Marp's convention). Lists
+//     written with "-", "+" or "1." appear at once. Nested stepped lists
+//     take their steps in document order.
+//   - A line that is exactly ". . ." (pandoc's pause) makes everything after
+//     it on the slide appear at the next step. Link reference definitions
+//     apply only between two pauses.
+//   - Stepped code highlights (below) take one step per highlight set after
+//     the first.
+//
+// Example:
+//
+//	# Agenda
+//
+//	* step 1
+//	* step 2
+//
+//	- at once (with the slide)
+//	- at once
+//
+//	. . .
+//
+//	Step 3: this paragraph and everything below it.
+//
+// # Code
+//
+// Fenced code is highlighted by chroma in class mode (the theme's CSS
+// colours the classes, see [ChromaCSS]). The info string is "LANG {LINES}":
+//
+//	```go {2,4-6}        lines 2, 4, 5 and 6 are emphasized
+//	```go {1|2-3|all}    line 1, then at the next step lines 2-3, then
+//	                     everything ("all" = no line emphasized)
+//
+// An unknown or missing language gives plain, escaped code in the same HTML
+// structure; it is not an error. A bad line spec is an error at the fence's
+// line ("01-intro.md:12: bad line highlight "{2-1}": range 2-1 is
+// backwards"), and so is an unterminated fence ("01-intro.md:12:
+// unterminated code fence (opened here)"). Indented code blocks render like
+// fenced code without a language.
+//
+// # Assets
+//
+// Relative link and image targets are resolved against the chapter file's
+// folder and rewritten to "/deck/<path>" (query and fragment kept): the
+// server serves the deck folder's files there. A target that escapes the
+// folder (".."), is absolute ("/x.png"), or names a dotfile is an error; an
+// image whose file does not exist is an error. Targets with a scheme
+// ("http:", "https:", "mailto:", "data:", ...), network paths ("//host/x")
+// and "#fragment" targets are left alone. Raw HTML is not rewritten.
+//
+//	![logo](img/logo.png)   →  <img src="/deck/img/logo.png" alt="logo">
+//	![up](../secret.png)    →  01-intro.md:9: image "../secret.png" escapes the deck folder
+//
+// # Markdown
+//
+// CommonMark plus GitHub's tables, strikethrough, task lists and linkify.
+// A soft line break between two East Asian wide characters (Chinese,
+// Japanese, fullwidth punctuation) adds no space, so Chinese text wrapped in
+// the source reads right; elsewhere it is a space as usual. No typographic
+// replacements (they would mangle CJK punctuation). Headings get no id
+// attributes (they would collide across slides).
+//
+// # HTML contract with the browser
+//
+// Slide.HTML is the inner content of one slide, without a wrapper.
+//
+// Any element with data-step="N" (N >= 1) is hidden until the slide's
+// current step is >= N. Stepped list items are <li data-step="N">. After a
+// pause every following top-level block carries data-step="N" (a raw HTML
+// block is wrapped in a <div data-step="N">).
+//
+// Code is chroma's class-mode markup: <pre class="chroma"> (plus
+// data-lang="go" when a language is given), <code>, and one
+// <span class="line"> per source line. Emphasized lines carry the class
+// "hl" and the <pre> carries "has-hl". The first highlight set is rendered
+// statically, so a page without JavaScript is right. Stepped highlights
+// add to the <pre> data-hl="1|2-3|all" (the sets as written) and
+// data-hl-at="0,4,5": the slide step at which each set becomes active, the
+// first being the step at which the block itself is visible. At step s the
+// active set is the last i with at[i] <= s.
+//
+//	<pre class="chroma has-hl" data-lang="go" data-hl="1|2-3|all" data-hl-at="0,1,2"><code>
+//	<span class="line hl"><span class="nx">a</span> ...</span>
+//	<span class="line">...</span></code></pre>
+//
+// Theme CSS styles the .chroma token classes (generated once per theme by
+// [ChromaCSS]), .line.hl, and pre.has-hl .line:not(.hl) (dimmed).
+//
+// # Slide IDs
+//
+// Every slide has an ID of 8 hex digits, so a viewer's position survives
+// edits. A slide's base ID hashes its chapter file name and its normalized
+// source (trailing blanks and surrounding blank lines dropped); duplicates
+// get further IDs derived deterministically, in deck order. A [Loader]
+// reconciles each new deck with the previous good one: a slide whose source
+// is unchanged keeps its ID even when moved; an edited slide keeps its ID
+// when it sits between the same unchanged neighbours as before. So a viewer
+// on a slide stays on it when it is edited or when slides are inserted or
+// removed above it, and [Nearest] finds where to go when it was deleted.
+//
+// # Versions
+//
+// Deck.Version is a hash of everything rendered (metadata, chapter titles,
+// slide IDs, titles, HTML, notes and steps): equal versions mean equal
+// decks, so it serves as an HTTP ETag.
+package deck

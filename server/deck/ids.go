@@ -1,0 +1,296 @@
+package deck
+
+import (
+	"strconv"
+	"strings"
+)
+
+// srcSum identifies a normalized slide source (128 bits of its SHA-256).
+type srcSum [16]byte
+
+// assignIDs gives every slide of d its ID. Without a previous deck a slide's
+// ID is its base ID (a hash of chapter file and normalized source), made
+// unique in deck order. With one, IDs are reconciled:
+//
+//  1. a slide whose source equals an old slide's takes that slide's ID,
+//     preferring the same chapter file, in order (so moved and duplicated
+//     slides keep theirs);
+//  2. within each chapter, the unmatched slides between two matched
+//     neighbours (or a chapter end) are paired, order kept and most shared
+//     lines first, with the unmatched old slides between the same
+//     neighbours: an edited slide keeps its ID;
+//  3. the rest take their base ID, made unique.
+func assignIDs(d *Deck, prev *Deck) {
+	cur := d.Slides
+	ids := make([]string, len(cur))
+	used := map[string]bool{}
+	if prev != nil {
+		old := prev.Slides
+		taken := make([]bool, len(old))
+		match := make([]int, len(cur)) // index into old, or -1
+		for i := range match {
+			match[i] = -1
+		}
+		// 1. Equal sources, same file first, then anywhere.
+		type fileSrc struct {
+			file string
+			sum  srcSum
+		}
+		byFile := make(map[fileSrc][]int, len(old))
+		bySrc := make(map[srcSum][]int, len(old))
+		for j, s := range old {
+			byFile[fileSrc{s.File, s.sum}] = append(byFile[fileSrc{s.File, s.sum}], j)
+			bySrc[s.sum] = append(bySrc[s.sum], j)
+		}
+		pop := func(q []int) int {
+			for _, j := range q {
+				if !taken[j] {
+					taken[j] = true
+					return j
+				}
+			}
+			return -1
+		}
+		for i, s := range cur {
+			match[i] = pop(byFile[fileSrc{s.File, s.sum}])
+		}
+		for i, s := range cur {
+			if match[i] < 0 {
+				match[i] = pop(bySrc[s.sum])
+			}
+		}
+		// 2. Edited slides, chapter by chapter.
+		oldByFile := map[string][]int{}
+		for j, s := range old {
+			oldByFile[s.File] = append(oldByFile[s.File], j)
+		}
+		for _, ch := range d.Chapters {
+			pairEdited(ch, oldByFile[ch.File], old, match, taken)
+		}
+		for i := range cur {
+			if j := match[i]; j >= 0 && !used[old[j].ID] {
+				ids[i] = old[j].ID
+				used[ids[i]] = true
+			}
+		}
+	}
+	// 3. Fresh IDs.
+	for i, s := range cur {
+		if ids[i] != "" {
+			continue
+		}
+		id := s.ID // the base ID
+		for k := 2; used[id]; k++ {
+			id = shortHash(s.ID + "#" + strconv.Itoa(k))
+		}
+		ids[i] = id
+		used[id] = true
+	}
+	for i, s := range cur {
+		s.ID = ids[i]
+	}
+}
+
+// pairEdited runs step 2 of assignIDs for one chapter. oldIdx are the old
+// deck's slides of the same file, in order.
+func pairEdited(ch *Chapter, oldIdx []int, old []*Slide, match []int, taken []bool) {
+	if len(oldIdx) == 0 {
+		return
+	}
+	pos := make(map[int]int, len(oldIdx)) // old deck index → position in chapter
+	for p, j := range oldIdx {
+		pos[j] = p
+	}
+	// Anchors: matched slides whose old twin is in this chapter, reduced to
+	// the longest run that keeps the old order (moved slides are not
+	// anchors).
+	type anchor struct{ cur, old int } // positions within the chapters
+	var cand []anchor
+	for p, s := range ch.Slides {
+		if j := match[s.Index]; j >= 0 {
+			if op, ok := pos[j]; ok {
+				cand = append(cand, anchor{p, op})
+			}
+		}
+	}
+	anchors := make([]anchor, 0, len(cand)+2)
+	anchors = append(anchors, anchor{-1, -1})
+	for _, k := range longestIncreasing(cand, func(a anchor) int { return a.old }) {
+		anchors = append(anchors, cand[k])
+	}
+	anchors = append(anchors, anchor{len(ch.Slides), len(oldIdx)})
+	for k := 1; k < len(anchors); k++ {
+		a, b := anchors[k-1], anchors[k]
+		var nc, no []int // deck indexes of unmatched slides in the gap
+		for p := a.cur + 1; p < b.cur; p++ {
+			if i := ch.Slides[p].Index; match[i] < 0 {
+				nc = append(nc, i)
+			}
+		}
+		for p := a.old + 1; p < b.old; p++ {
+			if j := oldIdx[p]; !taken[j] {
+				no = append(no, j)
+			}
+		}
+		if len(nc) == 0 || len(no) == 0 {
+			continue
+		}
+		for _, pr := range align(nc, no, func(i int) string { return old[i].norm }, func(i int) string {
+			return ch.Slides[i-ch.Slides[0].Index].norm
+		}) {
+			match[pr[0]] = pr[1]
+			taken[pr[1]] = true
+		}
+	}
+}
+
+// longestIncreasing returns the indexes of a longest subsequence of xs
+// whose keys strictly increase.
+func longestIncreasing[T any](xs []T, key func(T) int) []int {
+	if len(xs) == 0 {
+		return nil
+	}
+	tails := []int{} // tails[l] = index of the smallest tail of a run of length l+1
+	prev := make([]int, len(xs))
+	for i, x := range xs {
+		lo, hi := 0, len(tails)
+		for lo < hi {
+			m := (lo + hi) / 2
+			if key(xs[tails[m]]) < key(x) {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		prev[i] = -1
+		if lo > 0 {
+			prev[i] = tails[lo-1]
+		}
+		if lo == len(tails) {
+			tails = append(tails, i)
+		} else {
+			tails[lo] = i
+		}
+	}
+	out := make([]int, len(tails))
+	for k, i := len(tails)-1, tails[len(tails)-1]; k >= 0; k, i = k-1, prev[i] {
+		out[k] = i
+	}
+	return out
+}
+
+// maxAlign bounds the alignment table; bigger gaps (a chapter rewritten
+// wholesale) are paired in order.
+const maxAlign = 4096
+
+// align pairs new slides nc with old slides no, keeping order and
+// maximizing 1 + shared lines per pair, so equal-sized gaps pair up fully
+// and an inserted slide does not steal the ID of an edited one.
+func align(nc, no []int, oldSrc func(int) string, curSrc func(int) string) [][2]int {
+	n, m := len(nc), len(no)
+	if n*m > maxAlign {
+		var out [][2]int
+		for k := 0; k < n && k < m; k++ {
+			out = append(out, [2]int{nc[k], no[k]})
+		}
+		return out
+	}
+	w := make([][]int, n)
+	oldLines := make([]map[string]bool, m)
+	for j := range no {
+		oldLines[j] = lineSet(oldSrc(no[j]))
+	}
+	for i := range nc {
+		w[i] = make([]int, m)
+		cl := lineSet(curSrc(nc[i]))
+		for j := range no {
+			shared := 0
+			for l := range cl {
+				if oldLines[j][l] {
+					shared++
+				}
+			}
+			w[i][j] = 1 + shared
+		}
+	}
+	dp := make([][]int, n+1)
+	for i := range dp {
+		dp[i] = make([]int, m+1)
+	}
+	for i := 1; i <= n; i++ {
+		for j := 1; j <= m; j++ {
+			best := max(dp[i-1][j], dp[i][j-1])
+			if v := dp[i-1][j-1] + w[i-1][j-1]; v > best {
+				best = v
+			}
+			dp[i][j] = best
+		}
+	}
+	var out [][2]int
+	for i, j := n, m; i > 0 && j > 0; {
+		switch {
+		case dp[i][j] == dp[i-1][j-1]+w[i-1][j-1]:
+			out = append(out, [2]int{nc[i-1], no[j-1]})
+			i, j = i-1, j-1
+		case dp[i][j] == dp[i-1][j]:
+			i--
+		default:
+			j--
+		}
+	}
+	return out
+}
+
+func lineSet(s string) map[string]bool {
+	set := map[string]bool{}
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			set[l] = true
+		}
+	}
+	return set
+}
+
+// Nearest returns the index in cur of the slide with the given id. When cur
+// has no such slide (it was deleted), it returns the index of the slide
+// nearest to where id was in old that survives in cur, looking at the
+// following slide first, then the preceding one, then further out. It
+// returns 0 when nothing helps (id unknown, nil decks).
+func Nearest(old, cur *Deck, id string) int {
+	if cur == nil || len(cur.Slides) == 0 {
+		return 0
+	}
+	at := make(map[string]int, len(cur.Slides))
+	for i, s := range cur.Slides {
+		at[s.ID] = i
+	}
+	if i, ok := at[id]; ok {
+		return i
+	}
+	if old == nil {
+		return 0
+	}
+	p := -1
+	for i, s := range old.Slides {
+		if s.ID == id {
+			p = i
+			break
+		}
+	}
+	if p < 0 {
+		return 0
+	}
+	for d := 1; p+d < len(old.Slides) || p-d >= 0; d++ {
+		if p+d < len(old.Slides) {
+			if i, ok := at[old.Slides[p+d].ID]; ok {
+				return i
+			}
+		}
+		if p-d >= 0 {
+			if i, ok := at[old.Slides[p-d].ID]; ok {
+				return i
+			}
+		}
+	}
+	return 0
+}

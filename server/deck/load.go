@@ -1,0 +1,470 @@
+package deck
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark"
+)
+
+// MaxFileSize is the largest chapter file Load accepts (1 MiB). A talk's
+// chapter is a few KB; anything near this limit is a mistake (a pasted log, a
+// binary renamed .md) that would otherwise make every reload slow.
+const MaxFileSize = 1 << 20
+
+// MaxChapters is the most chapter files a deck folder may hold.
+const MaxChapters = 1000
+
+// Load reads the deck folder fsys ("." is the deck root), parses and renders
+// every chapter. When anything is wrong it returns a nil deck and a
+// Problems error listing every problem found, sorted by file and line.
+func Load(fsys fs.FS) (*Deck, error) {
+	return NewLoader(fsys).Load()
+}
+
+// Loader loads a deck folder again and again, as its files change. It
+// re-reads every file on each Load but re-parses and re-renders only the
+// chapters whose bytes changed, and gives slides the IDs they had in the
+// previous good deck (see "Slide IDs" in the package doc). Within a changed
+// chapter, slides whose source did not change are not rendered again either.
+//
+// A Loader is meant for one goroutine at a time (the file watcher's); the
+// decks it returns are immutable and may be shared freely.
+type Loader struct {
+	fsys   fs.FS
+	eng    *engine
+	cache  map[cacheKey]*chapter
+	slides map[slideKey]*slideOut // every slide of the last good deck
+	prev   *Deck                  // last good deck: the base for slide ID reconciliation
+
+	renders int // chapters parsed and rendered so far, for tests
+}
+
+// NewLoader returns a Loader of the deck folder fsys.
+func NewLoader(fsys fs.FS) *Loader {
+	return &Loader{fsys: fsys, eng: newEngine(), cache: map[cacheKey]*chapter{}}
+}
+
+// cacheKey is everything a rendered chapter depends on, except the deck
+// folder's other files (images are re-checked on every Load).
+type cacheKey struct {
+	file  string
+	sum   [sha256.Size]byte
+	first bool // deck keys allowed; title is the deck's
+	html  bool // raw HTML allowed
+}
+
+// slideKey is everything a rendered slide depends on, except images.
+type slideKey struct {
+	file string
+	html bool
+	src  string
+}
+
+// chapter is the cached, rendered form of one chapter file.
+type chapter struct {
+	title  string
+	meta   Meta // first chapter only, before defaults
+	slides []rendered
+	images []string
+	digest [sha256.Size]byte // of everything rendered
+}
+
+// rendered is one slide as rendered, before it gets its place in a deck.
+type rendered struct {
+	*slideOut
+	key  slideKey
+	line int
+	norm string // normalized source
+	sum  srcSum // its hash
+	base string // base ID
+}
+
+// slideOut is the output of rendering one slide's source; it depends only
+// on the slideKey (and on the images it names existing).
+type slideOut struct {
+	title   string // "" when the slide has no heading nor text
+	heading string // first heading, for the chapter title
+	html    string
+	notes   string
+	steps   int
+	images  []string
+}
+
+// Load reads the folder again and returns the new deck, or nil and
+// Problems. A failed Load keeps the last good deck as the base for IDs.
+func (l *Loader) Load() (*Deck, error) {
+	files, probs := l.chapterFiles()
+	if probs != nil {
+		return nil, probs
+	}
+	texts := make([]string, len(files))
+	for i, f := range files {
+		t, p := readChapter(l.fsys, f)
+		if p != nil {
+			probs = append(probs, *p)
+		}
+		texts[i] = t
+	}
+	// The first chapter's front matter decides whether raw HTML is allowed
+	// everywhere, so it is read before any chapter is rendered.
+	allowHTML := false
+	if texts[0] != "" {
+		fm, _, _ := parseFrontMatter(files[0], headLines(texts[0]), true, files[0])
+		allowHTML = fm.values["html"] == "true"
+	}
+	chapters := make([]*chapter, len(files))
+	next := make(map[cacheKey]*chapter, len(files))
+	keys := make([]cacheKey, len(files))
+	var todo []int
+	for i, f := range files {
+		if texts[i] == "" {
+			continue
+		}
+		keys[i] = cacheKey{file: f, sum: sha256.Sum256([]byte(texts[i])), first: i == 0, html: allowHTML}
+		if c := l.cache[keys[i]]; c != nil && imagesExist(l.fsys, c.images) {
+			chapters[i], next[keys[i]] = c, c
+			continue
+		}
+		todo = append(todo, i)
+	}
+	// Render the changed chapters, in parallel: a cold load renders them
+	// all, and chroma is slow. l.slides is only read meanwhile.
+	chProbs := make([][]Problem, len(files))
+	l.renders += len(todo)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Go(func() {
+			for i := range work {
+				chapters[i], chProbs[i] = l.eng.chapter(l.fsys, files[i], texts[i], i == 0, files[0], allowHTML, l.slides)
+			}
+		})
+	}
+	for _, i := range todo {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, i := range todo {
+		if len(chProbs[i]) > 0 {
+			probs = append(probs, chProbs[i]...)
+			chapters[i] = nil
+			continue
+		}
+		next[keys[i]] = chapters[i]
+	}
+	if len(probs) > 0 {
+		return nil, sortProblems(probs)
+	}
+	slides := make(map[slideKey]*slideOut, len(l.slides))
+	for _, c := range chapters {
+		for _, r := range c.slides {
+			slides[r.key] = r.slideOut
+		}
+	}
+	l.slides = slides
+	l.cache = next
+	d := assemble(files, chapters, l.prev)
+	l.prev = d
+	return d, nil
+}
+
+// headLines returns the lines of text up to the end of its front matter
+// (or the first line when it has none).
+func headLines(text string) []string {
+	var lines []string
+	for rest := text; rest != ""; {
+		var ln string
+		ln, rest, _ = strings.Cut(rest, "\n")
+		lines = append(lines, ln)
+		if len(lines) == 1 && !isDashes(ln) || len(lines) > 1 && isDashes(ln) {
+			break
+		}
+	}
+	return lines
+}
+
+// chapterFiles lists the chapter files of the folder in natural order.
+func (l *Loader) chapterFiles() ([]string, Problems) {
+	if l.fsys == nil {
+		return nil, Problems{{Msg: "no deck folder"}}
+	}
+	entries, err := fs.ReadDir(l.fsys, ".")
+	if err != nil {
+		return nil, Problems{{Msg: fmt.Sprintf("cannot read the deck folder: %v", err)}}
+	}
+	var files []string
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".md") || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			continue
+		}
+		if e.IsDir() || !e.Type().IsRegular() && !regularFile(l.fsys, name) {
+			continue
+		}
+		files = append(files, name)
+	}
+	if len(files) == 0 {
+		return nil, Problems{{Msg: "no chapter files (*.md) in the deck folder"}}
+	}
+	if len(files) > MaxChapters {
+		return nil, Problems{{Msg: fmt.Sprintf("too many chapter files: %d (limit %d)", len(files), MaxChapters)}}
+	}
+	slices.SortFunc(files, func(a, b string) int {
+		if c := naturalCompare(a, b); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return files, nil
+}
+
+// readChapter reads and sanitizes one chapter file; "" on error.
+func readChapter(fsys fs.FS, file string) (string, *Problem) {
+	tooLarge := &Problem{File: file, Msg: fmt.Sprintf("file too large: over %d bytes (limit 1 MiB)", MaxFileSize)}
+	if fi, err := fs.Stat(fsys, file); err == nil && fi.Size() > MaxFileSize {
+		return "", tooLarge
+	}
+	f, err := fsys.Open(file)
+	if err != nil {
+		return "", &Problem{File: file, Msg: fmt.Sprintf("cannot read: %v", err)}
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	if fi, err := f.Stat(); err == nil && fi.Size() >= 0 && fi.Size() <= MaxFileSize {
+		buf.Grow(int(fi.Size()) + bytes.MinRead)
+	}
+	// The limit also holds for files that grow while being read.
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
+		return "", &Problem{File: file, Msg: fmt.Sprintf("cannot read: %v", err)}
+	}
+	if buf.Len() > MaxFileSize {
+		return "", tooLarge
+	}
+	return sanitize(file, buf.Bytes())
+}
+
+func imagesExist(fsys fs.FS, images []string) bool {
+	for _, im := range images {
+		if !regularFile(fsys, im) {
+			return false
+		}
+	}
+	return true
+}
+
+// chapter parses and renders one sanitized chapter file.
+// cache holds slides rendered before; it is only read.
+func (e *engine) chapter(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) (*chapter, []Problem) {
+	lines := splitLines(text)
+	fm, body, probs := parseFrontMatter(file, lines, first, firstFile)
+	if !slices.ContainsFunc(lines[body:], func(l string) bool { return !blank(l) }) {
+		if len(probs) == 0 {
+			probs = append(probs, Problem{File: file, Line: body, Msg: "no slides after the front matter"})
+		}
+		return nil, probs
+	}
+	raws, ps := splitSlides(file, lines[body:], body+1)
+	probs = append(probs, ps...)
+	md := e.safe
+	if allowHTML {
+		md = e.unsafe
+	}
+	c := &chapter{}
+	h := sha256.New()
+	for _, rs := range raws {
+		r := rendered{key: slideKey{file, allowHTML, rs.src}, line: rs.line, norm: rs.norm}
+		if out := cache[r.key]; out != nil && imagesExist(fsys, out.images) {
+			r.slideOut = out
+		} else {
+			var ps []Problem
+			r.slideOut, ps = e.slide(md, fsys, file, rs)
+			probs = append(probs, ps...)
+		}
+		c.images = append(c.images, r.images...)
+		if c.title == "" {
+			c.title = r.heading
+		}
+		r.base = shortHash(file + "\x00" + rs.norm)
+		full := sha256.Sum256([]byte(rs.norm))
+		r.sum = srcSum(full[:16])
+		c.slides = append(c.slides, r)
+		// Line is not part of it: moving a slide down a line renders
+		// nothing new.
+		for _, v := range []string{r.title, r.html, r.notes, strconv.Itoa(r.steps)} {
+			io.WriteString(h, v)
+			h.Write([]byte{0})
+		}
+	}
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	v := fm.values
+	switch {
+	case v["chapter"] != "":
+		c.title = v["chapter"]
+	case v["title"] != "":
+		c.title = v["title"]
+	case c.title == "":
+		c.title = fileTitle(file)
+	}
+	if first {
+		c.meta = Meta{Title: v["title"], Author: v["author"], Date: v["date"], Lang: v["lang"], Theme: v["theme"], HTML: v["html"] == "true"}
+	}
+	fmt.Fprintf(h, "%s\x00%+v", c.title, c.meta)
+	h.Sum(c.digest[:0])
+	return c, nil
+}
+
+// slide renders one slide: its body, segment by segment, then its notes.
+func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlide) (out *slideOut, probs []Problem) {
+	st := &renderState{fsys: fsys, file: file}
+	defer func() {
+		// A bug in a Markdown library must not take the server down with
+		// it: it becomes the author's problem report instead.
+		if r := recover(); r != nil {
+			out, probs = &slideOut{}, append(st.problems, Problem{File: file, Line: rs.line, Msg: fmt.Sprintf("internal error rendering this slide: %v", r)})
+		}
+	}()
+	var buf bytes.Buffer
+	for k, seg := range rs.segs {
+		st.segStep = 0
+		if k > 0 {
+			st.segStep = -1 // allocated when the segment has content
+		}
+		e.render(md, st, seg, &buf)
+	}
+	out = &slideOut{html: buf.String(), steps: st.step, heading: st.heading, title: st.heading}
+	if out.title == "" {
+		out.title = st.text
+	}
+	if rs.notes != nil {
+		buf.Reset()
+		st.notes, st.segStep = true, 0
+		e.render(md, st, *rs.notes, &buf)
+		out.notes = buf.String()
+	}
+	out.images = st.images
+	return out, st.problems
+}
+
+// fileTitle is a chapter's fallback title: the file name without its
+// numeric prefix and extension ("02-standards.md" → "standards").
+func fileTitle(file string) string {
+	name := strings.TrimSuffix(path.Base(file), ".md")
+	t := strings.TrimLeft(name, "0123456789")
+	if t != name {
+		t = strings.TrimLeft(t, "-_. ")
+	}
+	if t == "" {
+		return name
+	}
+	return t
+}
+
+// assemble builds the deck from rendered chapters, giving slides their IDs
+// (reconciled with prev) and the deck its version.
+func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
+	d := &Deck{Meta: chapters[0].meta}
+	if d.Meta.Lang == "" {
+		d.Meta.Lang = "en"
+	}
+	if d.Meta.Theme == "" {
+		d.Meta.Theme = "light"
+	}
+	if d.Meta.Title == "" {
+		d.Meta.Title = chapters[0].title
+	}
+	for ci, c := range chapters {
+		ch := &Chapter{File: files[ci], Title: c.title}
+		for _, r := range c.slides {
+			s := &Slide{
+				ID: r.base, Chapter: ci, Index: len(d.Slides), File: ch.File, Line: r.line,
+				Title: r.title, HTML: r.html, Notes: r.notes, Steps: r.steps, norm: r.norm, sum: r.sum,
+			}
+			if s.Title == "" {
+				s.Title = "Slide " + strconv.Itoa(s.Index+1)
+			}
+			ch.Slides = append(ch.Slides, s)
+			d.Slides = append(d.Slides, s)
+		}
+		d.Chapters = append(d.Chapters, ch)
+	}
+	assignIDs(d, prev)
+	h := sha256.New()
+	m := d.Meta
+	fmt.Fprintf(h, "%q %q %q %q %q %t\n", m.Title, m.Author, m.Date, m.Lang, m.Theme, m.HTML)
+	for ci, c := range chapters {
+		fmt.Fprintf(h, "%q %x\n", files[ci], c.digest)
+	}
+	for _, s := range d.Slides {
+		io.WriteString(h, s.ID)
+		io.WriteString(h, strconv.Itoa(s.Chapter))
+		io.WriteString(h, s.Title)
+		h.Write([]byte{0})
+	}
+	d.Version = hex.EncodeToString(h.Sum(nil)[:8])
+	return d
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:4])
+}
+
+func sortProblems(ps []Problem) Problems {
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		if c := naturalCompare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	return Problems(slices.Compact(ps))
+}
+
+// naturalCompare orders names numeric-aware: "2-x.md" before "10-x.md".
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		if isDigit(a[0]) && isDigit(b[0]) {
+			da, db := digitRun(a), digitRun(b)
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) - len(nb)
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return int(a[0]) - int(b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	if c := len(a) - len(b); c != 0 {
+		return c
+	}
+	return 0
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func digitRun(s string) int {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}

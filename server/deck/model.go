@@ -1,0 +1,90 @@
+package deck
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Meta is the deck-level metadata. It comes from the front matter of the
+// first chapter file (in file-name order), the one documented place for it.
+type Meta struct {
+	Title  string `json:"title"`
+	Author string `json:"author,omitempty"`
+	Date   string `json:"date,omitempty"`
+	Lang   string `json:"lang"`            // BCP 47 tag for <html lang>; default "en"
+	Theme  string `json:"theme,omitempty"` // theme name; the --theme flag overrides it
+	// HTML lets raw HTML in the Markdown through to the page. Off by
+	// default: goldmark's safe renderer omits it. Only for trusted authors.
+	HTML bool `json:"-"`
+}
+
+// Deck is a rendered presentation: chapters of slides, in order.
+type Deck struct {
+	Meta     Meta
+	Chapters []*Chapter
+	// Slides is every slide of every chapter, in presentation order;
+	// Slides[i].Index == i.
+	Slides []*Slide
+	// Version changes whenever anything rendered changes (slides, notes,
+	// titles, metadata) and only then.
+	Version string
+}
+
+// Chapter is one Markdown file of the deck folder.
+type Chapter struct {
+	File   string // slash path relative to the deck folder, e.g. "01-docker.md"
+	Title  string
+	Slides []*Slide
+}
+
+// Slide is one slide of a chapter.
+type Slide struct {
+	// ID is stable: it survives edits to other slides, slides inserted
+	// or removed around it, and edits to the slide itself (see "Slide
+	// IDs" in the package doc).
+	ID      string
+	Chapter int    // index into Deck.Chapters
+	Index   int    // index into Deck.Slides
+	File    string // chapter file, slash path
+	Line    int    // 1-based line of the slide's first line in File
+	Title   string // plain text, for overview, go-to search and the presenter
+	HTML    string // the slide's content; never contains notes
+	Notes   string // speaker notes as HTML; empty when there are none
+	Steps   int    // number of reveal steps after the initial state (0: none)
+
+	norm string // normalized source, to pair edited slides across reloads
+	sum  srcSum // hash of norm, to match unchanged slides across reloads
+}
+
+// Problem is one thing wrong with the deck, located like a compiler error.
+type Problem struct {
+	File string // slash path relative to the deck folder; "" for the folder itself
+	Line int    // 1-based; 0 when the problem concerns the whole file
+	Msg  string
+}
+
+func (p Problem) Error() string {
+	switch {
+	case p.File == "":
+		return p.Msg
+	case p.Line == 0:
+		return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	default:
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+}
+
+// Problems is the error Load returns when the deck has errors: every
+// problem found, in file and line order, so an author fixes them in one go.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
