@@ -92,6 +92,7 @@ type Hub struct {
 	state      State
 	timer      timerState
 	statePM    *websocket.PreparedMessage // current state, shared with late joiners
+	problemsPM *websocket.PreparedMessage // why the last reload failed; nil when it did not
 	clients    map[*client]struct{}
 	presenters int
 	upgrading  int  // connections counted against MaxConns before they register
@@ -184,6 +185,23 @@ func (h *Hub) SetDeck(d Deck) {
 		return
 	}
 	h.applyDeckLocked(d)
+}
+
+// SetProblems tells presenters why the deck on disk fails to load (one
+// "file:line: message" per entry), or, with none, that it loads again. The
+// audience is never told: it keeps the last good deck.
+func (h *Hub) SetProblems(problems []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(problems) == 0 && h.problemsPM == nil {
+		return
+	}
+	pm := prepare(problemsMsg{"problems", append([]string{}, problems...)})
+	h.problemsPM = pm
+	if len(problems) == 0 {
+		h.problemsPM = nil
+	}
+	h.broadcastLocked(kindProblems, pm, true)
 }
 
 // Held reports whether deck edits are held, the published version (the one
@@ -354,6 +372,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if presenter {
 		c.push(kindTimer, prepare(h.timer.msg(time.Now())))
 		c.push(kindHold, prepare(h.holdMsgLocked()))
+		if h.problemsPM != nil {
+			c.push(kindProblems, h.problemsPM)
+		}
 	}
 	h.presenceLocked()
 	go c.readLoop()

@@ -753,3 +753,34 @@ func TestPingAnsweredThroughWriter(t *testing.T) {
 		t.Fatal("no pong")
 	}
 }
+
+// TestProblemsReachPresentersOnly: a broken edit is shown to presenters,
+// including ones that connect later, and never to the audience.
+func TestProblemsReachPresentersOnly(t *testing.T) {
+	e := newEnv(t, Options{})
+	p := e.dial(t, true)
+	a := e.dial(t, false)
+	e.hub.SetProblems([]string{"02-x.md:4: unterminated code fence"})
+	f := p.until(isType("problems"))
+	if got := fmt.Sprint(f["problems"]); got != "[02-x.md:4: unterminated code fence]" {
+		t.Errorf("problems frame = %v", f)
+	}
+	late := e.dial(t, true)
+	late.until(isType("problems"))
+
+	e.hub.SetProblems(nil)
+	if f := p.until(isType("problems")); len(f["problems"].([]any)) != 0 {
+		t.Errorf("clearing frame = %v", f)
+	}
+	// The audience got nothing of it: its next frame is the next state.
+	e.hub.Next()
+	for {
+		f := a.read()
+		if f.typ() == "problems" {
+			t.Fatalf("audience got %v", f)
+		}
+		if f.typ() == "state" && f.num("index") == 1 {
+			break
+		}
+	}
+}

@@ -45,6 +45,7 @@ const (
 	kindTimer
 	kindHold
 	kindPresence
+	kindProblems
 	kindError
 	numKinds
 )
@@ -72,6 +73,13 @@ type holdMsg struct {
 	Held      bool   `json:"held"`
 	Published string `json:"published"` // version the audience is on
 	Pending   string `json:"pending"`   // newer version waiting for publish; "" if none
+}
+
+// problemsMsg tells presenters why the deck on disk does not load; an
+// empty list clears the message. The audience never gets it.
+type problemsMsg struct {
+	Type     string   `json:"type"`
+	Problems []string `json:"problems"`
 }
 
 type presenceMsg struct {
