@@ -1,0 +1,171 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/podium-talks/podium/themes"
+	"github.com/podium-talks/podium/web"
+)
+
+const testToken = "test-token"
+
+// liveDeck serves a deck folder on disk with the watcher running, as
+// `podium serve DIR` does.
+type liveDeck struct {
+	dir string
+	srv *Server
+	ts  *httptest.Server
+}
+
+func newLiveDeck(t *testing.T, files map[string]string) *liveDeck {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		must(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	t.Cleanup(func() { root.Close() })
+	s, err := New(Config{Deck: root.FS(), Web: web.FS, Themes: themes.FS, Token: testToken})
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	watching := make(chan error, 1)
+	go func() { watching <- s.Watch(ctx, dir, "") }()
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() {
+		cancel()
+		if err := <-watching; err != nil {
+			t.Errorf("Watch: %v", err)
+		}
+		s.Shutdown(context.Background())
+		ts.Close()
+	})
+	return &liveDeck{dir: dir, srv: s, ts: ts}
+}
+
+func (l *liveDeck) write(t *testing.T, name, body string) {
+	t.Helper()
+	must(t, os.WriteFile(filepath.Join(l.dir, name), []byte(body), 0o644))
+}
+
+// wsClient is a real websocket client reading JSON frames.
+type wsClient struct {
+	t    *testing.T
+	conn *websocket.Conn
+}
+
+func (l *liveDeck) dial(t *testing.T, presenter bool) *wsClient {
+	t.Helper()
+	u := "ws" + strings.TrimPrefix(l.ts.URL, "http") + "/ws"
+	if presenter {
+		u += "?token=" + testToken
+	}
+	c, _, err := websocket.DefaultDialer.Dial(u, nil)
+	must(t, err)
+	t.Cleanup(func() { c.Close() })
+	return &wsClient{t: t, conn: c}
+}
+
+// until reads frames until one of type typ satisfies ok.
+func (c *wsClient) until(typ string, ok func(map[string]any) bool) map[string]any {
+	c.t.Helper()
+	c.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	for {
+		_, b, err := c.conn.ReadMessage()
+		if err != nil {
+			c.t.Fatalf("waiting for a %s frame: %v", typ, err)
+		}
+		var f map[string]any
+		must(c.t, json.Unmarshal(b, &f))
+		if f["type"] == typ && (ok == nil || ok(f)) {
+			return f
+		}
+	}
+}
+
+// TestEditReachesBrowsers: a save on disk becomes a deck frame for every
+// client, and the current slide survives a slide inserted above it.
+func TestEditReachesBrowsers(t *testing.T) {
+	l := newLiveDeck(t, map[string]string{"01.md": "# A\n\n---\n\n# B\n"})
+	p := l.dial(t, true)
+	a := l.dial(t, false)
+	st := p.until("state", nil)
+	p.conn.WriteJSON(map[string]any{"type": "goto", "index": 1})
+	a.until("state", func(f map[string]any) bool { return f["index"] == 1.0 })
+	idB := l.srv.Deck().Slides[1].ID
+	oldVersion := st["version"]
+
+	l.write(t, "01.md", "# A\n\n---\n\n# Inserted\n\n---\n\n# B\n")
+	f := a.until("deck", nil)
+	if f["version"] == oldVersion {
+		t.Fatalf("deck frame kept version %v", oldVersion)
+	}
+	s := a.until("state", nil)
+	if s["slide"] != idB || s["index"] != 2.0 {
+		t.Errorf("after inserting above: state %v, want slide %s at index 2", s, idB)
+	}
+	_, body := get(t, l.ts.URL+"/api/deck")
+	if !strings.Contains(string(body), "Inserted") {
+		t.Error("/api/deck does not serve the edit")
+	}
+}
+
+// TestBrokenEditNeverReachesAudience: a broken save is reported to the
+// presenter as file:line and the audience keeps the good deck; the next
+// good save clears the report.
+func TestBrokenEditNeverReachesAudience(t *testing.T) {
+	l := newLiveDeck(t, map[string]string{"01.md": "# Good\n"})
+	p := l.dial(t, true)
+	a := l.dial(t, false)
+	good := a.until("state", nil)["version"]
+
+	l.write(t, "01.md", "# Good\n\n```go\nfunc broken() {\n")
+	f := p.until("problems", nil)
+	if got := f["problems"].([]any); len(got) != 1 || got[0] != "01.md:3: unterminated code fence (opened here)" {
+		t.Errorf("problems = %v", got)
+	}
+	_, body := get(t, l.ts.URL+"/api/deck")
+	if !strings.Contains(string(body), good.(string)) || strings.Contains(string(body), "broken") {
+		t.Errorf("audience deck changed to the broken edit: %s", body)
+	}
+
+	l.write(t, "01.md", "# Fixed\n")
+	p.until("problems", func(f map[string]any) bool { return len(f["problems"].([]any)) == 0 })
+	d := a.until("deck", nil)
+	if d["version"] == good {
+		t.Error("fixed deck has the old version")
+	}
+}
+
+// TestHoldKeepsAudienceDeck: while the presenter holds edits, the audience
+// is served the published deck and the presenter the newest.
+func TestHoldKeepsAudienceDeck(t *testing.T) {
+	l := newLiveDeck(t, map[string]string{"01.md": "# Published\n"})
+	p := l.dial(t, true)
+	p.until("state", nil)
+	p.conn.WriteJSON(map[string]any{"type": "hold", "on": true})
+	p.until("hold", func(f map[string]any) bool { return f["held"] == true })
+
+	l.write(t, "01.md", "# Draft\n")
+	p.until("hold", func(f map[string]any) bool { return f["pending"] != "" })
+	if _, body := get(t, l.ts.URL+"/api/deck"); !strings.Contains(string(body), "Published") {
+		t.Errorf("audience got the held edit: %s", body)
+	}
+	if _, body := get(t, l.ts.URL+"/api/deck", "Cookie", "podium_token="+testToken); !strings.Contains(string(body), "Draft") {
+		t.Errorf("presenter did not get the newest deck: %s", body)
+	}
+	p.conn.WriteJSON(map[string]any{"type": "publish"})
+	p.until("hold", func(f map[string]any) bool { return f["held"] == false })
+	if _, body := get(t, l.ts.URL+"/api/deck"); !strings.Contains(string(body), "Draft") {
+		t.Errorf("published deck not served: %s", body)
+	}
+}
