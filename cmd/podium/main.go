@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -148,6 +149,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printErr(stderr, where, err)
 		return exitError
 	}
+	// Loading renders every slide once; hand that garbage back to the OS
+	// now rather than idle with it (a speaker's laptop runs other things).
+	debug.FreeOSMemory()
 	hs := &http.Server{
 		Handler: srv,
 		// Bounds against slow clients (slow-loris); websockets clear the
