@@ -1,0 +1,332 @@
+// Package browsertest runs podium's pages in a real, headless Chromium for
+// tests of what a person sees: layout, keys, touch, overflow.
+//
+// One browser per test (New), as many tabs as the test likes (Tab), and
+// isolated browser contexts for tests that need two people, say a
+// presenter and an audience, with separate cookies (Isolated). Waits are
+// conditions polled in the page with a deadline, never fixed sleeps.
+// A failing helper saves a screenshot of the tab in the test's artifact
+// directory (go test -artifacts keeps it) before it fails the test.
+//
+// Without a browser the tests skip, except under CI=true, where a missing
+// browser is a failure: CI must not go green by skipping everything.
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// Timeout bounds every single helper call (an action, a wait). Generous
+// for a shared two-core machine, short enough to fail fast.
+const Timeout = 15 * time.Second
+
+// Viewports the tests use.
+var (
+	// DesktopSize is the stage's logical size: a 16:9 projector.
+	DesktopSize = Size{Width: 1280, Height: 720, Scale: 1}
+	// PhoneSize is a current phone held upright (iPhone 14/15 class).
+	PhoneSize = Size{Width: 390, Height: 844, Scale: 3, Mobile: true}
+)
+
+// Size is a viewport: CSS pixels, device scale factor, and whether it is a
+// mobile device with touch.
+type Size struct {
+	Width, Height int64
+	Scale         float64
+	Mobile        bool
+}
+
+func (s Size) String() string {
+	return fmt.Sprintf("%dx%d", s.Width, s.Height)
+}
+
+// Browsers are the executables looked for, in order; PODIUM_CHROME, when
+// set, comes first.
+var Browsers = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"}
+
+// FindBrowser returns the path of a Chromium-family browser, or "".
+func FindBrowser() string {
+	names := Browsers
+	if env := os.Getenv("PODIUM_CHROME"); env != "" {
+		names = append([]string{env}, names...)
+	}
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// New starts a headless browser for the test and returns the context of
+// its first tab. The browser, its fresh profile and every tab close when
+// the test ends. New skips the test when there is no browser, unless the
+// environment variable CI is "true".
+func New(t testing.TB) context.Context {
+	t.Helper()
+	path := FindBrowser()
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium not found; install Debian's chromium to run browser tests (CI=true: browser tests must run)")
+		}
+		t.Skip("chromium not found; install Debian's chromium to run browser tests")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.WindowSize(int(DesktopSize.Width), int(DesktopSize.Height)),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	// Start the browser with a context that has no deadline: the first
+	// Run binds the browser's life to its context.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start %s: %v", path, err)
+	}
+	return ctx
+}
+
+// Tab opens another tab of the browser of ctx (same cookies and storage);
+// it closes when the test ends.
+func Tab(t testing.TB, ctx context.Context) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("open tab: %v", err)
+	}
+	return tab
+}
+
+// Isolated opens a tab in a new browser context: its own cookies, storage
+// and cache, like a second person's browser. It closes when the test ends.
+func Isolated(t testing.TB, ctx context.Context) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext(
+		func(p *target.CreateBrowserContextParams) { p.DisposeOnDetach = new(true) }))
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("open isolated tab: %v", err)
+	}
+	return tab
+}
+
+// Viewport is the action that sets a tab's viewport to size, with touch
+// and mobile emulation for a mobile size.
+func Viewport(size Size) chromedp.Action[chromedp.Void] {
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(size.Scale)}
+	if size.Mobile {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
+	} else if size.Width >= size.Height {
+		opts = append(opts, chromedp.EmulateLandscape)
+	}
+	return chromedp.EmulateViewport(size.Width, size.Height, opts...)
+}
+
+// Do runs actions in the tab with Timeout; on failure it saves a
+// screenshot and fails the test.
+func Do(t testing.TB, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	if err := chromedp.Do(tctx, actions...); err != nil {
+		Fail(t, ctx, "%v", err)
+	}
+}
+
+// Eval evaluates a JavaScript expression in the tab and returns its value
+// decoded as T; an exception fails the test.
+func Eval[T any](t testing.TB, ctx context.Context, expr string) T {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	v, err := chromedp.Run(tctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		Fail(t, ctx, "eval %s: %v", short(expr), err)
+	}
+	return v
+}
+
+// WaitFor polls the JavaScript condition cond in the tab (every animation
+// frame) until it is truthy, or fails the test after Timeout with what
+// describes the expected state.
+func WaitFor(t testing.TB, ctx context.Context, cond string, what ...any) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	_, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(Timeout)))
+	if err != nil {
+		desc := short(cond)
+		if len(what) > 0 {
+			desc = fmt.Sprint(what...)
+		}
+		Fail(t, ctx, "waiting for %s: %v", desc, err)
+	}
+}
+
+// Screenshot saves a PNG of the tab's viewport as dir/name.png and
+// returns its path; an empty dir means the test's artifact directory.
+func Screenshot(t testing.TB, ctx context.Context, dir, name string) string {
+	t.Helper()
+	if dir == "" {
+		dir = t.ArtifactDir()
+	}
+	tctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	buf, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return ""
+	}
+	p := filepath.Join(dir, safeName(name)+".png")
+	if err := os.WriteFile(p, buf, 0o644); err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return ""
+	}
+	return p
+}
+
+// Fail saves a screenshot of the tab and fails the test with the message.
+func Fail(t testing.TB, ctx context.Context, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if ctx.Err() == nil {
+		if p := Screenshot(t, ctx, "", "failure-"+t.Name()); p != "" {
+			msg += "\nscreenshot: " + p
+		}
+	}
+	t.Fatal(msg)
+}
+
+// Key presses keys in the tab as a keyboard does: each character ("n",
+// "?", " ") or key name from chromedp's kb package (kb.ArrowRight,
+// kb.Escape, …) is one keyDown carrying its text, then a keyUp, with
+// optional modifiers. Unlike chromedp.KeyEvent, which sends the text as a
+// separate char event, a page that calls preventDefault on keydown stops
+// the text, as it would for a person: a "g" that opens a dialog and
+// focuses its input does not also type "g" into it.
+func Key(keys string, mods ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
+	var mask int64
+	for _, m := range mods {
+		mask |= int64(m)
+	}
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for _, r := range keys {
+			evs := kb.Encode(r)
+			down, up := *evs[0], *evs[len(evs)-1]
+			if len(evs) == 3 && mask&^int64(chromedp.ModifierShift) == 0 {
+				down.Text, down.UnmodifiedText = evs[1].Text, evs[1].UnmodifiedText
+			} else {
+				down.Type = input.DispatchKeyEventTypeRawKeyDown
+			}
+			down.Modifiers |= mask
+			up.Modifiers |= mask
+			for _, ev := range []input.DispatchKeyEventParams{down, up} {
+				if _, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, ev); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Swipe drags one finger across the tab from (x0, y0) to (x1, y1), in
+// CSS pixels, in a few moves: what a person's swipe sends.
+func Swipe(x0, y0, x1, y1 float64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		return swipe(ctx, tg, x0, y0, x1, y1)
+	})
+}
+
+func short(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	return s
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+func safeName(s string) string {
+	return strings.Trim(unsafeChars.ReplaceAllString(s, "_"), "_")
+}
+
+// ReducedMotion is the action that makes the tab prefer reduced motion,
+// as a person can ask their system to: pages drop their transitions, so
+// what a test measures or photographs is the final state at once.
+func ReducedMotion() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+		})
+		return err
+	})
+}
+
+// WatchConsole fails the test, when it ends, if the tab logged an uncaught
+// exception or a console error: a page that throws is broken even when
+// the test's own checks pass.
+func WatchConsole(t testing.TB, ctx context.Context) {
+	t.Helper()
+	var mu sync.Mutex
+	var errs []string
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() || m.Type == chromedp.ConsoleError {
+				mu.Lock()
+				errs = append(errs, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range errs {
+			t.Errorf("browser console: %s", e)
+		}
+	})
+}

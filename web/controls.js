@@ -1,0 +1,378 @@
+// controls.js: how a person drives a view: reveal.js's keys, swipes and
+// taps on a phone, the buttons in the bar, and the overlays (overview,
+// go-to, help, blackout). Pages that must not be driven locally (a
+// follower of the presenter, say) simply do not attach them.
+
+import {words} from "./view.js";
+
+const ICONS = {
+  prev: '<path d="M15 5l-7 7 7 7"/>',
+  next: '<path d="M9 5l7 7-7 7"/>',
+  overview: '<rect x="4" y="4" width="6.5" height="6.5" rx="1"/><rect x="13.5" y="4" width="6.5" height="6.5" rx="1"/><rect x="4" y="13.5" width="6.5" height="6.5" rx="1"/><rect x="13.5" y="13.5" width="6.5" height="6.5" rx="1"/>',
+  help: '<circle cx="12" cy="12" r="9"/><path d="M9.6 9.3a2.5 2.5 0 1 1 3.4 2.4c-.7.3-1 .8-1 1.5v.6"/><path d="M12 17h.01"/>',
+};
+
+/** The keys, for the help overlay: [keys, English, Chinese]. */
+const KEYS = [
+  ["→ ↓ Space PgDn N L", "Next step or slide", "下一步 / 下一页"],
+  ["← ↑ Shift+Space PgUp P H", "Previous step or slide", "上一步 / 上一页"],
+  ["Home End", "First / last slide", "第一页 / 最后一页"],
+  ["O Esc", "Overview of all slides", "所有幻灯片总览"],
+  ["G", "Go to a slide by number or title", "按页码或标题跳转"],
+  ["F", "Full screen", "全屏"],
+  ["B .", "Black screen (pause)", "黑屏（暂停）"],
+  ["?", "This help", "本帮助"],
+];
+
+/**
+ * attachControls wires keys, touch, buttons and overlays to a view made
+ * by createView. It returns {overview, goto, help, blackout, fullscreen}
+ * so that a page can open them itself, plus detach() to remove the
+ * document listeners.
+ */
+export function attachControls(view) {
+  const doc = view.root.ownerDocument;
+  const lang = () => view.deck?.lang;
+  const w = () => words(lang());
+  const zh = () => w() !== words("en");
+
+  // Buttons in the bar.
+  const button = (name, label, onClick) => {
+    const b = doc.createElement("button");
+    b.type = "button";
+    b.className = "btn btn-" + name;
+    b.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true">${ICONS[name]}</svg>`;
+    b.addEventListener("click", (e) => { e.stopPropagation(); onClick(); b.blur(); });
+    b.dataset.label = label;
+    return b;
+  };
+  const buttons = [
+    button("prev", "prev", () => view.prev()),
+    button("next", "next", () => view.next()),
+    button("overview", "overview", () => overview.toggle()),
+    button("help", "help", () => help.toggle()),
+  ];
+  view.bar.append(...buttons);
+  const relabel = () => {
+    for (const b of buttons) {
+      b.title = w()[b.dataset.label];
+      b.setAttribute("aria-label", b.title);
+    }
+  };
+
+  // Blackout.
+  const black = doc.createElement("div");
+  black.className = "blackout";
+  black.hidden = true;
+  black.setAttribute("role", "status");
+  view.root.append(black);
+  const blackout = {
+    get open() { return !black.hidden; },
+    toggle(on = black.hidden) {
+      black.hidden = !on;
+      black.textContent = on ? w().blackout : "";
+    },
+  };
+
+  const overview = makeOverview(view, w);
+  const help = makeDialog(view, "help", () => `
+    <h2>${w().help}</h2>
+    <table class="keys"><tbody>${KEYS.map(([k, en, cn]) => `<tr><td>${
+      k.split(" ").map((x) => `<kbd>${x}</kbd>`).join(" ")}</td><td>${zh() ? cn : en}</td></tr>`).join("")}
+    </tbody></table>`, w);
+  const goto = makeGoto(view, w);
+  const dialogs = [overview, goto, help];
+
+  const fullscreen = () => {
+    if (doc.fullscreenElement) doc.exitFullscreen().catch(() => {});
+    else doc.documentElement.requestFullscreen?.().catch(() => {});
+  };
+
+  function onKey(e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const open = dialogs.find((d) => d.open);
+    if (open) {
+      if (e.key === "Escape" || (open === overview && (e.key === "o" || e.key === "O"))) {
+        e.preventDefault();
+        open.close();
+      }
+      return; // the dialog handles its own keys
+    }
+    if (e.target.closest?.("input, textarea, select, [contenteditable]")) return;
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    if (blackout.open && key !== "b" && key !== "." && key !== "Escape") return;
+    let act = null;
+    switch (key) {
+      case "ArrowRight": case "ArrowDown": case "PageDown": case "n": case "l":
+        act = () => view.next(); break;
+      case " ":
+        act = e.shiftKey ? () => view.prev() : () => view.next(); break;
+      case "ArrowLeft": case "ArrowUp": case "PageUp": case "p": case "h":
+        act = () => view.prev(); break;
+      case "Home": act = () => view.first(); break;
+      case "End": act = () => view.last(); break;
+      case "f": act = fullscreen; break;
+      case "Escape":
+        act = blackout.open ? () => blackout.toggle(false) : () => overview.show(); break;
+      case "o": act = () => overview.show(); break;
+      case "g": act = () => goto.show(); break;
+      case "b": case ".": act = () => blackout.toggle(); break;
+      case "?": act = () => help.show(); break;
+    }
+    if (act) {
+      e.preventDefault();
+      act();
+    }
+  }
+  doc.addEventListener("keydown", onKey);
+
+  // Touch: a horizontal swipe turns the page, a tap near an edge steps.
+  // Vertical scrolling (a long slide on a phone) is left alone, and so is
+  // a swipe inside code or a table that scrolls sideways.
+  let t0 = null;
+  const onTouchStart = (e) => {
+    if (e.touches.length !== 1) { t0 = null; return; }
+    const t = e.touches[0];
+    const scroller = e.target.closest?.("pre, .table-wrap");
+    t0 = {x: t.clientX, y: t.clientY, time: e.timeStamp,
+      scrolls: !!scroller && scroller.scrollWidth > scroller.clientWidth};
+  };
+  const onTouchEnd = (e) => {
+    if (!t0 || dialogs.some((d) => d.open)) return;
+    const t = e.changedTouches[0];
+    const dx = t.clientX - t0.x, dy = t.clientY - t0.y;
+    const start = t0;
+    t0 = null;
+    if (Math.abs(dx) > 40 && Math.abs(dx) > 1.5 * Math.abs(dy)) {
+      if (start.scrolls) return;
+      if (dx < 0) view.next(); else view.prev();
+      return;
+    }
+    const tap = Math.abs(dx) < 10 && Math.abs(dy) < 10 && e.timeStamp - start.time < 400;
+    if (!tap || e.target.closest?.("a, button, input, pre, .table-wrap, summary, .bar")) return;
+    const width = doc.documentElement.clientWidth;
+    if (t.clientX < width * 0.2) view.prev();
+    else if (t.clientX > width * 0.8) view.next();
+  };
+  view.viewport.addEventListener("touchstart", onTouchStart, {passive: true});
+  view.viewport.addEventListener("touchend", onTouchEnd, {passive: true});
+
+  const off = view.onChange(({deckChanged}) => {
+    if (deckChanged) {
+      relabel();
+      overview.refresh();
+    }
+    overview.mark();
+  });
+  if (view.deck) relabel();
+
+  return {
+    overview, goto, help, blackout, fullscreen,
+    detach() {
+      doc.removeEventListener("keydown", onKey);
+      view.viewport.removeEventListener("touchstart", onTouchStart);
+      view.viewport.removeEventListener("touchend", onTouchEnd);
+      off();
+    },
+  };
+}
+
+// makeDialog is a modal <dialog> whose content html() renders each time
+// it opens, with a close button.
+function makeDialog(view, name, html, w) {
+  const doc = view.root.ownerDocument;
+  const dlg = doc.createElement("dialog");
+  dlg.className = "overlay overlay-" + name;
+  dlg.tabIndex = -1;
+  view.root.append(dlg);
+  dlg.addEventListener("click", (e) => {
+    if (e.target === dlg || e.target.closest(".close")) d.close();
+  });
+  // Give focus back, so keys drive the slides again: browsers may leave
+  // it on an input of the closed dialog.
+  let before = null;
+  const refocus = () => {
+    if (dlg.contains(doc.activeElement)) doc.activeElement.blur();
+    if (before?.isConnected && before !== doc.body && !dlg.contains(before)) before.focus({preventScroll: true});
+    before = null;
+  };
+  // The close event comes a task later; refocus at once when we close.
+  dlg.addEventListener("close", refocus);
+  const d = {
+    el: dlg,
+    get open() { return dlg.open; },
+    show() {
+      if (dlg.open) return;
+      dlg.innerHTML = `<button type="button" class="close" aria-label="${w().close}">×</button>` + html();
+      dlg.setAttribute("aria-label", w()[name]);
+      before = doc.activeElement;
+      dlg.showModal();
+      if (d.onShow) d.onShow();
+      else dlg.focus(); // not the close button: no focus ring on open
+    },
+    close() {
+      dlg.close();
+      refocus();
+    },
+    toggle() { dlg.open ? d.close() : d.show(); },
+  };
+  return d;
+}
+
+// makeOverview is the grid of all slides, by chapter. Arrows move
+// between cards by position on screen, Enter or a click picks one.
+function makeOverview(view, w) {
+  const esc = (s) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const d = makeDialog(view, "overview", () => {
+    const deck = view.deck;
+    if (!deck) return "";
+    return `<h2 class="sr-only">${w().overview}</h2>` + deck.chapters.map((c) => `
+      <section class="ov-chapter"><h3>${esc(c.title)}</h3><ol class="cards">${
+      c.slides.map((id) => {
+        const i = deck.slides.findIndex((s) => s.id === id);
+        return i < 0 ? "" : `<li><button type="button" class="card" data-index="${i}">` +
+          `<span class="num">${i + 1}</span><span class="title">${esc(deck.slides[i].title)}</span></button></li>`;
+      }).join("")}</ol></section>`).join("");
+  }, w);
+  d.mark = () => {
+    if (!d.open) return;
+    for (const c of d.el.querySelectorAll(".card")) {
+      if (Number(c.dataset.index) === view.index) c.setAttribute("aria-current", "true");
+      else c.removeAttribute("aria-current");
+    }
+  };
+  d.refresh = () => {
+    if (!d.open) return;
+    d.close();
+    d.show();
+  };
+  d.onShow = () => {
+    d.mark();
+    const cur = d.el.querySelector(".card[aria-current]") || d.el.querySelector(".card");
+    cur?.focus();
+    cur?.scrollIntoView({block: "center"});
+  };
+  d.el.addEventListener("click", (e) => {
+    const card = e.target.closest(".card");
+    if (!card) return;
+    d.close();
+    view.show(Number(card.dataset.index), 0);
+  });
+  d.el.addEventListener("keydown", (e) => {
+    const dir = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]}[e.key];
+    if (!dir) return;
+    e.preventDefault();
+    const cards = [...d.el.querySelectorAll(".card")];
+    const from = e.target.closest(".card") || cards[0];
+    const next = nearest(cards, from, dir);
+    if (next) {
+      next.focus();
+      next.scrollIntoView({block: "nearest"});
+    }
+  });
+  return d;
+}
+
+// nearest finds the card next to from in direction [dx, dy]: left/right
+// is the previous/next card in reading order, up/down the closest card
+// on the row above/below.
+function nearest(cards, from, [dx, dy]) {
+  const i = cards.indexOf(from);
+  if (dx) return cards[i + dx] ?? null;
+  const a = from.getBoundingClientRect();
+  let best = null, score = Infinity;
+  for (const c of cards) {
+    const b = c.getBoundingClientRect();
+    const v = dy > 0 ? b.top - a.bottom : a.top - b.bottom;
+    if (v < -2) continue;
+    const s = v * 4 + Math.abs(b.left + b.width / 2 - (a.left + a.width / 2));
+    if (s < score) { score = s; best = c; }
+  }
+  return best;
+}
+
+// makeGoto is the go-to dialog: a number goes to that slide (12 or 12.3
+// for a step), words search the slide and chapter titles.
+function makeGoto(view, w) {
+  const d = makeDialog(view, "goto", () => `
+    <form method="dialog" class="goto-form">
+      <label><span>${w().goto}</span>
+      <input name="q" type="text" autocomplete="off" enterkeyhint="go" placeholder="${w().gotoHint}"
+        role="combobox" aria-controls="goto-list" aria-expanded="true"></label>
+      <ol id="goto-list" class="matches" role="listbox"></ol>
+    </form>`, w);
+  let matches = [], sel = 0;
+  const search = (q) => {
+    const deck = view.deck;
+    q = q.trim();
+    const m = /^(\d+)(?:\.(\d+))?$/.exec(q);
+    if (m) {
+      const i = Number(m[1]) - 1;
+      return i >= 0 && i < deck.slides.length ? [{index: i, step: Number(m[2] || 0)}] : [];
+    }
+    if (!q) return [];
+    const needle = q.toLocaleLowerCase();
+    const out = [];
+    deck.slides.forEach((s, i) => {
+      const hay = (s.title + " " + (deck.chapters[s.chapter]?.title ?? "")).toLocaleLowerCase();
+      if (hay.includes(needle)) out.push({index: i, step: 0});
+    });
+    // Matches in the slide's own title first.
+    return out.sort((a, b) =>
+      !deck.slides[a.index].title.toLocaleLowerCase().includes(needle) -
+      !deck.slides[b.index].title.toLocaleLowerCase().includes(needle)).slice(0, 8);
+  };
+  const draw = () => {
+    const list = d.el.querySelector(".matches");
+    const input = d.el.querySelector("input");
+    list.replaceChildren(...matches.map((m, k) => {
+      const li = list.ownerDocument.createElement("li");
+      li.id = "goto-" + k;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", String(k === sel));
+      li.dataset.k = k;
+      li.innerHTML = `<span class="num"></span> <span class="title"></span>`;
+      li.firstChild.textContent = m.index + 1 + (m.step ? "." + m.step : "");
+      li.lastChild.textContent = view.deck.slides[m.index].title;
+      return li;
+    }));
+    if (!matches.length && input.value.trim()) {
+      const li = list.ownerDocument.createElement("li");
+      li.className = "none";
+      li.textContent = w().noMatch;
+      list.append(li);
+    }
+    if (matches.length) input.setAttribute("aria-activedescendant", "goto-" + sel);
+    else input.removeAttribute("aria-activedescendant");
+  };
+  const go = (m) => {
+    d.close();
+    if (m) view.show(m.index, m.step);
+  };
+  d.onShow = () => {
+    matches = [];
+    sel = 0;
+    const input = d.el.querySelector("input");
+    input.addEventListener("input", () => {
+      matches = search(input.value);
+      sel = 0;
+      draw();
+    });
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        if (matches.length) sel = (sel + (e.key === "ArrowDown" ? 1 : -1) + matches.length) % matches.length;
+        draw();
+      } else if (e.key === "Enter") {
+        e.preventDefault();
+        go(matches[sel]);
+      }
+    });
+    d.el.querySelector(".matches").addEventListener("click", (e) => {
+      const li = e.target.closest("[role=option]");
+      if (li) go(matches[Number(li.dataset.k)]);
+    });
+    input.focus();
+  };
+  return d;
+}

@@ -1,0 +1,284 @@
+// view.js: the deck view shared by every podium page.
+//
+// A view renders the slides of a deck (the JSON of GET /api/deck) into a
+// 16:9 stage of 1280×720 logical pixels, scaled to its window, or, on a
+// narrow portrait screen, into a column that reflows at phone width. It
+// owns the position (slide index, step) and nothing else: keys, touch,
+// dialogs and the URL live in controls.js and the page's entry module, so
+// a presenter view or the websocket sync can drive it with show() and
+// applyDeck() alone.
+
+/** Logical size of the stage; slides are designed for it. */
+export const STAGE_WIDTH = 1280;
+export const STAGE_HEIGHT = 720;
+
+/** Below this width, in portrait, slides reflow instead of scaling. */
+const FLOW_QUERY = "(orientation: portrait) and (max-width: 820px)";
+
+/**
+ * Words the page shows or announces, by language: Chinese for a deck in
+ * any zh variant, English otherwise.
+ */
+export function words(lang) {
+  return /^zh\b/i.test(lang || "") ? ZH : EN;
+}
+
+const EN = {
+  slide: "Slide", of: "/", prev: "Previous", next: "Next", overview: "Overview",
+  help: "Keyboard shortcuts", goto: "Go to slide", gotoHint: "Number or words of a title",
+  noMatch: "No slide matches", close: "Close", blackout: "Screen paused, press B to resume",
+};
+const ZH = {
+  slide: "幻灯片", of: "/", prev: "上一页", next: "下一页", overview: "总览",
+  help: "键盘快捷键", goto: "跳转到幻灯片", gotoHint: "输入页码或标题中的文字",
+  noMatch: "没有匹配的幻灯片", close: "关闭", blackout: "已暂停，按 B 继续",
+};
+
+/**
+ * createView builds a view inside root (emptied first) and returns its API.
+ *
+ *   const view = createView(document.querySelector("#podium"));
+ *   view.applyDeck(await (await fetch("/api/deck")).json());
+ *   view.onChange(({index, step}) => …);
+ *   view.show(3, 1);
+ *
+ * options.layout: "auto" (default: stage, or flow on a narrow portrait
+ * screen), "stage" or "flow". options.announce: false turns off the
+ * aria-live announcement (for a second, preview view on one page).
+ */
+export function createView(root, options = {}) {
+  const {layout = "auto", announce = true} = options;
+  root.replaceChildren();
+  root.classList.add("podium");
+  root.insertAdjacentHTML("beforeend", `
+<div class="viewport">
+  <div class="stage">
+    <div class="slides"></div>
+    <footer class="bar">
+      <span class="chapter"></span>
+      <span class="tools"><span class="count"></span></span>
+    </footer>
+  </div>
+</div>
+<div class="progress" aria-hidden="true"><div class="progress-fill"></div></div>
+<div class="sr-only" aria-live="polite" aria-atomic="true"></div>`);
+  const $ = (sel) => root.querySelector(sel);
+  const viewport = $(".viewport"), stage = $(".stage"), slidesEl = $(".slides");
+  const chapterEl = $(".chapter"), countEl = $(".count"), fill = $(".progress-fill");
+  const live = $("[aria-live]");
+  const win = root.ownerDocument.defaultView;
+
+  let deck = null;
+  let slides = []; // rendered slides: {id, html, el, steps, codes, data}
+  let index = 0, step = 0, shownID = null;
+  const listeners = new Set();
+
+  // Layout: scale the stage to the viewport, or let it flow on a phone.
+  const flowQuery = win.matchMedia(FLOW_QUERY);
+  function fit() {
+    const flow = layout === "flow" || (layout === "auto" && flowQuery.matches);
+    root.dataset.layout = flow ? "flow" : "stage";
+    if (flow) {
+      stage.style.removeProperty("--scale");
+      return;
+    }
+    const w = viewport.clientWidth, h = viewport.clientHeight;
+    const scale = Math.min(w / STAGE_WIDTH, h / STAGE_HEIGHT) || 1;
+    stage.style.setProperty("--scale", String(scale));
+  }
+  new ResizeObserver(fit).observe(viewport);
+  flowQuery.addEventListener("change", fit);
+  fit();
+
+  function render(s, i, n, old) {
+    let r = old.get(s.id);
+    if (!r) {
+      const el = root.ownerDocument.createElement("section");
+      el.className = "slide";
+      el.hidden = true;
+      el.setAttribute("aria-roledescription", words(deck.lang).slide);
+      el.insertAdjacentHTML("beforeend", '<div class="slide-body"></div>');
+      r = {id: s.id, html: null, el};
+    }
+    r.data = s;
+    r.el.dataset.id = s.id;
+    r.el.setAttribute("aria-label", `${i + 1} / ${n}: ${s.title}`);
+    if (r.html !== s.html) {
+      // Parse in an inert template, so images wait for enhance() to make
+      // them lazy: a slide's images load when it is near, not at start.
+      const tpl = root.ownerDocument.createElement("template");
+      tpl.innerHTML = s.html;
+      enhance(tpl.content);
+      const body = r.el.firstElementChild;
+      body.replaceChildren(tpl.content);
+      r.html = s.html;
+      r.steps = [...body.querySelectorAll("[data-step]")].map((e) => [e, Number(e.dataset.step) || 0]);
+      r.codes = [...body.querySelectorAll("pre[data-hl]")].map(parseCode);
+      r.shownStep = -1;
+    }
+    return r;
+  }
+
+  /**
+   * applyDeck renders a deck, or updates the one shown in place: slides
+   * are matched by id, unchanged slides keep their elements, and the
+   * position follows the current slide's id (clamped when it is gone).
+   */
+  function applyDeck(next) {
+    const curID = slides[index]?.id;
+    deck = next;
+    const n = deck.slides.length;
+    const old = new Map(slides.map((r) => [r.id, r]));
+    slides = deck.slides.map((s, i) => render(s, i, n, old));
+    slidesEl.replaceChildren(...slides.map((r) => r.el));
+    let i = slides.findIndex((r) => r.id === curID);
+    if (i < 0) i = Math.min(index, n - 1);
+    update(Math.max(i, 0), step, {index, step}, true);
+  }
+
+  function update(i, s, prev, deckChanged = false) {
+    const n = slides.length;
+    if (!n) return false;
+    i = clamp(Math.trunc(i) || 0, 0, n - 1);
+    const r = slides[i];
+    s = clamp(Math.trunc(s) || 0, 0, r.data.steps);
+    if (i === index && s === step && !deckChanged) return false;
+    // A different slide, as a person sees it: a new deck that only moves
+    // the current slide to another index is no slide change.
+    const slideChanged = r.id !== shownID;
+    shownID = r.id;
+    if (slideChanged || deckChanged) {
+      slides.forEach((x, k) => {
+        x.el.hidden = k !== i;
+        x.el.classList.toggle("current", k === i);
+      });
+    }
+    index = i;
+    step = s;
+    if (r.shownStep !== s) {
+      for (const [el, at] of r.steps) el.classList.toggle("future", at > s);
+      for (const c of r.codes) highlight(c, s);
+      r.shownStep = s;
+    }
+    const chapter = deck.chapters[r.data.chapter];
+    chapterEl.textContent = chapter ? chapter.title : "";
+    countEl.textContent = `${i + 1} / ${n}`;
+    fill.style.transform = `scaleX(${n > 1 ? i / (n - 1) : 1})`;
+    if (slideChanged) {
+      // Fetch the next slide's images now, so they are there when it is.
+      slides[i + 1]?.el.querySelectorAll("img[loading=lazy]").forEach((img) => { img.loading = "eager"; });
+      if (root.dataset.layout === "flow") win.scrollTo(0, 0);
+    }
+    if (slideChanged && announce) {
+      live.textContent = `${words(deck.lang).slide} ${i + 1} / ${n}: ${r.data.title}`;
+    }
+    const change = {index, step, slide: r.data, deck, previous: prev, slideChanged, deckChanged};
+    for (const cb of listeners) cb(change);
+    return true;
+  }
+
+  const view = {
+    root, stage, viewport,
+    /** The bar at the stage's foot; controls.js adds its buttons here. */
+    bar: $(".bar .tools"),
+    get deck() { return deck; },
+    get index() { return index; },
+    get step() { return step; },
+    /** The rendered section element of slide i. */
+    slideElement(i) { return slides[i]?.el ?? null; },
+    applyDeck,
+    /**
+     * show moves to slide index (0-based) at step (0 = initial state;
+     * clamped to the slide's steps; -1 or Infinity: its final step). It
+     * returns whether anything changed.
+     */
+    show(i, s = 0) {
+      if (s < 0) s = Infinity;
+      if (s === Infinity) s = slides[clamp(i, 0, slides.length - 1)]?.data.steps ?? 0;
+      return update(i, s, {index, step});
+    },
+    /** next reveals the next step, or moves to the next slide. */
+    next() {
+      const r = slides[index];
+      if (!r) return false;
+      return step < r.data.steps ? view.show(index, step + 1) : view.show(index + 1, 0);
+    },
+    /** prev hides the last step, or moves to the previous slide's final state. */
+    prev() {
+      if (step > 0) return view.show(index, step - 1);
+      return index > 0 ? view.show(index - 1, -1) : false;
+    },
+    first() { return view.show(0, 0); },
+    last() { return view.show(slides.length - 1, 0); },
+    /**
+     * onChange calls cb after every change of position or deck with
+     * {index, step, slide, deck, previous: {index, step}, slideChanged,
+     * deckChanged}: slideChanged is true when another slide is shown (not
+     * when a new deck only renumbers it). It returns a function that
+     * removes cb.
+     */
+    onChange(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    /** fit recomputes the layout; the view calls it itself on resize. */
+    fit,
+  };
+  return view;
+}
+
+function clamp(x, lo, hi) {
+  return Math.min(Math.max(x, lo), hi);
+}
+
+// enhance adjusts freshly rendered slide HTML for the browser: tables get
+// a wrapper that scrolls sideways on a phone, a blockquote's closing
+// "— Author" line is marked as its attribution, images decode lazily.
+function enhance(body) {
+  const doc = body.ownerDocument;
+  for (const t of body.querySelectorAll("table")) {
+    if (t.parentNode?.classList?.contains("table-wrap")) continue;
+    const w = doc.createElement("div");
+    w.className = "table-wrap";
+    if (t.dataset.step) w.dataset.step = t.dataset.step;
+    t.replaceWith(w);
+    w.append(t);
+  }
+  for (const q of body.querySelectorAll("blockquote")) {
+    const last = q.lastElementChild;
+    if (last && last !== q.firstElementChild && /^\s*(—|――|--|～|~)/.test(last.textContent)) {
+      last.classList.add("attribution");
+    }
+  }
+  for (const img of body.querySelectorAll("img")) {
+    img.loading = "lazy";
+    img.decoding = "async";
+  }
+}
+
+// parseCode reads a stepped highlight block: data-hl="1|2-3|all" (sets of
+// 1-based lines) and data-hl-at="0,4,5" (the step each set starts at).
+function parseCode(pre) {
+  const sets = pre.dataset.hl.split("|").map((spec) => {
+    spec = spec.trim();
+    if (spec === "all" || spec === "") return null;
+    const lines = new Set();
+    for (const part of spec.split(",")) {
+      const [a, b = a] = part.split("-").map(Number);
+      for (let k = a; k <= b; k++) lines.add(k);
+    }
+    return lines;
+  });
+  const at = (pre.dataset.hlAt || "").split(",").map(Number);
+  return {pre, sets, at, lines: [...pre.querySelectorAll(".line")]};
+}
+
+// highlight marks the lines of the set active at step s: the last set
+// whose start step is at or before s.
+function highlight(c, s) {
+  let k = 0;
+  c.at.forEach((a, i) => { if (a <= s) k = i; });
+  const set = c.sets[k] ?? null;
+  c.lines.forEach((line, i) => line.classList.toggle("hl", !!set && set.has(i + 1)));
+  c.pre.classList.toggle("has-hl", !!set && set.size > 0);
+}
