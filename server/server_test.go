@@ -269,3 +269,28 @@ func must(tb testing.TB, err error) {
 		tb.Fatal(err)
 	}
 }
+
+// TestREADMEExample: the format example in the README is a valid deck
+// with the steps it claims.
+func TestREADMEExample(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	must(t, err)
+	_, rest, ok := strings.Cut(string(readme), "~~~markdown\n")
+	example, _, ok2 := strings.Cut(rest, "~~~\n")
+	if !ok || !ok2 {
+		t.Fatal("README has no ~~~markdown example")
+	}
+	d, err := deck.Load(fstest.MapFS{
+		"01.md":         {Data: []byte(example)},
+		"img/stack.svg": {Data: []byte("<svg/>")},
+	})
+	if err != nil {
+		t.Fatalf("README example: %v", err)
+	}
+	if len(d.Slides) != 3 || d.Slides[1].Steps != 3 || d.Slides[2].Steps != 2 || d.Slides[1].Notes == "" {
+		for _, s := range d.Slides {
+			t.Logf("%q steps=%d notes=%q", s.Title, s.Steps, s.Notes)
+		}
+		t.Error("README example does not do what the README says")
+	}
+}
