@@ -11,9 +11,11 @@ package server
 // themes, on a 1280×720 projector and on a 390×844 phone.
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -446,6 +448,12 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 	n, err := w.ResponseWriter.Write(p)
 	w.n += n
 	return n, err
+}
+
+// Hijack lets the websocket upgrade through; its few hundred bytes of
+// frames (hello, state) are not counted.
+func (w *countingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.ResponseWriter).Hijack()
 }
 
 var _ io.Writer = (*countingWriter)(nil)

@@ -6,6 +6,7 @@
 
 import {createView} from "./view.js";
 import {attachControls} from "./controls.js";
+import {follow} from "./sync.js";
 
 /** parseHash reads "#12.3" as {index: 11, step: 3}; null when it is no position. */
 export function parseHash(hash) {
@@ -28,6 +29,9 @@ async function main() {
   const res = await fetch("/api/deck");
   if (!res.ok) throw new Error(`GET /api/deck: ${res.status}`);
   view.applyDeck(await res.json());
+  // Follow the presenter live (docs/protocol.md); the deck is already
+  // here, so the tracker fetches it again only when its version changes.
+  window.podium.sync = follow(view, {controls});
 
   const pos = parseHash(location.hash);
   if (pos) view.show(pos.index, pos.step);

@@ -1,0 +1,441 @@
+package server
+
+// Browser tests of the presenter view (/presenter), the phone remote
+// (/remote) and the audience page following them over the websocket, in
+// a real headless Chromium (server/internal/browsertest; they skip
+// without a browser, and fail without one under CI=true).
+//
+// The presenter, the remote and the audience each get their own browser
+// context (their own cookies), as on three devices; the audience is a
+// phone. What is checked is what people see: the audience's slide and
+// step follow the presenter's keys and the remote's buttons, blackout
+// reaches everyone, notes reach the presenter and never the audience's
+// page, a second presenter tab stays in step, and a restarted server is
+// followed again without a reload.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/podium-talks/podium/server/deck"
+	bt "github.com/podium-talks/podium/server/internal/browsertest"
+)
+
+// presenterToken is the token of the test servers.
+const presenterToken = "t"
+
+// startLive serves the shipped talk with the web and themes folders on
+// disk and presenter token "t", listening on addr ("127.0.0.1:0" for any
+// port). Stop it with stopLive (or let the test's cleanup do it).
+func startLive(t testing.TB, addr string) (*Server, *httptest.Server) {
+	t.Helper()
+	return startLiveDir(t, addr, "../slides")
+}
+
+// startLiveDir is startLive with the deck in folder dir.
+func startLiveDir(t testing.TB, addr, dir string) (*Server, *httptest.Server) {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	s, err := New(Config{Deck: root.FS(), Web: os.DirFS("../web"), Themes: os.DirFS("../themes"), Token: presenterToken})
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	// The same address again right after a restart: the port may still be
+	// in use for a moment.
+	var ln net.Listener
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if ln, err = net.Listen("tcp", addr); err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("listen on %s: %v", addr, err)
+	}
+	ts := httptest.NewUnstartedServer(s)
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
+	t.Cleanup(func() { stopLive(s, ts) })
+	return s, ts
+}
+
+// stopLive shuts the server down as podium does: websockets get a close
+// frame (1001 going away), then the listener closes. httptest's Close
+// alone would leave the upgraded connections open.
+func stopLive(s *Server, ts *httptest.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.Shutdown(ctx)
+	ts.Close()
+}
+
+// liveTab opens a tab in a new browser context (another device) with
+// the viewport size; console errors fail the test, except the network
+// errors of a server that is restarting.
+func liveTab(t testing.TB, ctx context.Context, size bt.Size) context.Context {
+	t.Helper()
+	tab := bt.Isolated(t, ctx)
+	watchConsole(t, tab)
+	bt.Do(t, tab, bt.Viewport(size), bt.ReducedMotion())
+	return tab
+}
+
+// watchConsole is bt.WatchConsole, less the connection errors the
+// browser logs while the server is away (the restart test makes them).
+func watchConsole(t testing.TB, tab context.Context) {
+	t.Helper()
+	var mu sync.Mutex
+	var errs []string
+	msgs := chromedp.Console(tab)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Source == "network" && (strings.Contains(m.Text, "WebSocket") || strings.Contains(m.Text, "ERR_CONNECTION_REFUSED")) {
+				continue
+			}
+			if m.IsException() || m.Type == chromedp.ConsoleError {
+				mu.Lock()
+				errs = append(errs, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, e := range errs {
+			t.Errorf("browser console: %s", e)
+		}
+	})
+}
+
+// openPresenter opens the presenter view with the token and waits until
+// the server has said it is a presenter and its deck and state arrived.
+func openPresenter(t testing.TB, tab context.Context, url string) {
+	t.Helper()
+	bt.Do(t, tab, chromedp.Navigate(url))
+	bt.WaitFor(t, tab, `document.body.dataset.role === "presenter" && !!podium.view.deck && !!podium.sync.state &&
+		!document.querySelector(".pz-dash").hidden`, "the presenter view to connect as presenter")
+}
+
+// openFollower opens the audience page and makes it follow the server.
+// Until audience.js calls follow itself (window.podium.sync), the test
+// does it, with the page's own sync.js.
+func openFollower(t testing.TB, tab context.Context, url string) {
+	t.Helper()
+	open(t, tab, url+"/")
+	bt.Eval[chromedp.Void](t, tab, `(async () => {
+		if (window.podium.sync) return;
+		const src = document.querySelector('script[type=module][src$="audience.js"]').src;
+		const m = await import(new URL("sync.js", src));
+		window.podium.sync = m.follow(podium.view, {controls: podium.controls});
+	})()`)
+	bt.WaitFor(t, tab, `podium.sync.status === "live" && !!podium.sync.state`, "the audience page to follow the server")
+}
+
+// at is the JavaScript condition that the page's view shows slide index
+// at step, as a person sees it: that slide's section is the shown one
+// and exactly its first step elements are revealed.
+func at(index, step int) string {
+	return fmt.Sprintf(`(() => {
+		const v = podium.view;
+		if (v.index !== %[1]d || v.step !== %[2]d) return false;
+		const sec = document.querySelector("section.slide.current");
+		if (sec !== v.slideElement(%[1]d) || sec.hidden) return false;
+		return [...sec.querySelectorAll("[data-step]")].every((e) => e.classList.contains("future") === (Number(e.dataset.step) > %[2]d));
+	})()`, index, step)
+}
+
+// waitAt waits until the tab shows slide index at step and returns how
+// long that took.
+func waitAt(t testing.TB, tab context.Context, who string, index, step int) time.Duration {
+	t.Helper()
+	start := time.Now()
+	bt.WaitFor(t, tab, at(index, step), fmt.Sprintf("the %s to show slide %d step %d (shows %s)", who, index+1, step,
+		bt.Eval[string](t, tab, `podium.view.index + 1 + " step " + podium.view.step`)))
+	return time.Since(start)
+}
+
+// tapOn taps the centre of the element sel, as a finger does.
+func tapOn(t testing.TB, tab context.Context, sel string) {
+	t.Helper()
+	p := bt.Eval[[]float64](t, tab, fmt.Sprintf(`(() => {
+		const r = document.querySelector(%q).getBoundingClientRect();
+		return [r.left + r.width / 2, r.top + r.height / 2];
+	})()`, sel))
+	bt.Do(t, tab, chromedp.TapXY(p[0], p[1]))
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+func TestPresenterDrivesAudience(t *testing.T) {
+	srv, ts := startLive(t, "127.0.0.1:0")
+	url := ts.URL
+	d := srv.Deck()
+	ctx := bt.New(t)
+
+	pres := liveTab(t, ctx, bt.DesktopSize)
+	openPresenter(t, pres, url+"/presenter?token="+presenterToken)
+	if got := bt.Eval[string](t, pres, `location.search`); got != "" {
+		t.Errorf("presenter URL keeps %q after login, want the token gone from the address bar", got)
+	}
+	aud := liveTab(t, ctx, bt.PhoneSize)
+	openFollower(t, aud, url)
+	waitAt(t, pres, "presenter", 0, 0)
+	waitAt(t, aud, "audience", 0, 0)
+	bt.WaitFor(t, pres, `document.querySelector('[data-out="people"]').textContent === "1"`, "the presenter to count one audience device")
+
+	// Walk with → to the second step of the first slide with steps: slide
+	// changes and step changes, each seen by the audience within a second.
+	k := -1
+	for i, s := range d.Slides {
+		if s.Steps >= 2 {
+			k = i
+			break
+		}
+	}
+	if k < 0 {
+		t.Fatal("the talk has no slide with two steps")
+	}
+	i, s := 0, 0
+	for i != k || s != 2 {
+		i, s = next(d, i, s)
+		press(t, pres, kb.ArrowRight)
+		took := waitAt(t, aud, "audience", i, s)
+		t.Logf("slide %d step %d reached the audience in %v", i+1, s, took.Round(time.Millisecond))
+		if took > time.Second {
+			t.Errorf("the audience showed slide %d step %d %v after the key press, want within 1s", i+1, s, took)
+		}
+		waitAt(t, pres, "presenter", i, s)
+	}
+	press(t, pres, kb.ArrowLeft)
+	s--
+	waitAt(t, aud, "audience", i, s)
+
+	// The next-step preview shows what → will reveal.
+	bt.WaitFor(t, pres, fmt.Sprintf(`podium.preview.index === %d && podium.preview.step === %d`, i, s+1), "the preview of the next step")
+
+	// Notes: the presenter sees the current slide's; the audience's page
+	// holds no notes at all, in its DOM or anywhere in its JavaScript.
+	var snippets []string
+	mine := ""
+	for j, sl := range d.Slides {
+		text := []rune(strings.Join(strings.Fields(tags.ReplaceAllString(sl.Notes, " ")), " "))
+		if len(text) < 16 {
+			continue
+		}
+		snip := string(text[len(text)/2-6 : len(text)/2+6])
+		if strings.Contains(tags.ReplaceAllString(sl.HTML, ""), snip) {
+			continue // the slide says it too
+		}
+		snippets = append(snippets, snip)
+		if j == i {
+			mine = snip
+		}
+	}
+	if len(snippets) == 0 || mine == "" {
+		t.Fatalf("the talk needs notes on slide %d for this test", i+1)
+	}
+	bt.WaitFor(t, pres, fmt.Sprintf(`document.querySelector('[data-out="notes"]').textContent.includes(%q)`, mine),
+		"the presenter view to show the slide's notes")
+	js, _ := json.Marshal(snippets)
+	leaked := bt.Eval[[]string](t, aud, fmt.Sprintf(`(() => {
+		const html = document.documentElement.outerHTML + JSON.stringify(podium.view.deck);
+		return %s.filter((s) => html.includes(s));
+	})()`, js))
+	if len(leaked) > 0 {
+		t.Errorf("the audience page contains speaker notes: %q", leaked)
+	}
+	if res, err := http.Get(url + "/api/notes"); err != nil || res.StatusCode != http.StatusForbidden {
+		t.Errorf("GET /api/notes without the token = %v %v, want 403", res.Status, err)
+	} else {
+		res.Body.Close()
+	}
+
+	// Blackout, for everyone, and back.
+	press(t, pres, "b")
+	bt.WaitFor(t, aud, `!document.querySelector(".blackout").hidden`, "the audience screen to go black")
+	bt.WaitFor(t, pres, `document.querySelector('[data-act="blackout"]').getAttribute("aria-pressed") === "true" &&
+		!document.querySelector('[data-out="blackbadge"]').hidden`, "the presenter to see blackout on")
+	press(t, pres, "b")
+	bt.WaitFor(t, aud, `document.querySelector(".blackout").hidden`, "the audience screen to come back")
+
+	// A second presenter tab (same browser, cookie) shows the same, and
+	// drives everyone.
+	pres2 := bt.Tab(t, pres)
+	watchConsole(t, pres2)
+	openPresenter(t, pres2, url+"/presenter")
+	waitAt(t, pres2, "second presenter tab", i, s)
+	press(t, pres2, kb.ArrowRight)
+	s++
+	waitAt(t, pres, "first presenter tab", i, s)
+	waitAt(t, aud, "audience", i, s)
+
+	// The talk clock is the server's: started in one tab, it runs in both.
+	tapOn(t, pres, `[data-act="timer-toggle"]`)
+	bt.WaitFor(t, pres2, `document.querySelector('[data-out="elapsed"]').classList.contains("pz-running")`, "the second tab's clock to run")
+
+	// G goes to a slide by number, for everyone; so does a chapter.
+	press(t, pres, "g")
+	bt.WaitFor(t, pres, `document.activeElement?.matches(".overlay-goto input")`, "the go-to dialog")
+	press(t, pres, "3")
+	press(t, pres, kb.Enter)
+	waitAt(t, aud, "audience", 2, 0)
+	waitAt(t, pres, "presenter", 2, 0)
+	if len(d.Chapters) > 1 {
+		c := d.Chapters[len(d.Chapters)-1]
+		first := -1
+		for j, sl := range d.Slides {
+			if sl.ID == c.Slides[0].ID {
+				first = j
+				break
+			}
+		}
+		bt.Eval[chromedp.Void](t, pres, fmt.Sprintf(`document.querySelector('[data-chapter="%d"] button').click()`, len(d.Chapters)-1))
+		waitAt(t, aud, "audience", first, 0)
+		bt.WaitFor(t, pres, fmt.Sprintf(`document.querySelector('[data-chapter="%d"]').getAttribute("aria-current") === "true"`, len(d.Chapters)-1),
+			"the chapter list to mark the current chapter")
+	}
+	i, s = 2, 0
+	bt.Eval[chromedp.Void](t, pres, `podium.driver.show(2, 0)`)
+	waitAt(t, aud, "audience", i, s)
+
+	// The phone remote's next button moves the audience.
+	rem := liveTab(t, ctx, bt.PhoneSize)
+	bt.Do(t, rem, chromedp.Navigate(url+"/remote?token="+presenterToken))
+	bt.WaitFor(t, rem, `podium.sync.role === "presenter" && !!podium.model.deck && !document.querySelector(".rm-main").hidden`, "the remote to connect")
+	bt.WaitFor(t, rem, fmt.Sprintf(`podium.model.index === %d && podium.model.step === %d`, i, s), "the remote to show the position")
+	i, s = next(d, i, s)
+	tapOn(t, rem, `[data-act="next"]`)
+	waitAt(t, aud, "audience", i, s)
+	waitAt(t, pres, "presenter", i, s)
+	bt.WaitFor(t, rem, fmt.Sprintf(`document.querySelector('[data-out="count"]').textContent === "%d / %d"`, i+1, len(d.Slides)), "the remote's slide number")
+
+	// Without the token, /presenter says so and offers no controls.
+	anon := liveTab(t, ctx, bt.DesktopSize)
+	bt.Do(t, anon, chromedp.Navigate(url+"/presenter"))
+	bt.WaitFor(t, anon, `!document.querySelector('[data-msg="denied"]').hidden && document.querySelector(".pz-dash").hidden`,
+		"the presenter view to refuse a visitor without the token")
+	if n := bt.Eval[int](t, anon, `[...document.querySelectorAll("button")].filter((b) => b.offsetParent).length`); n != 0 {
+		t.Errorf("the refused presenter view shows %d buttons, want none", n)
+	}
+	press(t, anon, kb.ArrowRight)
+	waitAt(t, aud, "audience", i, s) // nothing moved
+}
+
+// TestPresenterServerRestart restarts the server on the same address: the
+// audience page and the presenter view reconnect by themselves, without
+// a reload, and show the new server's state.
+func TestPresenterServerRestart(t *testing.T) {
+	srv, ts := startLive(t, "127.0.0.1:0")
+	url, addr := ts.URL, ts.Listener.Addr().String()
+	ctx := bt.New(t)
+	pres := liveTab(t, ctx, bt.DesktopSize)
+	openPresenter(t, pres, url+"/presenter?token="+presenterToken)
+	aud := liveTab(t, ctx, bt.PhoneSize)
+	openFollower(t, aud, url)
+	press(t, pres, kb.End)
+	last := len(srv.Deck().Slides) - 1
+	waitAt(t, aud, "audience", last, 0)
+	bt.Eval[chromedp.Void](t, aud, `window.beforeRestart = 42`)
+
+	stopLive(srv, ts)
+	bt.WaitFor(t, aud, `podium.sync.status === "reconnecting"`, "the audience page to notice the server is gone")
+	bt.WaitFor(t, pres, `document.querySelector('[data-out="status"]').dataset.status === "reconnecting"`, "the presenter view to say it is reconnecting")
+
+	srv2, _ := startLive(t, addr)
+	srv2.hub.Goto(3, 0) // the new server's own state
+	waitAt(t, aud, "audience", 3, 0)
+	waitAt(t, pres, "presenter", 3, 0)
+	bt.WaitFor(t, aud, `podium.sync.status === "live"`, "the audience page to be live again")
+	if v := bt.Eval[int](t, aud, `window.beforeRestart ?? 0`); v != 42 {
+		t.Errorf("the audience page was reloaded (a variable set before the restart is gone)")
+	}
+	// And it follows the new server.
+	press(t, pres, kb.ArrowRight)
+	i, s := next(srv2.Deck(), 3, 0)
+	waitAt(t, aud, "audience", i, s)
+}
+
+// next is where the next command goes from slide i, step s.
+func next(d *deck.Deck, i, s int) (int, int) {
+	if s < d.Slides[i].Steps {
+		return i, s + 1
+	}
+	return min(i+1, len(d.Slides)-1), 0
+}
+
+// TestPresenterHoldPublish edits the talk while the presenter holds: the
+// presenter sees the edit and that it waits, the audience does not, until
+// Publish sends it to them, without a reload.
+func TestPresenterHoldPublish(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../slides")); err != nil {
+		t.Fatal(err)
+	}
+	srv, ts := startLiveDir(t, "127.0.0.1:0", dir)
+	ctx := bt.New(t)
+	pres := liveTab(t, ctx, bt.DesktopSize)
+	openPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
+	aud := liveTab(t, ctx, bt.PhoneSize)
+	openFollower(t, aud, ts.URL)
+	bt.Eval[chromedp.Void](t, aud, `window.beforeEdit = 1`)
+
+	tapOn(t, pres, `[data-act="hold"]`)
+	bt.WaitFor(t, pres, `document.querySelector('[data-act="hold"]').getAttribute("aria-pressed") === "true"`, "hold to be on")
+
+	d := srv.Deck()
+	sl := d.Slides[1]
+	file := dir + "/" + sl.File
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := sl.Title + " (edited)"
+	if !strings.Contains(string(src), sl.Title) {
+		t.Fatalf("%s does not hold the title %q", sl.File, sl.Title)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(src), sl.Title, edited, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := srv.Reload(); err != nil || !changed {
+		t.Fatalf("Reload = %v, %v; want a changed deck", changed, err)
+	}
+	title := fmt.Sprintf(`podium.view.deck.slides[1].title === %q && podium.view.slideElement(1).textContent.includes(%q)`, edited, edited)
+	bt.WaitFor(t, pres, title+` && document.body.classList.contains("pz-pending") &&
+		!document.querySelector('[data-act="publish"]').disabled`, "the presenter to see the held edit")
+	press(t, pres, kb.ArrowRight)
+	next1, step1 := next(d, 0, 0)
+	waitAt(t, aud, "audience", next1, step1)
+	if bt.Eval[bool](t, aud, title) {
+		t.Fatal("the audience got the edit while the presenter holds it")
+	}
+
+	tapOn(t, pres, `[data-act="publish"]`)
+	bt.WaitFor(t, aud, title, "the audience to get the published edit")
+	bt.WaitFor(t, pres, `!document.body.classList.contains("pz-pending") && document.querySelector('[data-act="hold"]').getAttribute("aria-pressed") === "false"`,
+		"the presenter to see hold released")
+	if bt.Eval[int](t, aud, `window.beforeEdit ?? 0`) != 1 {
+		t.Error("the audience page was reloaded to get the edit")
+	}
+	waitAt(t, aud, "audience", next1, step1)
+}

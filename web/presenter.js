@@ -1,0 +1,269 @@
+// presenter.js: the presenter view (GET /presenter). The current slide at
+// its step, the next step, the notes, the talk clock, chapters, and the
+// buttons that drive everyone. The position comes only from the server's
+// state frames: keys and buttons send commands and wait for the state,
+// so every presenter tab, the remote and the audience show the same.
+
+import {createView} from "./view.js";
+import {attachControls} from "./controls.js";
+import {connect, track} from "./sync.js";
+
+const doc = document;
+const out = (name) => doc.querySelector(`[data-out="${name}"]`);
+const act = (name) => doc.querySelector(`[data-act="${name}"]`);
+const audienceURL = doc.body.dataset.audienceUrl || location.origin + "/";
+
+const view = createView(doc.getElementById("current"), {layout: "stage"});
+const preview = createView(doc.getElementById("next"), {layout: "stage", announce: false});
+let notes = {}, timer = null, timerAt = 0, role = "", conn = null;
+
+/** send sends msg to the server, or says why it cannot. */
+function send(msg) {
+  if (role !== "presenter" || !conn?.send(msg)) toast("Not connected: the command was not sent");
+}
+
+// driver stands in for the view in controls.js: reveal.js keys, swipes,
+// the bar's buttons, overview and go-to ask the server to move instead
+// of moving the view, which then follows the state frame.
+const driver = {
+  root: view.root, viewport: view.viewport, bar: view.bar,
+  get deck() { return view.deck; },
+  get index() { return view.index; },
+  get step() { return view.step; },
+  onChange: view.onChange,
+  slideElement: view.slideElement,
+  show(i, s = 0) {
+    const slides = view.deck?.slides ?? [];
+    const sl = slides[Math.min(Math.max(i, 0), slides.length - 1)];
+    if (!sl) return false;
+    send({type: "goto", slide: sl.id, step: s < 0 || s === Infinity ? sl.steps : s});
+    return true;
+  },
+  next() { send({type: "next"}); return true; },
+  prev() { send({type: "prev"}); return true; },
+  first() { return driver.show(0, 0); },
+  last() { return driver.show((view.deck?.slides.length ?? 1) - 1, 0); },
+  fit: view.fit,
+};
+attachControls(driver);
+
+// B and "." black out every screen, not this one: the presenter keeps
+// seeing the slide, marked. Capture runs before controls.js's handler.
+addEventListener("keydown", (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest?.("input, textarea, dialog")) return;
+  if (e.key === "b" || e.key === "B" || e.key === ".") {
+    e.preventDefault();
+    send({type: "blackout"});
+  }
+}, true);
+
+const t = track(view, {
+  onDeck(d) {
+    preview.applyDeck(d);
+    chapters(d);
+    loadNotes();
+  },
+  onState: render,
+});
+view.onChange(render);
+
+conn = connect({
+  ...t,
+  onHello(m) {
+    t.onHello(m);
+    role = m.role;
+    const ok = role === "presenter";
+    doc.body.dataset.role = role;
+    doc.querySelector(".pz-dash").hidden = !ok;
+    doc.querySelector(".pz-lock").hidden = ok;
+    doc.querySelector('[data-msg="connecting"]').hidden = true;
+    doc.querySelector('[data-msg="denied"]').hidden = ok;
+    if (ok) {
+      view.fit();
+      preview.fit();
+      loadNotes();
+    }
+  },
+  onHold(m) {
+    t.onHold(m);
+    act("hold").setAttribute("aria-pressed", String(m.held));
+    act("hold").textContent = m.held ? "Holding edits" : "Hold edits";
+    act("publish").disabled = !m.held;
+    out("hold").textContent = !m.held ? "" : m.pending
+      ? "Edits waiting: the audience still sees the published deck. You see the edits."
+      : "Holding: new edits will wait for Publish.";
+    doc.body.classList.toggle("pz-pending", !!(m.held && m.pending));
+  },
+  onTimer(m) {
+    timer = m;
+    timerAt = performance.now();
+    tick();
+  },
+  onPresence(m) {
+    const el = out("people");
+    el.textContent = String(m.audience);
+    el.title = `${m.audience} audience device${m.audience === 1 ? "" : "s"}, ${m.presenters} presenter${m.presenters === 1 ? "" : "s"}`;
+  },
+  onError(m) {
+    toast(m.code === "rate_limited" ? "Too fast: a command was dropped" : m.message || m.code);
+  },
+  onStatus(s) {
+    t.onStatus(s);
+    const el = out("status");
+    el.dataset.status = s;
+    el.textContent = s === "live" ? "live" : s === "offline" ? "offline" : "reconnecting…";
+  },
+});
+t.load(); // the deck now, in parallel with the socket
+window.podium = {view, preview, sync: t, conn, driver};
+
+async function loadNotes() {
+  if (role !== "presenter" || !view.deck) return;
+  try {
+    const r = await fetch("/api/notes", {cache: "no-cache"});
+    if (!r.ok) throw new Error("GET /api/notes: " + r.status);
+    notes = (await r.json()).notes || {};
+  } catch (err) {
+    console.warn(err);
+  }
+  render();
+}
+
+// render shows everything that follows the position.
+function render() {
+  const d = view.deck, s = t.state;
+  if (!d || !d.slides.length) return;
+  const i = view.index, step = view.step, sl = d.slides[i], n = d.slides.length;
+  out("count").textContent = `${i + 1} / ${n}`;
+  out("step").textContent = sl.steps ? `step ${step}/${sl.steps}` : "";
+  out("chapter").textContent = d.chapters[sl.chapter]?.title ?? "";
+  for (const li of out("chapters").children) {
+    if (Number(li.dataset.chapter) === sl.chapter) li.setAttribute("aria-current", "true");
+    else li.removeAttribute("aria-current");
+  }
+  // Next: the next step of this slide, else the next slide.
+  const end = step >= sl.steps && i + 1 >= n;
+  out("end").hidden = !end;
+  preview.root.hidden = end;
+  out("nextlabel").textContent = end ? "Next" : step < sl.steps ? `Next: step ${step + 1}/${sl.steps}` : `Next: ${i + 2} / ${n}`;
+  if (!end) preview.show(step < sl.steps ? i : i + 1, step < sl.steps ? step + 1 : 0);
+  const html = notes[sl.id];
+  const box = out("notes");
+  if (box.dataset.id !== sl.id || box.dataset.html !== String(html?.length ?? 0)) {
+    box.dataset.id = sl.id;
+    box.dataset.html = String(html?.length ?? 0);
+    if (html) box.innerHTML = html;
+    else box.innerHTML = '<p class="pz-none">No notes for this slide.</p>';
+    box.scrollTop = 0;
+  }
+  const black = !!s?.blackout;
+  act("blackout").setAttribute("aria-pressed", String(black));
+  out("blackbadge").hidden = !black;
+  doc.body.classList.toggle("pz-blackout", black);
+  tick();
+}
+
+function chapters(d) {
+  const ol = out("chapters");
+  ol.replaceChildren(...d.chapters.map((c, k) => {
+    const li = doc.createElement("li");
+    li.dataset.chapter = k;
+    const b = doc.createElement("button");
+    b.type = "button";
+    b.className = "pz-chapter-btn";
+    const first = d.slides.findIndex((x) => x.id === c.slides[0]);
+    b.innerHTML = '<span class="pz-num"></span><span class="pz-name"></span>';
+    b.firstChild.textContent = first + 1;
+    b.lastChild.textContent = c.title;
+    b.addEventListener("click", () => { if (c.slides[0]) send({type: "goto", slide: c.slides[0]}); });
+    li.append(b);
+    return li;
+  }));
+}
+
+// The clock and the talk timer, redrawn a few times a second.
+const fmt = (ms) => {
+  const neg = ms < 0, sec = Math.floor(Math.abs(ms) / 1000);
+  const h = Math.floor(sec / 3600), m = Math.floor(sec / 60) % 60, s = sec % 60;
+  return (neg ? "−" : "") + (h ? `${h}:${String(m).padStart(2, "0")}` : m) + ":" + String(s).padStart(2, "0");
+};
+const elapsed = () => !timer ? 0 : timer.elapsed + (timer.running ? performance.now() - timerAt : 0);
+
+function tick() {
+  const now = new Date();
+  out("clock").textContent = now.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+  out("clock").dateTime = now.toISOString();
+  const el = elapsed();
+  out("elapsed").textContent = fmt(el);
+  out("elapsed").classList.toggle("pz-running", !!timer?.running);
+  const toggle = act("timer-toggle");
+  toggle.textContent = timer?.running ? "Pause" : el > 0 ? "Resume" : "Start";
+  const input = doc.querySelector('[data-in="target"]');
+  const target = (timer?.target ?? 0) * 1000;
+  if (doc.activeElement !== input) input.value = target ? String(Math.round(target / 60000)) : "";
+  out("pace").replaceChildren(pace(el, target));
+}
+
+// pace compares where the talk is (slides, and steps within the slide)
+// with where the clock says it should be.
+function pace(el, target) {
+  const d = view.deck, span = doc.createElement("span");
+  if (!target || !d) return span;
+  const sl = d.slides[view.index];
+  const done = (view.index + (sl.steps ? view.step / (sl.steps + 1) : 0)) / d.slides.length;
+  const delta = el - done * target; // > 0: behind
+  const left = target - el;
+  span.className = Math.abs(delta) < 30e3 ? "pz-on" : delta > 0 ? "pz-behind" : "pz-ahead";
+  span.textContent = (Math.abs(delta) < 30e3 ? "on time" : `${fmt(Math.abs(delta))} ${delta > 0 ? "behind" : "ahead"}`) +
+    ` · ${left >= 0 ? fmt(left) + " left" : fmt(-left) + " over"}`;
+  return span;
+}
+setInterval(tick, 250);
+
+// Buttons.
+const actions = {
+  prev: () => send({type: "prev"}),
+  next: () => send({type: "next"}),
+  blackout: () => send({type: "blackout"}),
+  hold: () => send(t.hold?.held ? {type: "publish"} : {type: "hold"}),
+  publish: () => send({type: "publish"}),
+  "timer-toggle": () => send({type: "timer", action: timer?.running ? "pause" : "start"}),
+  "timer-reset": () => send({type: "timer", action: "reset"}),
+  smaller: () => notesSize(-2),
+  larger: () => notesSize(2),
+};
+doc.addEventListener("click", (e) => {
+  const b = e.target.closest("[data-act]");
+  if (!b || !actions[b.dataset.act]) return;
+  actions[b.dataset.act]();
+  b.blur(); // keys drive the slides again
+});
+doc.querySelector('[data-in="target"]').addEventListener("change", (e) => {
+  const min = Math.max(0, Math.round(Number(e.target.value) || 0));
+  send({type: "timer", target: min * 60});
+  e.target.blur();
+});
+
+// Notes size, remembered on this device.
+const SIZE_KEY = "podium.notes-size";
+function notesSize(delta) {
+  let px = Number(localStorage.getItem(SIZE_KEY)) || 20;
+  px = Math.min(48, Math.max(12, px + delta));
+  try { localStorage.setItem(SIZE_KEY, String(px)); } catch {}
+  doc.body.style.setProperty("--pz-notes-size", px + "px");
+}
+notesSize(0);
+
+out("url").textContent = audienceURL;
+const qr = doc.querySelector(".pz-qr img");
+qr.alt = "QR code of " + audienceURL;
+qr.addEventListener("error", () => { qr.hidden = true; });
+
+let toastTimer = 0;
+function toast(msg) {
+  const el = out("toast");
+  el.textContent = msg;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 3000);
+}

@@ -1,0 +1,125 @@
+// remote.js: the phone remote (GET /remote). Big previous and next
+// buttons under the thumb, the current slide's title and notes, the talk
+// clock, blackout. It renders no slides: the deck JSON gives the titles.
+
+import {connect, track} from "./sync.js";
+
+const doc = document;
+const out = (name) => doc.querySelector(`[data-out="${name}"]`);
+let role = "", notes = {}, timer = null, timerAt = 0, conn = null;
+
+// model is the little a tracker needs of a view: the deck and a position.
+const model = {
+  deck: null, index: 0, step: 0,
+  applyDeck(d) { model.deck = d; render(); },
+  show(i, s) {
+    const n = model.deck?.slides.length ?? 0;
+    model.index = Math.min(Math.max(i, 0), Math.max(n - 1, 0));
+    model.step = Math.min(Math.max(s, 0), model.deck?.slides[model.index]?.steps ?? 0);
+    render();
+  },
+};
+
+const t = track(model, {onDeck: loadNotes, onState: render});
+conn = connect({
+  ...t,
+  onHello(m) {
+    t.onHello(m);
+    role = m.role;
+    const ok = role === "presenter";
+    doc.querySelector(".rm-main").hidden = !ok;
+    doc.querySelector(".rm-lock").hidden = ok;
+    doc.querySelector('[data-msg="connecting"]').hidden = true;
+    doc.querySelector('[data-msg="denied"]').hidden = ok;
+    if (ok) loadNotes();
+  },
+  onTimer(m) { timer = m; timerAt = performance.now(); tick(); },
+  onError(m) { toast(m.message || m.code); },
+  onStatus(s) {
+    t.onStatus(s);
+    const el = out("status");
+    el.dataset.status = s;
+    el.textContent = s === "live" ? "live" : s === "offline" ? "offline" : "reconnecting…";
+  },
+});
+window.podium = {model, sync: t, conn};
+
+function send(msg) {
+  if (role !== "presenter" || !conn.send(msg)) toast("Not connected");
+  else navigator.vibrate?.(8);
+}
+
+async function loadNotes() {
+  if (role !== "presenter" || !model.deck) return;
+  try {
+    const r = await fetch("/api/notes", {cache: "no-cache"});
+    if (r.ok) notes = (await r.json()).notes || {};
+  } catch (err) {
+    console.warn(err);
+  }
+  render();
+}
+
+function render() {
+  const d = model.deck;
+  if (!d || !d.slides.length) return;
+  const i = model.index, s = model.step, sl = d.slides[i], n = d.slides.length;
+  out("count").textContent = `${i + 1} / ${n}`;
+  out("step").textContent = sl.steps ? `· step ${s}/${sl.steps}` : "";
+  out("chapter").textContent = d.chapters[sl.chapter]?.title ? "· " + d.chapters[sl.chapter].title : "";
+  out("title").textContent = sl.title;
+  out("next").textContent = s < sl.steps ? "Next: step " + (s + 1) : i + 1 < n ? "Next: " + d.slides[i + 1].title : "Last slide";
+  const box = out("notes");
+  if (box.dataset.id !== sl.id || box.dataset.len !== String(notes[sl.id]?.length ?? 0)) {
+    box.dataset.id = sl.id;
+    box.dataset.len = String(notes[sl.id]?.length ?? 0);
+    box.innerHTML = notes[sl.id] || '<p class="rm-none">No notes for this slide.</p>';
+    box.scrollTop = 0;
+  }
+  const black = !!t.state?.blackout;
+  doc.querySelector('[data-act="blackout"]').setAttribute("aria-pressed", String(black));
+  doc.body.classList.toggle("rm-blackout", black);
+}
+
+const fmt = (ms) => {
+  const sec = Math.floor(ms / 1000), h = Math.floor(sec / 3600), m = Math.floor(sec / 60) % 60;
+  return (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(sec % 60).padStart(2, "0");
+};
+function tick() {
+  const el = !timer ? 0 : timer.elapsed + (timer.running ? performance.now() - timerAt : 0);
+  const b = out("timer");
+  b.textContent = fmt(el);
+  b.classList.toggle("rm-running", !!timer?.running);
+  out("clock").textContent = new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+}
+setInterval(tick, 500);
+tick();
+
+const actions = {
+  prev: () => send({type: "prev"}),
+  next: () => send({type: "next"}),
+  blackout: () => send({type: "blackout"}),
+  timer: () => send({type: "timer", action: timer?.running ? "pause" : "start"}),
+};
+doc.addEventListener("click", (e) => {
+  const b = e.target.closest("[data-act]");
+  if (b) actions[b.dataset.act]?.();
+});
+// A Bluetooth clicker paired with the phone sends keys.
+doc.addEventListener("keydown", (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const k = {ArrowRight: "next", PageDown: "next", " ": "next", ArrowLeft: "prev", PageUp: "prev", b: "blackout", ".": "blackout"}[e.key];
+  if (k) {
+    e.preventDefault();
+    actions[e.shiftKey && k === "next" ? "prev" : k]();
+  }
+});
+
+let toastTimer = 0;
+function toast(msg) {
+  const el = out("toast");
+  el.textContent = msg;
+  el.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.hidden = true; }, 2500);
+}

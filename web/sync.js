@@ -1,0 +1,112 @@
+// sync.js: the websocket client of every page (docs/protocol.md).
+
+// connect keeps /ws open, retrying with full jitter (0…min(8 s, 250 ms·2^n))
+// or at once when the page is visible again or back online. Frames go to
+// h.on<Type> (onHello, onState…); h.onStatus gets live/reconnecting/offline.
+// It returns {send(msg) → sent?, close()}.
+export function connect(h) {
+  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
+  let ws = null, n = 0, up = 0, timer = 0, done = false, status = "";
+  const set = (s) => { if (s !== status) h.onStatus?.(status = s); };
+  const open = () => {
+    clearTimeout(timer);
+    if (done || ws) return;
+    const w = ws = new WebSocket(url);
+    w.onmessage = (e) => {
+      let m = {};
+      try { m = JSON.parse(e.data); } catch {}
+      if (m.type === "hello") { up = Date.now(); set("live"); }
+      h["on" + m.type?.[0].toUpperCase() + m.type?.slice(1)]?.(m);
+    };
+    w.onclose = (e) => {
+      if (ws !== w || done) return;
+      ws = null;
+      if (up && Date.now() - up > 10e3) n = 0;
+      up = 0;
+      // 1008, 1009: our own bugs; retrying would repeat them.
+      if (e.code === 1008 || e.code === 1009) return set("offline");
+      set(navigator.onLine === false ? "offline" : "reconnecting");
+      timer = setTimeout(open, Math.random() * Math.min(8e3, 250 * 2 ** n++));
+    };
+  };
+  const now = () => { n = 0; open(); };
+  const vis = () => { if (document.visibilityState === "visible") now(); };
+  const off = () => { if (!ws) set("offline"); };
+  const on = (add) => {
+    document[add]("visibilitychange", vis);
+    window[add]("online", now);
+    window[add]("offline", off);
+  };
+  on("addEventListener");
+  open();
+  return {
+    send(msg) {
+      if (ws?.readyState !== 1) return false;
+      ws.send(JSON.stringify(msg));
+      return true;
+    },
+    close() {
+      done = true;
+      clearTimeout(timer);
+      on("removeEventListener");
+      ws?.close(1000);
+    },
+  };
+}
+
+// track keeps view ({deck, applyDeck, show}) on the server's deck and
+// position: handlers for connect; following false only stores states.
+// opts: onDeck(deck), onState(state), controls (for its blackout).
+export function track(view, opts = {}) {
+  let asked = null, queue = Promise.resolve();
+  const get = async (v) => {
+    if (v && (v === view.deck?.version || v === asked)) return;
+    asked = v;
+    try {
+      const r = await fetch("/api/deck");
+      if (!r.ok) throw new Error("GET /api/deck: " + r.status);
+      const d = await r.json();
+      // Another version (a presenter's, while held): do not ask again.
+      if (d.version === asked) asked = null;
+      if (d.version !== view.deck?.version) {
+        view.applyDeck(d);
+        opts.onDeck?.(d);
+      }
+    } catch (err) {
+      asked = null;
+      console.warn(err); // the next frame retries
+    }
+    t.apply();
+  };
+  const t = {
+    state: null, hold: null, following: true, role: null, status: "",
+    // load fetches the deck unless the view has v, or v was asked; in turn.
+    load: (v) => (queue = queue.then(() => get(v))),
+    apply() {
+      const s = t.state, d = view.deck;
+      if (!s || !d) return;
+      const i = d.slides.findIndex((x) => x.id === s.slide);
+      if (t.following) view.show(i < 0 ? s.index : i, s.step);
+      opts.controls?.blackout.toggle(s.blackout);
+      opts.onState?.(s);
+    },
+    sync() {
+      // A presenter is served the newest deck: the pending one while held.
+      const v = (t.role === "presenter" && t.hold?.pending) || t.state?.version;
+      if (v && v !== view.deck?.version) t.load(v);
+    },
+    onHello(m) { t.role = m.role; },
+    onStatus(s) { t.status = s; },
+    onDeck(m) { t.load(m.version); },
+    onState(m) { t.state = m; t.sync(); t.apply(); },
+    onHold(m) { t.hold = m; t.sync(); },
+  };
+  return t;
+}
+
+// follow: track + connect, for the audience page (t.conn).
+export function follow(view, opts = {}) {
+  const t = track(view, opts);
+  t.conn = connect({...t, onStatus(s) { t.onStatus(s); opts.onStatus?.(s); }});
+  return t;
+}
