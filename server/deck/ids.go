@@ -23,7 +23,7 @@ type srcSum [16]byte
 func assignIDs(d *Deck, prev *Deck) {
 	cur := d.Slides
 	ids := make([]string, len(cur))
-	used := map[string]bool{}
+	used := make(map[string]bool, len(cur))
 	if prev != nil {
 		old := prev.Slides
 		taken := make([]bool, len(old))
@@ -60,7 +60,7 @@ func assignIDs(d *Deck, prev *Deck) {
 			}
 		}
 		// 2. Edited slides, chapter by chapter.
-		oldByFile := map[string][]int{}
+		oldByFile := make(map[string][]int, len(prev.Chapters))
 		for j, s := range old {
 			oldByFile[s.File] = append(oldByFile[s.File], j)
 		}

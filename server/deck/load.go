@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/yuin/goldmark"
 )
@@ -46,6 +47,7 @@ type Loader struct {
 	cache  map[cacheKey]*chapter
 	slides map[slideKey]*slideOut // every slide of the last good deck
 	prev   *Deck                  // last good deck: the base for slide ID reconciliation
+	rbuf   bytes.Buffer           // to read files into
 
 	renders int // chapters parsed and rendered so far, for tests
 }
@@ -59,9 +61,9 @@ func NewLoader(fsys fs.FS) *Loader {
 // folder's other files (images are re-checked on every Load).
 type cacheKey struct {
 	file  string
-	sum   [sha256.Size]byte
-	first bool // deck keys allowed; title is the deck's
-	html  bool // raw HTML allowed
+	sum   [sha256.Size]byte // of the file's bytes, which decide its text
+	first bool              // deck keys allowed; title is the deck's
+	html  bool              // raw HTML allowed
 }
 
 // slideKey is everything a rendered slide depends on, except images.
@@ -109,12 +111,13 @@ func (l *Loader) Load() (*Deck, error) {
 		return nil, probs
 	}
 	texts := make([]string, len(files))
+	sums := make([][sha256.Size]byte, len(files))
 	for i, f := range files {
-		t, p := readChapter(l.fsys, f)
+		t, sum, p := readChapter(l.fsys, f, &l.rbuf)
 		if p != nil {
 			probs = append(probs, *p)
 		}
-		texts[i] = t
+		texts[i], sums[i] = t, sum
 	}
 	// The first chapter's front matter decides whether raw HTML is allowed
 	// everywhere, so it is read before any chapter is rendered.
@@ -131,31 +134,37 @@ func (l *Loader) Load() (*Deck, error) {
 		if texts[i] == "" {
 			continue
 		}
-		keys[i] = cacheKey{file: f, sum: sha256.Sum256([]byte(texts[i])), first: i == 0, html: allowHTML}
+		keys[i] = cacheKey{file: f, sum: sums[i], first: i == 0, html: allowHTML}
 		if c := l.cache[keys[i]]; c != nil && imagesExist(l.fsys, c.images) {
 			chapters[i], next[keys[i]] = c, c
 			continue
 		}
 		todo = append(todo, i)
 	}
-	// Render the changed chapters, in parallel: a cold load renders them
-	// all, and chroma is slow. l.slides is only read meanwhile.
-	chProbs := make([][]Problem, len(files))
+	// Render the changed chapters' slides, in parallel: a cold load
+	// renders them all, and chroma is slow. l.slides is only read meanwhile.
 	l.renders += len(todo)
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Go(func() {
-			for i := range work {
-				chapters[i], chProbs[i] = l.eng.chapter(l.fsys, files[i], texts[i], i == 0, files[0], allowHTML, l.slides)
-			}
-		})
+	works := make([]*chapterWork, len(files))
+	parallel(len(todo), func(k int) {
+		i := todo[k]
+		works[i] = l.eng.split(l.fsys, files[i], texts[i], i == 0, files[0], allowHTML, l.slides)
+	})
+	type job struct {
+		w *chapterWork
+		i int
 	}
+	var jobs []job
 	for _, i := range todo {
-		work <- i
+		for _, s := range works[i].todo {
+			jobs = append(jobs, job{works[i], s})
+		}
 	}
-	close(work)
-	wg.Wait()
+	parallel(len(jobs), func(k int) { l.eng.renderSlide(l.fsys, jobs[k].w, jobs[k].i) })
+	chProbs := make([][]Problem, len(files))
+	parallel(len(todo), func(k int) {
+		i := todo[k]
+		chapters[i], chProbs[i] = works[i].finish()
+	})
 	for _, i := range todo {
 		if len(chProbs[i]) > 0 {
 			probs = append(probs, chProbs[i]...)
@@ -230,29 +239,35 @@ func (l *Loader) chapterFiles() ([]string, Problems) {
 	return files, nil
 }
 
-// readChapter reads and sanitizes one chapter file; "" on error.
-func readChapter(fsys fs.FS, file string) (string, *Problem) {
-	tooLarge := &Problem{File: file, Msg: fmt.Sprintf("file too large: over %d bytes (limit 1 MiB)", MaxFileSize)}
+// readChapter reads and sanitizes one chapter file and hashes its bytes;
+// "" on error. buf is scratch space, kept by the Loader so that a reload
+// allocates little more than the texts it returns.
+func readChapter(fsys fs.FS, file string, buf *bytes.Buffer) (text string, sum [sha256.Size]byte, p *Problem) {
+	tooLarge := func() *Problem {
+		return &Problem{File: file, Msg: fmt.Sprintf("file too large: over %d bytes (limit 1 MiB)", MaxFileSize)}
+	}
 	if fi, err := fs.Stat(fsys, file); err == nil && fi.Size() > MaxFileSize {
-		return "", tooLarge
+		return "", sum, tooLarge()
 	}
 	f, err := fsys.Open(file)
 	if err != nil {
-		return "", &Problem{File: file, Msg: fmt.Sprintf("cannot read: %v", err)}
+		return "", sum, &Problem{File: file, Msg: fmt.Sprintf("cannot read: %v", err)}
 	}
 	defer f.Close()
-	var buf bytes.Buffer
+	buf.Reset()
 	if fi, err := f.Stat(); err == nil && fi.Size() >= 0 && fi.Size() <= MaxFileSize {
 		buf.Grow(int(fi.Size()) + bytes.MinRead)
 	}
 	// The limit also holds for files that grow while being read.
 	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
-		return "", &Problem{File: file, Msg: fmt.Sprintf("cannot read: %v", err)}
+		return "", sum, &Problem{File: file, Msg: fmt.Sprintf("cannot read: %v", err)}
 	}
 	if buf.Len() > MaxFileSize {
-		return "", tooLarge
+		return "", sum, tooLarge()
 	}
-	return sanitize(file, buf.Bytes())
+	sum = sha256.Sum256(buf.Bytes())
+	text, p = sanitize(file, buf.Bytes())
+	return text, sum, p
 }
 
 func imagesExist(fsys fs.FS, images []string) bool {
@@ -267,59 +282,111 @@ func imagesExist(fsys fs.FS, images []string) bool {
 // chapter parses and renders one sanitized chapter file.
 // cache holds slides rendered before; it is only read.
 func (e *engine) chapter(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) (*chapter, []Problem) {
+	w := e.split(fsys, file, text, first, firstFile, allowHTML, cache)
+	for _, i := range w.todo {
+		e.renderSlide(fsys, w, i)
+	}
+	return w.finish()
+}
+
+// chapterWork is one chapter on its way to a *chapter: split (which finds
+// the slides rendered before), its other slides rendered, each on its own
+// (renderSlide), then finished. Load renders the slides of all changed
+// chapters on all cores: with whole chapters as the unit of work, the
+// cores idle at the end of a cold load while the last chapters render.
+type chapterWork struct {
+	file       string
+	first      bool
+	md         goldmark.Markdown
+	fm         frontMatter
+	probs      []Problem // of the front matter and the splitter
+	raws       []rawSlide
+	slides     []rendered  // slideOut nil until rendered
+	slideProbs [][]Problem // of each slide
+	todo       []int       // slides to render
+}
+
+// split splits a chapter into slides and takes those rendered before from
+// cache, which is only read.
+func (e *engine) split(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) *chapterWork {
+	w := &chapterWork{file: file, first: first, md: e.safe}
+	if allowHTML {
+		w.md = e.unsafe
+	}
 	lines := splitLines(text)
 	fm, body, probs := parseFrontMatter(file, lines, first, firstFile)
+	w.fm, w.probs = fm, probs
 	if !slices.ContainsFunc(lines[body:], func(l string) bool { return !blank(l) }) {
-		if len(probs) == 0 {
-			probs = append(probs, Problem{File: file, Line: body, Msg: "no slides after the front matter"})
+		if len(w.probs) == 0 {
+			w.probs = append(w.probs, Problem{File: file, Line: body, Msg: "no slides after the front matter"})
 		}
-		return nil, probs
+		return w
 	}
 	raws, ps := splitSlides(file, lines[body:], body+1)
-	probs = append(probs, ps...)
-	md := e.safe
-	if allowHTML {
-		md = e.unsafe
-	}
-	c := &chapter{}
-	h := sha256.New()
-	for _, rs := range raws {
-		r := rendered{key: slideKey{file, allowHTML, rs.src}, line: rs.line, norm: rs.norm}
+	w.probs = append(w.probs, ps...)
+	w.raws = raws
+	w.slides = make([]rendered, len(raws))
+	w.slideProbs = make([][]Problem, len(raws))
+	for i, rs := range raws {
+		r := &w.slides[i]
+		*r = rendered{key: slideKey{file, allowHTML, rs.src}, line: rs.line, norm: rs.norm}
 		if out := cache[r.key]; out != nil && imagesExist(fsys, out.images) {
 			r.slideOut = out
 		} else {
-			var ps []Problem
-			r.slideOut, ps = e.slide(md, fsys, file, rs)
-			probs = append(probs, ps...)
+			w.todo = append(w.todo, i)
 		}
+	}
+	return w
+}
+
+// renderSlide renders slide i of w. Different slides may be rendered
+// concurrently.
+func (e *engine) renderSlide(fsys fs.FS, w *chapterWork, i int) {
+	w.slides[i].slideOut, w.slideProbs[i] = e.slide(w.md, fsys, w.file, w.raws[i])
+}
+
+// finish assembles the chapter once all its slides are rendered.
+func (w *chapterWork) finish() (*chapter, []Problem) {
+	probs := w.probs
+	if w.raws == nil {
+		return nil, probs
+	}
+	c := &chapter{slides: w.slides}
+	h := sha256.New()
+	var buf []byte
+	for i := range c.slides {
+		r := &c.slides[i]
+		probs = append(probs, w.slideProbs[i]...)
 		c.images = append(c.images, r.images...)
 		if c.title == "" {
 			c.title = r.heading
 		}
-		r.base = shortHash(file + "\x00" + rs.norm)
-		full := sha256.Sum256([]byte(rs.norm))
+		buf = append(append(append(buf[:0], w.file...), 0), r.norm...)
+		r.base = shortHashBytes(buf)
+		full := sha256.Sum256(buf[len(w.file)+1:])
 		r.sum = srcSum(full[:16])
-		c.slides = append(c.slides, r)
 		// Line is not part of it: moving a slide down a line renders
 		// nothing new.
-		for _, v := range []string{r.title, r.html, r.notes, strconv.Itoa(r.steps)} {
-			io.WriteString(h, v)
-			h.Write([]byte{0})
+		buf = buf[:0]
+		for _, v := range []string{r.title, r.html, r.notes} {
+			buf = append(append(buf, v...), 0)
 		}
+		buf = append(strconv.AppendInt(buf, int64(r.steps), 10), 0)
+		h.Write(buf)
 	}
 	if len(probs) > 0 {
 		return nil, probs
 	}
-	v := fm.values
+	v := w.fm.values
 	switch {
 	case v["chapter"] != "":
 		c.title = v["chapter"]
 	case v["title"] != "":
 		c.title = v["title"]
 	case c.title == "":
-		c.title = fileTitle(file)
+		c.title = fileTitle(w.file)
 	}
-	if first {
+	if w.first {
 		c.meta = Meta{Title: v["title"], Author: v["author"], Date: v["date"], Lang: v["lang"], Theme: v["theme"], HTML: v["html"] == "true"}
 	}
 	fmt.Fprintf(h, "%s\x00%+v", c.title, c.meta)
@@ -337,13 +404,14 @@ func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlid
 			out, probs = &slideOut{}, append(st.problems, Problem{File: file, Line: rs.line, Msg: fmt.Sprintf("internal error rendering this slide: %v", r)})
 		}
 	}()
-	var buf bytes.Buffer
+	buf := e.buffer()
+	defer e.bufs.Put(buf)
 	for k, seg := range rs.segs {
 		st.segStep = 0
 		if k > 0 {
 			st.segStep = -1 // allocated when the segment has content
 		}
-		e.render(md, st, seg, &buf)
+		e.render(md, st, seg, bufWriter{buf})
 	}
 	out = &slideOut{html: buf.String(), steps: st.step, heading: st.heading, title: st.heading}
 	if out.title == "" {
@@ -352,7 +420,7 @@ func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlid
 	if rs.notes != nil {
 		buf.Reset()
 		st.notes, st.segStep = true, 0
-		e.render(md, st, *rs.notes, &buf)
+		e.render(md, st, *rs.notes, bufWriter{buf})
 		out.notes = buf.String()
 	}
 	out.images = st.images
@@ -421,6 +489,28 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 func shortHash(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:4])
+}
+
+func shortHashBytes(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:4])
+}
+
+// parallel calls f(0), …, f(n-1) on up to GOMAXPROCS goroutines, the
+// calling one included, each taking the next index when done with one.
+func parallel(n int, f func(int)) {
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+			f(i)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
 }
 
 func sortProblems(ps []Problem) Problems {

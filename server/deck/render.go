@@ -31,6 +31,17 @@ type engine struct {
 
 	mu     sync.Mutex
 	lexers map[string]chroma.Lexer // by lower-case language; nil value = unknown
+
+	bufs sync.Pool // of *bytes.Buffer, to render slides into
+}
+
+// buffer returns an empty buffer from e.bufs; put it back when done.
+func (e *engine) buffer() *bytes.Buffer {
+	if b, ok := e.bufs.Get().(*bytes.Buffer); ok {
+		b.Reset()
+		return b
+	}
+	return new(bytes.Buffer)
 }
 
 func newEngine() *engine {
@@ -113,7 +124,7 @@ func (st *renderState) problem(off int, format string, args ...any) {
 }
 
 // render renders one part (a segment or the notes) of a slide.
-func (e *engine) render(md goldmark.Markdown, st *renderState, p part, w *bytes.Buffer) {
+func (e *engine) render(md goldmark.Markdown, st *renderState, p part, w bufWriter) {
 	if strings.TrimSpace(p.text) == "" {
 		return
 	}
@@ -125,6 +136,14 @@ func (e *engine) render(md goldmark.Markdown, st *renderState, p part, w *bytes.
 		st.problem(0, "render: %v", err)
 	}
 }
+
+// bufWriter lets goldmark render straight into a bytes.Buffer: given a
+// plain io.Writer, its renderer allocates a 4 KB bufio.Writer per document,
+// and a slide is several documents.
+type bufWriter struct{ *bytes.Buffer }
+
+func (bufWriter) Buffered() int { return 0 }
+func (bufWriter) Flush() error  { return nil }
 
 // transformer is the goldmark AST transformer for podium's extensions:
 // steps (stepped lists, pause segments, stepped highlights), code blocks
