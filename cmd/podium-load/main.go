@@ -1,26 +1,39 @@
-// Command podium-load measures how fast a podium server fans out slide
-// changes. It opens N audience websockets and one presenter websocket, then
-// the presenter sends goto K times; for each round it records, per audience
-// client, the time from the send to the arrival of the matching state frame,
-// and finally prints percentiles over all deliveries.
+// Command podium-load measures a podium server under many real websocket
+// clients. It has three modes, each bounded in count and time:
+//
+//	fanout  (default) N audience websockets and one presenter; the presenter
+//	        sends goto K times and every client's delay from the send to the
+//	        matching state frame is recorded (p50/p90/p99).
+//	storm   N audience websockets that reconnect like web/sync.js (full
+//	        jitter, 0…min(8 s, 250 ms·2^n)) when the server goes away; kill
+//	        and restart the server meanwhile (storm.sh does) and it reports
+//	        the share that got hello+state back within 10 s and a histogram
+//	        of reconnects in 250 ms buckets.
+//	reload  N audience websockets; podium-load itself rewrites a chapter
+//	        file of the deck folder the server watches, -saves times, and
+//	        records each client's delay from the write to the deck frame.
+//
+// Examples (the scripts beside this file start the server and run these):
 //
 //	podium-load -url ws://127.0.0.1:8080/ws -token SECRET -n 10000 -rounds 20
+//	podium-load -mode storm -n 2000 -window 20s
+//	podium-load -mode reload -n 1000 -dir /tmp/deck -file 01-docker-coreos.md -saves 20
 //
-// With -idle it holds the connections idle for a while after connecting
-// (printing "idle: N connections") so that the server's RSS can be read from
-// /proc/<pid>/status. It raises its own RLIMIT_NOFILE; the server needs the
-// same (ulimit -n).
+// With -pid (the server's process id) it also reads the server's RSS and
+// CPU time from /proc. It always reports its own CPU time, since on a small
+// machine the load generator competes with the server it measures. It
+// raises its own RLIMIT_NOFILE; the server needs the same (ulimit -n).
 package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"log"
-	"net/url"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -30,87 +43,91 @@ import (
 )
 
 type config struct {
+	mode     string
 	url      string
 	token    string
 	n        int
-	rounds   int
-	warmup   int
-	slides   int
 	conc     int
-	interval time.Duration
+	pid      int
 	timeout  time.Duration
-	idle     time.Duration
+	interval time.Duration
+
+	// fanout
+	rounds int
+	warmup int
+	slides int
+	idle   time.Duration
+
+	// storm
+	window  time.Duration
+	wait    time.Duration
+	backoff time.Duration
+	capWait time.Duration
+
+	// reload
+	dir    string
+	file   string
+	saves  int
+	rename bool
 }
 
 func main() {
 	var cfg config
+	flag.StringVar(&cfg.mode, "mode", "fanout", "fanout, storm or reload")
 	flag.StringVar(&cfg.url, "url", "ws://127.0.0.1:8080/ws", "websocket URL of the server")
 	flag.StringVar(&cfg.token, "token", os.Getenv("PODIUM_TOKEN"), "presenter token (default $PODIUM_TOKEN)")
 	flag.IntVar(&cfg.n, "n", 10000, "audience connections")
-	flag.IntVar(&cfg.rounds, "rounds", 20, "measured goto rounds")
-	flag.IntVar(&cfg.warmup, "warmup", 2, "unmeasured rounds first")
-	flag.IntVar(&cfg.slides, "slides", 20, "goto cycles through slide indexes 1..slides (the deck must have that many)")
-	flag.IntVar(&cfg.conc, "c", 64, "concurrent dials")
-	flag.DurationVar(&cfg.interval, "interval", 100*time.Millisecond, "pause between rounds")
+	flag.IntVar(&cfg.conc, "c", 64, "concurrent dials while connecting")
+	flag.IntVar(&cfg.pid, "pid", 0, "server process id: report its RSS and CPU time from /proc")
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "give up waiting for a round after this")
-	flag.DurationVar(&cfg.idle, "idle", 0, "hold the connections idle this long before the rounds")
+	flag.DurationVar(&cfg.interval, "interval", 100*time.Millisecond, "pause between rounds (fanout) or saves (reload)")
+	flag.IntVar(&cfg.rounds, "rounds", 20, "fanout: measured goto rounds")
+	flag.IntVar(&cfg.warmup, "warmup", 2, "fanout: unmeasured rounds first")
+	flag.IntVar(&cfg.slides, "slides", 20, "fanout: goto cycles through slide indexes 1..slides (the deck must have that many)")
+	flag.DurationVar(&cfg.idle, "idle", 0, "fanout: hold the connections idle this long before the rounds")
+	flag.DurationVar(&cfg.window, "window", 20*time.Second, "storm: how long to watch after the first disconnect")
+	flag.DurationVar(&cfg.wait, "wait", 60*time.Second, "storm: give up if no disconnect comes within this")
+	flag.DurationVar(&cfg.backoff, "backoff", 250*time.Millisecond, "storm: base of the exponential backoff")
+	flag.DurationVar(&cfg.capWait, "cap", 8*time.Second, "storm: cap of the exponential backoff")
+	flag.StringVar(&cfg.dir, "dir", "", "reload: the deck folder the server serves")
+	flag.StringVar(&cfg.file, "file", "", "reload: the chapter file in -dir to rewrite")
+	flag.IntVar(&cfg.saves, "saves", 20, "reload: measured saves")
+	flag.BoolVar(&cfg.rename, "rename", false, "reload: save like most editors (write a temp file, rename it over) instead of rewriting in place")
 	flag.Parse()
-	if err := run(cfg); err != nil {
+	if soft, err := raiseNoFile(); err != nil {
+		log.Printf("RLIMIT_NOFILE: %v", err)
+	} else if soft < uint64(cfg.n)+64 {
+		log.Printf("warning: RLIMIT_NOFILE %d is below -n %d", soft, cfg.n)
+	}
+	var err error
+	switch cfg.mode {
+	case "fanout":
+		err = fanout(cfg)
+	case "storm":
+		err = storm(cfg)
+	case "reload":
+		err = reload(cfg)
+	default:
+		err = fmt.Errorf("unknown -mode %q (fanout, storm, reload)", cfg.mode)
+	}
+	if err != nil {
 		log.Fatal(err)
 	}
 }
 
-// round is what every client compares incoming states with.
-type round struct {
-	index  int
-	sentAt time.Time
-	got    atomic.Int64 // clients that received it
-	done   chan struct{}
-	lat    []atomic.Int64 // ns per client, written once
-	n      int64
+// newDialer returns the dialer every mode uses: small buffers, since a
+// frame is a few hundred bytes and 10,000 of them share the machine.
+func newDialer() *websocket.Dialer {
+	return &websocket.Dialer{ReadBufferSize: 512, WriteBufferSize: 256, HandshakeTimeout: 30 * time.Second}
 }
 
-type loadClient struct {
-	id   int
-	conn *websocket.Conn
-}
-
-func run(cfg config) error {
-	soft, err := raiseNoFile()
-	if err != nil {
-		log.Printf("RLIMIT_NOFILE: %v", err)
-	}
-	if soft < uint64(cfg.n)+64 {
-		log.Printf("warning: RLIMIT_NOFILE %d is below -n %d", soft, cfg.n)
-	}
-	dialer := &websocket.Dialer{ReadBufferSize: 512, WriteBufferSize: 256, HandshakeTimeout: 30 * time.Second}
-
-	var cur atomic.Pointer[round]
-	var wg sync.WaitGroup
-	read := func(c *loadClient) {
-		defer wg.Done()
-		for {
-			_, b, err := c.conn.ReadMessage()
-			if err != nil {
-				return
-			}
-			now := time.Now()
-			r := cur.Load()
-			if r == nil {
-				continue
-			}
-			if i, ok := stateIndex(b); !ok || i != r.index || r.lat[c.id].Load() != 0 {
-				continue
-			}
-			r.lat[c.id].Store(int64(max(1, now.Sub(r.sentAt))))
-			if r.got.Add(1) == r.n {
-				close(r.done)
-			}
-		}
-	}
-
+// connectAll dials n audience websockets, conc at a time, with a few quick
+// retries each, and starts read(i, conn) on its own goroutine for each.
+// wg tracks the readers.
+func connectAll(cfg config, wg *sync.WaitGroup, read func(i int, conn *websocket.Conn)) ([]*websocket.Conn, error) {
+	dialer := newDialer()
 	start := time.Now()
-	clients := make([]*loadClient, cfg.n)
+	conns := make([]*websocket.Conn, cfg.n)
 	sem := make(chan struct{}, cfg.conc)
 	var dialErr atomic.Value
 	var dialWG sync.WaitGroup
@@ -132,99 +149,29 @@ func run(cfg config) error {
 				dialErr.Store(fmt.Errorf("client %d: %w", i, err))
 				return
 			}
-			clients[i] = &loadClient{id: i, conn: conn}
+			conns[i] = conn
 			wg.Add(1)
-			go read(clients[i])
+			go func() { defer wg.Done(); read(i, conn) }()
 		}()
 	}
 	dialWG.Wait()
 	if err, _ := dialErr.Load().(error); err != nil {
-		return err
+		closeAll(conns)
+		return nil, err
 	}
 	log.Printf("connected %d audience clients in %v", cfg.n, time.Since(start).Round(time.Millisecond))
+	return conns, nil
+}
 
-	pu, err := url.Parse(cfg.url)
-	if err != nil {
-		return err
-	}
-	q := pu.Query()
-	q.Set("token", cfg.token)
-	pu.RawQuery = q.Encode()
-	pres, _, err := dialer.Dial(pu.String(), nil)
-	if err != nil {
-		return fmt.Errorf("presenter: %w", err)
-	}
-	defer pres.Close()
-	var hello struct{ Type, Role string }
-	if err := pres.ReadJSON(&hello); err != nil || hello.Role != "presenter" {
-		return fmt.Errorf("presenter hello %+v, %v: is -token right?", hello, err)
-	}
-	go func() { // drain the presenter's own frames
-		for {
-			if _, _, err := pres.ReadMessage(); err != nil {
-				return
-			}
+// closeAll says goodbye on every connection that is still there.
+func closeAll(conns []*websocket.Conn) {
+	bye := websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
+	for _, c := range conns {
+		if c != nil {
+			c.WriteControl(websocket.CloseMessage, bye, time.Now().Add(time.Second))
+			c.Close()
 		}
-	}()
-
-	if cfg.idle > 0 {
-		fmt.Printf("idle: %d connections for %v\n", cfg.n, cfg.idle)
-		time.Sleep(cfg.idle)
 	}
-
-	var all []time.Duration
-	var roundMax []time.Duration
-	delivered, expected := 0, 0
-	for k := range cfg.warmup + cfg.rounds {
-		r := &round{index: 1 + k%cfg.slides, done: make(chan struct{}), lat: make([]atomic.Int64, cfg.n), n: int64(cfg.n)}
-		r.sentAt = time.Now()
-		cur.Store(r)
-		if err := pres.WriteJSON(map[string]any{"type": "goto", "index": r.index}); err != nil {
-			return fmt.Errorf("presenter send: %w", err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-		}
-		cancel()
-		cur.Store(nil)
-		time.Sleep(cfg.interval)
-		if k < cfg.warmup {
-			continue
-		}
-		expected += cfg.n
-		var mx time.Duration
-		for i := range r.lat {
-			if l := time.Duration(r.lat[i].Load()); l > 0 {
-				all = append(all, l)
-				mx = max(mx, l)
-				delivered++
-			}
-		}
-		roundMax = append(roundMax, mx)
-	}
-	slices.Sort(all)
-	slices.Sort(roundMax)
-	pct := func(s []time.Duration, p float64) time.Duration {
-		if len(s) == 0 {
-			return 0
-		}
-		return s[min(len(s)-1, int(p*float64(len(s))))]
-	}
-	fmt.Printf("clients=%d rounds=%d delivered=%d/%d\n", cfg.n, cfg.rounds, delivered, expected)
-	fmt.Printf("latency p50=%v p90=%v p99=%v max=%v\n",
-		pct(all, .50).Round(10*time.Microsecond), pct(all, .90).Round(10*time.Microsecond),
-		pct(all, .99).Round(10*time.Microsecond), pct(all, 1).Round(10*time.Microsecond))
-	fmt.Printf("per-round last delivery: median=%v max=%v\n",
-		pct(roundMax, .5).Round(10*time.Microsecond), pct(roundMax, 1).Round(10*time.Microsecond))
-
-	for _, c := range clients {
-		c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-		c.conn.Close()
-	}
-	wg.Wait()
-	return nil
 }
 
 // raiseNoFile lifts the soft open-files limit to the hard one.
@@ -242,11 +189,17 @@ func raiseNoFile() (uint64, error) {
 	return rl.Cur, nil
 }
 
-// stateIndex pulls the index out of a state frame without a JSON decoder:
-// with 10,000 clients on the same machine as the server, the load
-// generator's own CPU time is part of what it measures.
+// frameType reports whether b is a frame of type t, assuming the server's
+// field order (type first), without a JSON decoder: with 10,000 clients on
+// the same machine as the server, the load generator's own CPU time is part
+// of what it measures.
+func frameType(b []byte, t string) bool {
+	return bytes.HasPrefix(b, []byte(`{"type":"`+t+`"`))
+}
+
+// stateIndex pulls the index out of a state frame.
 func stateIndex(b []byte) (int, bool) {
-	if !bytes.HasPrefix(b, []byte(`{"type":"state"`)) {
+	if !frameType(b, "state") {
 		return 0, false
 	}
 	k := bytes.Index(b, []byte(`"index":`))
@@ -261,4 +214,107 @@ func stateIndex(b []byte) (int, bool) {
 		n, ok = n*10+int(ch-'0'), true
 	}
 	return n, ok
+}
+
+// pct returns the p-quantile of sorted s (nearest rank, rounded down).
+func pct(s []time.Duration, p float64) time.Duration {
+	if len(s) == 0 {
+		return 0
+	}
+	return s[min(len(s)-1, int(p*float64(len(s))))]
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
+}
+
+// summary prints the percentiles of all (which it sorts).
+func summary(label string, all []time.Duration) {
+	slices.Sort(all)
+	fmt.Printf("%s n=%d p50=%s p90=%s p95=%s p99=%s max=%s\n", label, len(all),
+		ms(pct(all, .50)), ms(pct(all, .90)), ms(pct(all, .95)), ms(pct(all, .99)), ms(pct(all, 1)))
+}
+
+// cpuTime is user+system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// clockTick is USER_HZ, the unit of /proc/PID/stat times; 100 on every
+// Linux podium runs on.
+const clockTick = 10 * time.Millisecond
+
+// procCPU is the user and system CPU time of process pid, from /proc.
+func procCPU(pid int) (user, sys time.Duration) {
+	if pid <= 0 {
+		return 0, 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64) // field 14, utime
+	st, _ := strconv.ParseInt(f[12], 10, 64) // field 15, stime
+	return time.Duration(ut) * clockTick, time.Duration(st) * clockTick
+}
+
+// procMem returns VmRSS, RssAnon and RssFile of process pid in kB.
+func procMem(pid int) (rss, anon, file int64) {
+	if pid <= 0 {
+		return
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		switch k {
+		case "VmRSS":
+			rss = n
+		case "RssAnon":
+			anon = n
+		case "RssFile":
+			file = n
+		}
+	}
+	return
+}
+
+// cpuMeter measures the CPU time of this process and of the server over
+// one phase, against the wall clock.
+type cpuMeter struct {
+	pid                  int
+	wall                 time.Time
+	self, servU, servSys time.Duration
+}
+
+func startCPU(pid int) cpuMeter {
+	u, s := procCPU(pid)
+	return cpuMeter{pid: pid, wall: time.Now(), self: cpuTime(), servU: u, servSys: s}
+}
+
+func (m cpuMeter) report(phase string) {
+	wall := time.Since(m.wall)
+	self := cpuTime() - m.self
+	fmt.Printf("cpu %s: wall %s, load generator %s (%.0f%% of a core)", phase, ms(wall), ms(self), 100*float64(self)/float64(wall))
+	if m.pid > 0 {
+		u, s := procCPU(m.pid)
+		u, s = u-m.servU, s-m.servSys
+		fmt.Printf(", server %s = user %s + sys %s (%.0f%% of a core)", ms(u+s), ms(u), ms(s), 100*float64(u+s)/float64(wall))
+	}
+	fmt.Println()
 }
