@@ -130,6 +130,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "podium:", err)
 		return exitError
 	}
+	// Listen before loading the deck: phones reconnecting after a restart
+	// wait in the kernel's backlog instead of being refused and backing off.
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "podium:", err)
@@ -192,14 +194,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// hs.Shutdown closes the listener at once, so reconnecting phones find
+	// the port closed and retry against the next server instead of being
+	// refused by this one; meanwhile the websockets get their close frames
+	// (1001), and whoever has not answered within wsGrace is cut.
+	const httpGrace, wsGrace = 5 * time.Second, time.Second
+	shutdown, cancel := context.WithTimeout(context.Background(), httpGrace)
 	defer cancel()
-	// Close the websockets first (close frame 1001: clients reconnect to
-	// the next server), then wait for plain requests in flight.
-	if err := srv.Shutdown(shutdown); err != nil {
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- hs.Shutdown(shutdown) }()
+	wsCtx, wsCancel := context.WithTimeout(shutdown, wsGrace)
+	defer wsCancel()
+	if err := srv.Shutdown(wsCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		fmt.Fprintln(stderr, "podium: shutdown:", err)
 	}
-	if err := hs.Shutdown(shutdown); err != nil {
+	if err := <-httpDone; err != nil {
 		fmt.Fprintln(stderr, "podium: shutdown:", err)
 		return exitError
 	}
