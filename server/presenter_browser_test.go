@@ -23,7 +23,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -92,40 +91,9 @@ func stopLive(s *Server, ts *httptest.Server) {
 func liveTab(t testing.TB, ctx context.Context, size bt.Size) context.Context {
 	t.Helper()
 	tab := bt.Isolated(t, ctx)
-	watchConsole(t, tab)
+	bt.WatchConsole(t, tab, bt.ServerAway)
 	bt.Do(t, tab, bt.Viewport(size), bt.ReducedMotion())
 	return tab
-}
-
-// watchConsole is bt.WatchConsole, less the connection errors the
-// browser logs while the server is away (the restart test makes them).
-func watchConsole(t testing.TB, tab context.Context) {
-	t.Helper()
-	var mu sync.Mutex
-	var errs []string
-	msgs := chromedp.Console(tab)
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Source == "network" && (strings.Contains(m.Text, "WebSocket") || strings.Contains(m.Text, "ERR_CONNECTION_REFUSED")) {
-				continue
-			}
-			if m.IsException() || m.Type == chromedp.ConsoleError {
-				mu.Lock()
-				errs = append(errs, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, e := range errs {
-			t.Errorf("browser console: %s", e)
-		}
-	})
 }
 
 // openPresenter opens the presenter view with the token and waits until
@@ -282,7 +250,7 @@ func TestPresenterDrivesAudience(t *testing.T) {
 	// A second presenter tab (same browser, cookie) shows the same, and
 	// drives everyone.
 	pres2 := bt.Tab(t, pres)
-	watchConsole(t, pres2)
+	bt.WatchConsole(t, pres2, bt.ServerAway)
 	openPresenter(t, pres2, url+"/presenter")
 	waitAt(t, pres2, "second presenter tab", i, s)
 	press(t, pres2, kb.ArrowRight)

@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -304,8 +305,9 @@ func ReducedMotion() chromedp.Action[chromedp.Void] {
 
 // WatchConsole fails the test, when it ends, if the tab logged an uncaught
 // exception or a console error: a page that throws is broken even when
-// the test's own checks pass.
-func WatchConsole(t testing.TB, ctx context.Context) {
+// the test's own checks pass. Errors for which an expected function
+// returns true are the test's own doing (see ServerAway) and pass.
+func WatchConsole(t testing.TB, ctx context.Context, expected ...func(chromedp.ConsoleMessage) bool) {
 	t.Helper()
 	var mu sync.Mutex
 	var errs []string
@@ -315,11 +317,15 @@ func WatchConsole(t testing.TB, ctx context.Context) {
 			if err != nil {
 				return
 			}
-			if m.IsException() || m.Type == chromedp.ConsoleError {
-				mu.Lock()
-				errs = append(errs, m.String())
-				mu.Unlock()
+			if !m.IsException() && m.Type != chromedp.ConsoleError {
+				continue
 			}
+			if slices.ContainsFunc(expected, func(f func(chromedp.ConsoleMessage) bool) bool { return f(m) }) {
+				continue
+			}
+			mu.Lock()
+			errs = append(errs, m.String())
+			mu.Unlock()
 		}
 	}()
 	t.Cleanup(func() {
@@ -329,4 +335,10 @@ func WatchConsole(t testing.TB, ctx context.Context) {
 			t.Errorf("browser console: %s", e)
 		}
 	})
+}
+
+// ServerAway matches the connection errors a browser logs while the
+// server is down, for tests that stop or restart it on purpose.
+func ServerAway(m chromedp.ConsoleMessage) bool {
+	return m.Source == "network" && (strings.Contains(m.Text, "WebSocket") || strings.Contains(m.Text, "ERR_CONNECTION_REFUSED"))
 }
