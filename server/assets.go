@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 )
 
 // blob is a response body prepared once: its bytes, their gzip form when
@@ -21,19 +22,34 @@ type blob struct {
 	etag  string
 }
 
-func newBlob(body []byte, ctype string) *blob {
+func newBlob(z *gzipper, body []byte, ctype string) *blob {
 	sum := sha256.Sum256(body)
 	b := &blob{body: body, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
 	if compressible(ctype) && len(body) > 256 {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(body)
-		zw.Close()
-		if buf.Len() < len(body) {
-			b.gz = buf.Bytes()
+		if gz := z.compress(body); len(gz) < len(body) {
+			b.gz = gz
 		}
 	}
 	return b
+}
+
+// gzipper compresses bodies at the best level, once each. It keeps its
+// writers: a new one allocates about a megabyte of tables, which on every
+// reload would cost more than the compression itself.
+type gzipper struct{ pool sync.Pool }
+
+func (z *gzipper) compress(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := z.pool.Get().(*gzip.Writer)
+	if zw == nil {
+		zw, _ = gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	} else {
+		zw.Reset(&buf)
+	}
+	zw.Write(body)
+	zw.Close()
+	z.pool.Put(zw)
+	return buf.Bytes()
 }
 
 func compressible(ctype string) bool {
@@ -120,7 +136,7 @@ type bundle struct {
 	files map[string]*blob
 }
 
-func newBundle(fsys fs.FS) (*bundle, error) {
+func newBundle(z *gzipper, fsys fs.FS) (*bundle, error) {
 	b := &bundle{files: make(map[string]*blob)}
 	all := sha256.New()
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
@@ -137,7 +153,7 @@ func newBundle(fsys fs.FS) (*bundle, error) {
 		all.Write([]byte(name))
 		all.Write([]byte{0})
 		all.Write(data)
-		b.files[name] = newBlob(data, contentType(name))
+		b.files[name] = newBlob(z, data, contentType(name))
 		return nil
 	})
 	if err != nil {

@@ -54,6 +54,7 @@ type Server struct {
 	themes map[string]*theme // guarded by loadMu after New
 	auth   *live.Auth
 	hub    *live.Hub
+	gz     gzipper
 
 	// loadMu serialises reloads: the loader is for one goroutine at a time.
 	loadMu sync.Mutex
@@ -88,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 	s.auth = live.NewAuth(cfg.Token)
 	s.hub = live.New(live.Options{Auth: s.auth, Logger: cfg.Logger})
 	var err error
-	if s.bundle, err = newBundle(cfg.Web); err != nil {
+	if s.bundle, err = newBundle(&s.gz, cfg.Web); err != nil {
 		return nil, fmt.Errorf("web files: %w", err)
 	}
 	if s.pages, err = template.ParseFS(cfg.Web, "*.html"); err != nil {
@@ -99,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("web templates: %s is missing", name)
 		}
 	}
-	if s.themes, err = loadThemes(cfg.Themes); err != nil {
+	if s.themes, err = loadThemes(&s.gz, cfg.Themes); err != nil {
 		return nil, err
 	}
 	if cfg.Theme != "" && s.themes[cfg.Theme] == nil {
@@ -159,7 +160,7 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 	defer s.loadMu.Unlock()
 	defer func() { s.hub.SetProblems(problemLines(err)) }()
 	if themes {
-		t, err := loadThemes(s.cfg.Themes)
+		t, err := loadThemes(&s.gz, s.cfg.Themes)
 		if err != nil {
 			return false, err
 		}
@@ -277,14 +278,14 @@ func (s *Server) publish(d *deck.Deck, t *theme) (*published, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.api = newBlob(api, "application/json")
-	p.notes = newBlob(nj, "application/json")
+	p.api = newBlob(&s.gz, api, "application/json")
+	p.notes = newBlob(&s.gz, nj, "application/json")
 	for _, tmpl := range s.pages.Templates() {
 		var buf bytes.Buffer
 		if err := tmpl.Execute(&buf, p.data); err != nil {
 			return nil, fmt.Errorf("page %s: %w", tmpl.Name(), err)
 		}
-		p.pages[tmpl.Name()] = newBlob(buf.Bytes(), "text/html; charset=utf-8")
+		p.pages[tmpl.Name()] = newBlob(&s.gz, buf.Bytes(), "text/html; charset=utf-8")
 	}
 	return p, nil
 }
@@ -388,7 +389,7 @@ func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot draw a QR code for "+url, http.StatusBadRequest)
 		return
 	}
-	newBlob(svg, "image/svg+xml").serve(w, r, "no-cache")
+	newBlob(&s.gz, svg, "image/svg+xml").serve(w, r, "no-cache")
 }
 
 func (s *Server) handleNotes(w http.ResponseWriter, r *http.Request) {

@@ -22,7 +22,7 @@ type themeSpec struct {
 	Chroma string `json:"chroma"` // chroma style name for code blocks
 }
 
-func loadThemes(fsys fs.FS) (map[string]*theme, error) {
+func loadThemes(z *gzipper, fsys fs.FS) (map[string]*theme, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("themes: %w", err)
@@ -32,7 +32,7 @@ func loadThemes(fsys fs.FS) (map[string]*theme, error) {
 		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		t, err := loadTheme(fsys, e.Name())
+		t, err := loadTheme(z, fsys, e.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -44,7 +44,7 @@ func loadThemes(fsys fs.FS) (map[string]*theme, error) {
 	return themes, nil
 }
 
-func loadTheme(fsys fs.FS, name string) (*theme, error) {
+func loadTheme(z *gzipper, fsys fs.FS, name string) (*theme, error) {
 	css, err := fs.ReadFile(fsys, name+"/theme.css")
 	if err != nil {
 		return nil, fmt.Errorf("theme %s: %w", name, err)
@@ -66,7 +66,7 @@ func loadTheme(fsys fs.FS, name string) (*theme, error) {
 	}
 	body := make([]byte, 0, len(css)+len(code)+1)
 	body = append(append(append(body, css...), '\n'), code...)
-	return &theme{name: name, css: newBlob(body, "text/css; charset=utf-8")}, nil
+	return &theme{name: name, css: newBlob(z, body, "text/css; charset=utf-8")}, nil
 }
 
 func themeNames(themes map[string]*theme) string {

@@ -40,7 +40,7 @@ const (
 	// DefaultDebounce covers every editor's save sequence, which takes well
 	// under a millisecond to a few milliseconds, while staying far below
 	// what a person waiting for the browser notices.
-	DefaultDebounce = 30 * time.Millisecond
+	DefaultDebounce = 20 * time.Millisecond
 
 	// DefaultPollInterval is the poller's period: slow enough that walking a
 	// talk folder costs nothing, fast enough to feel live.
