@@ -41,7 +41,10 @@ type Config struct {
 	// the presenter view. Empty means the address the presenter's browser
 	// used, which suits a server bound to one LAN address.
 	AudienceURL string
-	Logger      *slog.Logger
+	// MaxConns caps audience websockets (presenters always get in); 0
+	// means live.DefaultMaxConns.
+	MaxConns int
+	Logger   *slog.Logger
 }
 
 // Server serves one deck. Create it with New; it is an http.Handler.
@@ -87,7 +90,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, loader: deck.NewLoader(cfg.Deck)}
 	s.auth = live.NewAuth(cfg.Token)
-	s.hub = live.New(live.Options{Auth: s.auth, Logger: cfg.Logger})
+	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, Logger: cfg.Logger})
 	var err error
 	if s.bundle, err = newBundle(&s.gz, cfg.Web); err != nil {
 		return nil, fmt.Errorf("web files: %w", err)

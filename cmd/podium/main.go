@@ -27,6 +27,7 @@ import (
 
 	"github.com/podium-talks/podium/server"
 	"github.com/podium-talks/podium/server/deck"
+	"github.com/podium-talks/podium/server/live"
 	"github.com/podium-talks/podium/slides"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
@@ -82,11 +83,12 @@ func isFlag(arg string) bool { return len(arg) > 1 && arg[0] == '-' }
 
 // serveConfig is the parsed command line of "podium serve".
 type serveConfig struct {
-	addr  string
-	theme string
-	token string
-	dev   bool
-	dir   string
+	addr     string
+	theme    string
+	token    string
+	maxConns int
+	dev      bool
+	dir      string
 }
 
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
@@ -96,6 +98,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (0.0.0.0:8080 for every interface)")
 	fl.StringVar(&c.theme, "theme", "", "theme `name`, overriding the deck's (light, dark)")
 	fl.StringVar(&c.token, "token", os.Getenv("PODIUM_TOKEN"), "presenter `token` (default $PODIUM_TOKEN, else random at each start)")
+	fl.IntVar(&c.maxConns, "max-conns", live.DefaultMaxConns, "most audience `connections` at once; more are refused with 503 (presenters always get in)")
 	fl.BoolVar(&c.dev, "dev", false, "serve web/ and themes/ from the working directory instead of the binary")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: podium serve [flags] [DIR]\n\nServes the deck in DIR (default ./slides, else the built-in talk).\n\nFlags:\n")
@@ -103,6 +106,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if err := fl.Parse(args); err != nil {
 		return c, err
+	}
+	if c.maxConns < 1 {
+		return c, fmt.Errorf("--max-conns must be at least 1, got %d", c.maxConns)
 	}
 	switch fl.NArg() {
 	case 0:
@@ -140,7 +146,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer ln.Close()
 	urls := audienceURLs(ln.Addr().(*net.TCPAddr))
 	cfg := server.Config{
-		Deck: deckFS, Theme: c.theme, Token: c.token, AudienceURL: urls[0],
+		Deck: deckFS, Theme: c.theme, Token: c.token, AudienceURL: urls[0], MaxConns: c.maxConns,
 		Web: web.FS, Themes: themes.FS, Logger: log,
 	}
 	if c.dev {

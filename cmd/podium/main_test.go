@@ -90,6 +90,9 @@ func TestUsage(t *testing.T) {
 	if code, _, stderr := runCmd(t, "serve", "--addr"); code != 2 || !strings.Contains(stderr, "flag needs an argument") {
 		t.Errorf("serve --addr: %d %q", code, stderr)
 	}
+	if code, _, stderr := runCmd(t, "serve", "--max-conns", "0"); code != 2 || !strings.Contains(stderr, "--max-conns must be at least 1") {
+		t.Errorf("serve --max-conns 0: %d %q", code, stderr)
+	}
 	if code, _, stderr := runCmd(t, "serve", "a", "b"); code != 2 || !strings.Contains(stderr, "one folder") {
 		t.Errorf("serve a b: %d %q", code, stderr)
 	}
