@@ -10,5 +10,5 @@ import "embed"
 // libraries with their licences. The server serves every file that is not
 // a template or Go source under one content-hashed prefix.
 //
-//go:embed *.html *.js *.css
+//go:embed *.html *.js *.css vendor
 var FS embed.FS

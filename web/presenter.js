@@ -15,7 +15,7 @@ const audienceURL = doc.body.dataset.audienceUrl || location.origin + "/";
 
 const view = createView(doc.getElementById("current"), {layout: "stage"});
 const preview = createView(doc.getElementById("next"), {layout: "stage", announce: false});
-let notes = {}, timer = null, timerAt = 0, role = "", conn = null;
+let notes = {}, shownNotes = "", timer = null, timerAt = 0, role = "", conn = null;
 
 /** send sends msg to the server, or says why it cannot. */
 function send(msg) {
@@ -59,6 +59,7 @@ addEventListener("keydown", (e) => {
 
 const t = track(view, {
   onDeck(d) {
+    view.prepare(); // the morpher: the author's first edit shows as fast as the next
     preview.applyDeck(d);
     chapters(d);
     loadNotes();
@@ -88,12 +89,15 @@ conn = connect({
     t.onHold(m);
     act("hold").setAttribute("aria-pressed", String(m.held));
     act("hold").textContent = m.held ? "Holding edits" : "Hold edits";
+    act("hold").title = m.held ? "Stop holding: send the edits to everyone, as Publish does"
+      : "Keep the audience on the published deck while you edit";
     act("publish").disabled = !m.held;
     out("hold").textContent = !m.held ? "" : m.pending
       ? "Edits waiting: the audience still sees the published deck. You see the edits."
       : "Holding: new edits will wait for Publish.";
     doc.body.classList.toggle("pz-pending", !!(m.held && m.pending));
   },
+  onProblems(m) { problems(m.problems || []); },
   onTimer(m) {
     timer = m;
     timerAt = performance.now();
@@ -129,6 +133,30 @@ async function loadNotes() {
   render();
 }
 
+// problems shows what is wrong with the deck on disk, one file:line:
+// message a line, over the dashboard: the author's last save did not
+// load, the audience still sees the last good deck. Dismissed, it comes
+// back with the next problems frame; an empty list (a good save) clears it.
+const problemsBox = doc.createElement("section");
+problemsBox.className = "pz-problems";
+problemsBox.setAttribute("role", "alert");
+problemsBox.setAttribute("aria-label", "Problems in the talk's files");
+problemsBox.hidden = true;
+problemsBox.innerHTML = `<header><h2>The last save does not load</h2>
+  <button type="button" class="pz-btn pz-small" data-act="problems-close" aria-label="Dismiss">×</button></header>
+  <p>Everyone keeps the last good version until the files are fixed.</p><ul></ul>`;
+doc.body.append(problemsBox);
+
+function problems(lines) {
+  problemsBox.querySelector("ul").replaceChildren(...lines.map((l) => {
+    const li = doc.createElement("li");
+    li.textContent = l;
+    return li;
+  }));
+  problemsBox.hidden = !lines.length;
+  doc.body.classList.toggle("pz-broken", !!lines.length);
+}
+
 // render shows everything that follows the position.
 function render() {
   const d = view.deck, s = t.state;
@@ -147,14 +175,14 @@ function render() {
   preview.root.hidden = end;
   out("nextlabel").textContent = end ? "Next" : step < sl.steps ? `Next: step ${step + 1}/${sl.steps}` : `Next: ${i + 2} / ${n}`;
   if (!end) preview.show(step < sl.steps ? i : i + 1, step < sl.steps ? step + 1 : 0);
-  const html = notes[sl.id];
+  // Notes follow edits in place: same slide, same scroll.
+  const html = notes[sl.id] || '<p class="pz-none">No notes for this slide.</p>';
   const box = out("notes");
-  if (box.dataset.id !== sl.id || box.dataset.html !== String(html?.length ?? 0)) {
+  if (box.dataset.id !== sl.id || shownNotes !== html) {
+    const top = box.dataset.id === sl.id ? box.scrollTop : 0;
     box.dataset.id = sl.id;
-    box.dataset.html = String(html?.length ?? 0);
-    if (html) box.innerHTML = html;
-    else box.innerHTML = '<p class="pz-none">No notes for this slide.</p>';
-    box.scrollTop = 0;
+    box.innerHTML = shownNotes = html;
+    box.scrollTop = top;
   }
   const black = !!s?.blackout;
   act("blackout").setAttribute("aria-pressed", String(black));
@@ -229,6 +257,7 @@ const actions = {
   publish: () => send({type: "publish"}),
   "timer-toggle": () => send({type: "timer", action: timer?.running ? "pause" : "start"}),
   "timer-reset": () => send({type: "timer", action: "reset"}),
+  "problems-close": () => { problemsBox.hidden = true; },
   smaller: () => notesSize(-2),
   larger: () => notesSize(2),
 };

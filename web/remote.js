@@ -6,7 +6,7 @@ import {connect, track} from "./sync.js";
 
 const doc = document;
 const out = (name) => doc.querySelector(`[data-out="${name}"]`);
-let role = "", notes = {}, timer = null, timerAt = 0, conn = null;
+let role = "", notes = {}, shownNotes = "", timer = null, timerAt = 0, conn = null;
 
 // model is the little a tracker needs of a view: the deck and a position.
 const model = {
@@ -69,12 +69,13 @@ function render() {
   out("chapter").textContent = d.chapters[sl.chapter]?.title ? "· " + d.chapters[sl.chapter].title : "";
   out("title").textContent = sl.title;
   out("next").textContent = s < sl.steps ? "Next: step " + (s + 1) : i + 1 < n ? "Next: " + d.slides[i + 1].title : "Last slide";
-  const box = out("notes");
-  if (box.dataset.id !== sl.id || box.dataset.len !== String(notes[sl.id]?.length ?? 0)) {
+  // Notes follow edits in place: same slide, same scroll.
+  const box = out("notes"), html = notes[sl.id] || '<p class="rm-none">No notes for this slide.</p>';
+  if (box.dataset.id !== sl.id || shownNotes !== html) {
+    const top = box.dataset.id === sl.id ? box.scrollTop : 0;
     box.dataset.id = sl.id;
-    box.dataset.len = String(notes[sl.id]?.length ?? 0);
-    box.innerHTML = notes[sl.id] || '<p class="rm-none">No notes for this slide.</p>';
-    box.scrollTop = 0;
+    box.innerHTML = shownNotes = html;
+    box.scrollTop = top;
   }
   const black = !!t.state?.blackout;
   doc.querySelector('[data-act="blackout"]').setAttribute("aria-pressed", String(black));
