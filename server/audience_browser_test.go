@@ -23,6 +23,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/podium-talks/podium/server/deck"
@@ -361,12 +363,19 @@ func uniqueTitle(d *deck.Deck) (int, string) {
 	return -1, ""
 }
 
+// TestAudiencePhone is a phone that follows the presenter (the server
+// is moved directly here; phone_browser_test.go has a real presenter):
+// it reflows the slide, and the person's own swipes and taps detach it
+// and move it; landing on the presenter's position rejoins, and so does
+// the "Back to live" button.
 func TestAudiencePhone(t *testing.T) {
-	_, url := startAudience(t, "dark", nil)
+	srv, url := startAudience(t, "dark", nil)
+	srv.hub.Goto(2, 0)
 	ctx := bt.New(t)
 	tab := newTab(t, ctx)
 	bt.Do(t, tab, bt.Viewport(bt.PhoneSize))
-	open(t, tab, url+"/#3")
+	open(t, tab, url+"/")
+	waitFollowing(t, tab, true)
 	waitPos(t, tab, 2, 0)
 
 	layout := bt.Eval[map[string]any](t, tab, `(() => {
@@ -382,17 +391,65 @@ func TestAudiencePhone(t *testing.T) {
 	}
 
 	const y = 420
-	bt.Do(t, tab, bt.Swipe(320, y, 60, y+10)) // swipe left: forward
+	bt.Do(t, tab, bt.Swipe(320, y, 60, y+10)) // swipe left: forward, on its own
 	bt.WaitFor(t, tab, `podium.view.index * 100 + podium.view.step > 200`, "a left swipe to move forward")
+	waitFollowing(t, tab, false)
 	at := position(t, tab)
-	bt.Do(t, tab, bt.Swipe(60, y, 330, y-10)) // swipe right: back
+	bt.Do(t, tab, bt.Swipe(60, y, 330, y-10)) // swipe right: back, onto the live slide
 	waitPos(t, tab, 2, 0)
+	waitFollowing(t, tab, true)
 	bt.Do(t, tab, bt.Swipe(200, 600, 190, 250)) // vertical: scrolling, not turning
 	waitPos(t, tab, 2, 0)
+	waitFollowing(t, tab, true)
 	bt.Do(t, tab, chromedp.TapXY(380, y)) // tap the right edge: forward
 	waitPos(t, tab, at.Index, at.Step)
+	waitFollowing(t, tab, false)
 	bt.Do(t, tab, chromedp.TapXY(10, y)) // tap the left edge: back
 	waitPos(t, tab, 2, 0)
+	waitFollowing(t, tab, true)
+
+	// Detached, the phone stays put while the presenter moves on; the
+	// button brings it to the presenter's slide and step.
+	bt.Do(t, tab, chromedp.TapXY(10, y))
+	bt.WaitFor(t, tab, `podium.view.index === 1`, "a tap on the left edge to go back a slide")
+	waitFollowing(t, tab, false)
+	srv.hub.Goto(5, 0)
+	bt.WaitFor(t, tab, `podium.sync.state.index === 5`, "the phone to hear the presenter move")
+	if p := position(t, tab); p.Index != 1 {
+		t.Errorf("a detached phone jumped to slide %d when the presenter moved", p.Index+1)
+	}
+	tapOn(t, tab, ".back-live")
+	waitPos(t, tab, 5, 0)
+	waitFollowing(t, tab, true)
+
+	// Pinch-zoomed in, a one-finger drag pans the page; it turns nothing.
+	bt.Do(t, tab, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetPageScaleFactor, emulation.SetPageScaleFactorParams{PageScaleFactor: 2})
+		return err
+	}))
+	bt.WaitFor(t, tab, `visualViewport.scale > 1.5`, "the page to be zoomed in")
+	bt.Do(t, tab, bt.Swipe(320, y, 60, y+10))
+	bt.Eval[chromedp.Void](t, tab, `new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300)))`)
+	if p := position(t, tab); p.Index != 5 || p.Step != 0 {
+		t.Errorf("a drag on a zoomed-in page turned it to slide %d step %d", p.Index+1, p.Step)
+	}
+	waitFollowing(t, tab, true)
+}
+
+// waitFollowing waits until the page follows the presenter (or browses on
+// its own), and says so: the indicator's state, and the "Back to live"
+// button shown exactly when it does not follow.
+func waitFollowing(t testing.TB, tab context.Context, on bool) {
+	t.Helper()
+	want := "live"
+	if !on {
+		want = "detached"
+	}
+	bt.WaitFor(t, tab, fmt.Sprintf(`(() => {
+		const s = document.querySelector(".live-status[role=status]"), b = document.querySelector("button.back-live");
+		return podium.sync.following === %[1]t && !s.hidden && s.dataset.status === %[2]q &&
+			s.textContent.trim() !== "" && b.hidden === %[1]t && (b.hidden || b.getBoundingClientRect().height >= 44);
+	})()`, on, want), "the page to be "+want+", and say so")
 }
 
 // TestAudiencePageWeight loads / once in a fresh browser context and

@@ -1,10 +1,35 @@
-// audience.js: the entry module of the audience page (GET /). It loads
-// the deck, shows it, lets the person drive it, and keeps the position in
-// the URL: #12 is slide 12, #12.3 its third step (1-based slide numbers),
-// so a reload or a shared link lands on the same place, and back/forward
-// walk the slides seen.
+// audience.js: the entry module of the audience page (GET /): the page the
+// QR code and the printed URL open. It shows the deck, follows the
+// presenter live, lets the person browse on their own, and keeps the
+// position in the URL: #12 is slide 12, #12.3 its third step (1-based).
+//
+// Follow or browse. A page opened without a position follows the
+// presenter: every state frame from the server moves it, step included, so
+// a step the presenter has not revealed is not revealed here either, and
+// the presenter's blackout shows (as a calm screen on a phone). Any move of
+// the person's own (a key, a swipe, an edge tap, the bar's buttons,
+// overview, go-to, editing the URL, back/forward) detaches the page: it
+// stays where the person went while the presenter moves on, the bar says
+// so, and a "Back to live" button returns it to the presenter's slide and
+// step. A move that lands on exactly the presenter's slide and step
+// rejoins too (back one slide to re-read, forward again: live). Browsing is
+// not capped at the presenter's position: the whole deck is on the phone
+// already (GET /api/deck is public), and looking ahead for a reference is
+// as legitimate as looking back; only a following page keeps the
+// presenter's pace.
+//
+// The URL. While following, the hash tracks the live position with
+// replaceState, so a copied address names the slide on screen and the
+// presenter's moves add no history entries: back/forward walk only the
+// person's own moves. Whether this tab follows is kept in sessionStorage,
+// which survives a reload: a reload of a following page follows again
+// (showing its last position until the server's state arrives), a reload
+// of a browsing page stays at its hash, and a link with a hash opened in a
+// new tab starts detached at that slide. A page with no server to follow
+// (a static copy, say) simply browses: no indicator, no button, keys and
+// hash as ever.
 
-import {createView} from "./view.js";
+import {createView, words} from "./view.js";
 import {attachControls} from "./controls.js";
 import {follow} from "./sync.js";
 
@@ -19,43 +44,171 @@ export function formatHash(index, step) {
   return "#" + (index + 1) + (step ? "." + step : "");
 }
 
+// mode remembers, for this tab only, whether it follows ("follow") or
+// browses ("browse"). Storage may be refused (private modes): then a
+// reload follows when the URL has no position.
+const MODE_KEY = "podium.mode";
+const mode = {
+  get() { try { return sessionStorage.getItem(MODE_KEY); } catch { return null; } },
+  set(v) { try { sessionStorage.setItem(MODE_KEY, v); } catch { /* not kept */ } },
+};
+
+const RELOAD_ICON = '<path d="M20 12a8 8 0 1 1-2.34-5.66"/><path d="M20 4v5h-5"/>';
+
 async function main() {
   const root = document.getElementById("podium");
   const view = createView(root);
-  const controls = attachControls(view);
-  // A page for tests and for the sync layered on later.
-  window.podium = {view, controls};
+  const start = parseHash(location.hash);
+  let t = null; // the follower, below
 
-  const res = await fetch("/api/deck");
-  if (!res.ok) throw new Error(`GET /api/deck: ${res.status}`);
-  view.applyDeck(await res.json());
-  // Follow the presenter live (docs/protocol.md); the deck is already
-  // here, so the tracker fetches it again only when its version changes.
-  window.podium.sync = follow(view, {controls});
+  // live is the presenter's position in the deck shown, or null before
+  // the first state (or without a server).
+  const live = () => {
+    const s = t.state, d = view.deck;
+    if (!s || !d) return null;
+    let i = d.slides.findIndex((x) => x.id === s.slide);
+    if (i < 0) i = Math.min(s.index, d.slides.length - 1);
+    return i < 0 ? null : {index: i, step: Math.min(s.step, d.slides[i].steps)};
+  };
 
-  const pos = parseHash(location.hash);
-  if (pos) view.show(pos.index, pos.step);
+  // own wraps a move of the person's own: one that changes the position
+  // detaches the page, or rejoins when it lands on the live position.
+  let moving = false;
+  const own = (move) => (...args) => {
+    moving = true;
+    let changed = false;
+    try {
+      changed = move(...args);
+    } finally {
+      moving = false;
+    }
+    if (changed) {
+      const at = live();
+      t.follow(!!at && at.index === view.index && at.step === view.step);
+    }
+    return changed;
+  };
+  // The controls drive the view through this stand-in, so that every
+  // local move goes through own().
+  const driver = Object.assign(Object.create(view), {
+    show: own(view.show), next: own(view.next), prev: own(view.prev),
+    first: own(view.first), last: own(view.last),
+  });
+  const controls = attachControls(driver);
 
-  const sync = ({index, step, slideChanged}) => {
+  // The indicator (live / reconnecting / offline / browsing) in the bar,
+  // and the way back to live.
+  const status = document.createElement("span");
+  status.className = "live-status";
+  status.setAttribute("role", "status");
+  status.hidden = true;
+  status.innerHTML = '<span class="live-dot" aria-hidden="true"></span><span class="live-label"></span>';
+  view.bar.prepend(status);
+  const back = document.createElement("button");
+  back.type = "button";
+  back.className = "back-live";
+  back.hidden = true;
+  back.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true">${RELOAD_ICON}</svg>` +
+    '<span class="back-label"></span><span class="back-at"></span>';
+  back.addEventListener("click", (e) => {
+    e.stopPropagation();
+    back.blur();
+    t.follow(true);
+  });
+  root.append(back);
+  controls.blackout.onBrowse = () => t.follow(false);
+
+  let seen = false, speakerBlack = false;
+  function refresh() {
+    const w = words(view.deck?.lang || document.documentElement.lang);
+    if (t.status === "live") seen = true;
+    const at = live();
+    // Nothing to say before the server has ever answered: a page on a
+    // static host has no live to speak of.
+    const state = !t.following && at ? "detached" : seen ? t.status || "reconnecting" : "";
+    if (status.dataset.status !== state) {
+      status.dataset.status = state;
+      status.hidden = !state;
+      status.lastChild.textContent = state ? w[state] : "";
+      status.title = state ? w[state + "Hint"] : "";
+    }
+    back.hidden = t.following || !at;
+    if (at) {
+      back.querySelector(".back-label").textContent = w.backToLive;
+      back.querySelector(".back-at").textContent = `${at.index + 1} / ${view.deck.slides.length}`;
+    }
+    // The presenter's blackout covers a following page; a browsing one
+    // reads on. The person's own blackout (B) is left alone.
+    const black = t.following && !!t.state?.blackout;
+    if (black !== speakerBlack) {
+      speakerBlack = black;
+      if (black || controls.blackout.by === "speaker") controls.blackout.toggle(black, "speaker");
+    }
+  }
+
+  const following = !start || mode.get() === "follow";
+  mode.set(following ? "follow" : "browse");
+  t = follow(view, {
+    following,
+    onDeck(d) {
+      if (d.lang) document.documentElement.lang = d.lang;
+      if (d.title) document.title = d.title;
+    },
+    onState: refresh,
+    onStatus: refresh,
+    onFollow(on) {
+      mode.set(on ? "follow" : "browse");
+      refresh();
+    },
+  });
+  window.podium = {view, controls, sync: t};
+
+  // The deck (preloaded by the page) while the socket connects; a phone on
+  // bad wifi may need more than one try.
+  for (let n = 0; !view.deck; n++) {
+    await t.load();
+    if (view.deck) break;
+    loadError("Could not load the presentation, retrying… 无法加载演示，正在重试…");
+    await new Promise((r) => setTimeout(r, Math.min(8e3, 500 * 2 ** n)));
+  }
+  loadError("");
+  // A following page shows its last position until the live one arrives.
+  if (start && !(t.following && t.state)) view.show(start.index, start.step);
+
+  const writeHash = ({index, step, slideChanged}) => {
     const h = formatHash(index, step);
     if (location.hash === h) return;
-    // A new slide is a history entry; a step within it is not.
-    if (slideChanged) history.pushState(null, "", h);
-    else history.replaceState(null, "", h);
+    // The person's own new slide is a history entry; a step, a move of
+    // the presenter's or a new deck is not. Safari refuses more than 100
+    // history changes in 30 s: the URL may lag, the page must not throw.
+    try {
+      if (slideChanged && moving) history.pushState(null, "", h);
+      else history.replaceState(null, "", h);
+    } catch { /* the next change writes it */ }
   };
   history.replaceState(null, "", formatHash(view.index, view.step));
-  view.onChange(sync);
+  view.onChange(writeHash);
   addEventListener("hashchange", () => {
     const p = parseHash(location.hash);
-    if (p) view.show(p.index, p.step);
+    if (p) driver.show(p.index, p.step);
   });
+  refresh();
   root.dataset.ready = "true";
+}
+
+function loadError(msg) {
+  let p = document.querySelector(".load-error");
+  if (!msg) return p?.remove();
+  if (!p) {
+    p = document.createElement("p");
+    p.className = "load-error";
+    p.setAttribute("role", "alert");
+    document.body.append(p);
+  }
+  p.textContent = msg;
 }
 
 main().catch((err) => {
   console.error(err);
-  const p = document.createElement("p");
-  p.className = "load-error";
-  p.textContent = "Could not load the presentation: " + err.message;
-  document.body.append(p);
+  loadError("Could not load the presentation: " + err.message);
 });

@@ -68,9 +68,36 @@ export function attachControls(view) {
   view.root.append(black);
   const blackout = {
     get open() { return !black.hidden; },
-    toggle(on = black.hidden) {
+    /** by is "" for this screen's own blackout (B), "speaker" for the presenter's. */
+    get by() { return black.dataset.by || ""; },
+    /** onBrowse, when set, offers a button on the speaker's blackout that calls it. */
+    onBrowse: null,
+    /**
+     * toggle blanks the screen (on), or ends it. A blackout by "speaker"
+     * is black on a projector but a calm, explained screen on a phone
+     * (podium.css): a black phone looks broken.
+     */
+    toggle(on = black.hidden, by = "") {
       black.hidden = !on;
-      black.textContent = on ? w().blackout : "";
+      black.dataset.by = on ? by : "";
+      black.replaceChildren();
+      if (!on) return;
+      if (by !== "speaker") {
+        black.textContent = w().blackout;
+        return;
+      }
+      black.innerHTML = `<div class="paused"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9.5 7v10M14.5 7v10"/></svg>
+        <p class="paused-title"></p><p class="paused-hint"></p></div>`;
+      black.querySelector(".paused-title").textContent = w().paused;
+      black.querySelector(".paused-hint").textContent = w().pausedHint;
+      if (blackout.onBrowse) {
+        const b = doc.createElement("button");
+        b.type = "button";
+        b.className = "paused-browse";
+        b.textContent = w().browse;
+        b.addEventListener("click", () => blackout.onBrowse());
+        black.firstChild.append(b);
+      }
     },
   };
 
@@ -139,6 +166,8 @@ export function attachControls(view) {
   };
   const onTouchEnd = (e) => {
     if (!t0 || dialogs.some((d) => d.open)) return;
+    // Pinch-zoomed in, one finger pans the page: no turning.
+    if ((doc.defaultView.visualViewport?.scale ?? 1) > 1.01) { t0 = null; return; }
     const t = e.changedTouches[0];
     const dx = t.clientX - t0.x, dy = t.clientY - t0.y;
     const start = t0;
@@ -200,6 +229,7 @@ function makeDialog(view, name, html, w) {
   dlg.addEventListener("close", refocus);
   const d = {
     el: dlg,
+    html,
     get open() { return dlg.open; },
     show() {
       if (dlg.open) return;
@@ -230,7 +260,7 @@ function makeOverview(view, w) {
       <section class="ov-chapter"><h3>${esc(c.title)}</h3><ol class="cards">${
       c.slides.map((id) => {
         const i = deck.slides.findIndex((s) => s.id === id);
-        return i < 0 ? "" : `<li><button type="button" class="card" data-index="${i}">` +
+        return i < 0 ? "" : `<li><button type="button" class="card" data-index="${i}" data-id="${esc(id)}">` +
           `<span class="num">${i + 1}</span><span class="title">${esc(deck.slides[i].title)}</span></button></li>`;
       }).join("")}</ol></section>`).join("");
   }, w);
@@ -241,10 +271,19 @@ function makeOverview(view, w) {
       else c.removeAttribute("aria-current");
     }
   };
+  // refresh redraws the cards of an open overview in place (a new deck):
+  // it stays open, scrolled where it was, the focused slide's card focused.
   d.refresh = () => {
     if (!d.open) return;
-    d.close();
-    d.show();
+    const id = d.el.querySelector(".card:focus")?.dataset.id;
+    const top = d.el.scrollTop;
+    const close = d.el.querySelector(".close");
+    while (close.nextSibling) close.nextSibling.remove();
+    close.insertAdjacentHTML("afterend", d.html());
+    d.el.scrollTop = top;
+    d.mark();
+    const card = (id && [...d.el.querySelectorAll(".card")].find((c) => c.dataset.id === id)) || d.el.querySelector(".card[aria-current]");
+    card?.focus({preventScroll: true});
   };
   d.onShow = () => {
     d.mark();

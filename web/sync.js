@@ -1,8 +1,12 @@
 // sync.js: the websocket client of every page (docs/protocol.md).
 
-// connect keeps /ws open, retrying with full jitter (0…min(8 s, 250 ms·2^n))
-// or at once when the page is visible again or back online. Frames go to
-// h.on<Type> (onHello, onState…); h.onStatus gets live/reconnecting/offline.
+// connect keeps /ws open, retrying with full jitter (0…min(8 s, 250 ms·2^n)).
+// A page shown again after a while (a phone unlocked) or back online (a
+// new network) replaces its socket, within a jitter of 250 ms: the old one
+// may have died unseen (a sleeping phone is dropped by the server after
+// 60 s, a NAT forgets it), and a fresh one brings the current state in
+// one round trip. Frames go to h.on<Type> (onHello, onState…); h.onStatus
+// gets live/reconnecting/offline.
 // It returns {send(msg) → sent?, close()}.
 export function connect(h) {
   const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
@@ -29,13 +33,33 @@ export function connect(h) {
       timer = setTimeout(open, Math.random() * Math.min(8e3, 250 * 2 ** n++));
     };
   };
-  const now = () => { n = 0; open(); };
-  const vis = () => { if (document.visibilityState === "visible") now(); };
+  let hiddenAt = 0;
+  const fresh = () => {
+    n = 0;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const old = ws;
+      if (old) {
+        ws = null;
+        old.onclose = old.onmessage = null;
+        old.close(1000);
+      }
+      open();
+    }, Math.random() * 250);
+  };
+  // Hidden for a moment (a glance at another tab) keeps the socket.
+  const vis = () => {
+    if (document.visibilityState === "hidden") hiddenAt = Date.now();
+    else if (!ws || Date.now() - hiddenAt > 1000) fresh();
+  };
   const off = () => { if (!ws) set("offline"); };
+  // A page back from the back/forward cache lost its socket on the way in.
+  const show = (e) => { if (e.persisted) fresh(); };
   const on = (add) => {
     document[add]("visibilitychange", vis);
-    window[add]("online", now);
+    window[add]("online", fresh);
     window[add]("offline", off);
+    window[add]("pageshow", show);
   };
   on("addEventListener");
   open();
@@ -62,6 +86,7 @@ export function track(view, opts = {}) {
   const get = async (v) => {
     if (v && (v === view.deck?.version || v === asked)) return;
     asked = v;
+    view.prepare?.();
     try {
       const r = await fetch("/api/deck");
       if (!r.ok) throw new Error("GET /api/deck: " + r.status);
@@ -69,7 +94,8 @@ export function track(view, opts = {}) {
       // Another version (a presenter's, while held): do not ask again.
       if (d.version === asked) asked = null;
       if (d.version !== view.deck?.version) {
-        view.applyDeck(d);
+        swapTheme(d);
+        await view.applyDeck(d);
         opts.onDeck?.(d);
       }
     } catch (err) {
@@ -104,9 +130,40 @@ export function track(view, opts = {}) {
   return t;
 }
 
-// follow: track + connect, for the audience page (t.conn).
+// swapTheme follows an edit of the theme: the new stylesheet is added
+// beside the old one, which goes once the new one has loaded, so the page
+// is never unstyled. A failed load keeps the old one.
+function swapTheme(d) {
+  const links = document.querySelectorAll('link[rel="stylesheet"][href^="/theme/"]');
+  const cur = links[links.length - 1];
+  if (d.theme) document.documentElement.dataset.theme = d.theme;
+  if (!cur || !d.css || cur.getAttribute("href") === d.css) return;
+  const link = cur.cloneNode();
+  link.href = d.css;
+  link.onload = () => {
+    // The newest wins when edits come faster than stylesheets load.
+    const all = [...document.querySelectorAll('link[rel="stylesheet"][href^="/theme/"]')];
+    const newest = all.at(-1);
+    for (const l of all) if (l !== newest && (link === newest || l === link)) l.remove();
+  };
+  link.onerror = () => link.remove();
+  cur.after(link);
+}
+
+// follow: track + connect, for the audience page (t.conn). While
+// t.following, each state moves the view; t.follow(false) detaches it
+// (states are still kept, for the way back) and t.follow(true) rejoins at
+// the latest one. opts.following false starts detached; opts.onFollow(on)
+// hears each change.
 export function follow(view, opts = {}) {
   const t = track(view, opts);
+  t.following = opts.following ?? true;
+  t.follow = (on) => {
+    if (t.following === !!on) return;
+    t.following = !!on;
+    if (on) t.apply();
+    opts.onFollow?.(!!on);
+  };
   t.conn = connect({...t, onStatus(s) { t.onStatus(s); opts.onStatus?.(s); }});
   return t;
 }

@@ -26,12 +26,25 @@ export function words(lang) {
 const EN = {
   slide: "Slide", of: "/", prev: "Previous", next: "Next", overview: "Overview",
   help: "Keyboard shortcuts", goto: "Go to slide", gotoHint: "Number or words of a title",
-  noMatch: "No slide matches", close: "Close", blackout: "Screen paused, press B to resume",
+  noMatch: "No slide matches", close: "Close", blackout: "Screen paused, press B to resume", step: "Step",
+  // Following the presenter (audience.js).
+  live: "Live", liveHint: "Following the speaker's slides",
+  reconnecting: "Reconnecting…", reconnectingHint: "Connection lost; the page catches up when it is back",
+  offline: "Offline", offlineHint: "No network; the page catches up when it is back",
+  detached: "Browsing", detachedHint: "You are browsing on your own; the speaker's slides do not move this page",
+  backToLive: "Back to live", paused: "The speaker paused the screen",
+  pausedHint: "The slides come back when the talk goes on.", browse: "Browse the slides meanwhile",
 };
 const ZH = {
   slide: "幻灯片", of: "/", prev: "上一页", next: "下一页", overview: "总览",
   help: "键盘快捷键", goto: "跳转到幻灯片", gotoHint: "输入页码或标题中的文字",
-  noMatch: "没有匹配的幻灯片", close: "关闭", blackout: "已暂停，按 B 继续",
+  noMatch: "没有匹配的幻灯片", close: "关闭", blackout: "已暂停，按 B 继续", step: "步骤",
+  live: "直播中", liveHint: "正在跟随演讲者的幻灯片",
+  reconnecting: "重新连接…", reconnectingHint: "连接中断，恢复后自动同步",
+  offline: "离线", offlineHint: "没有网络，恢复后自动同步",
+  detached: "自由浏览", detachedHint: "你在自己浏览，演讲者翻页不会带动本页",
+  backToLive: "回到直播", paused: "演讲者暂停了画面",
+  pausedHint: "演讲继续时，画面会自动回来。", browse: "先自己看看幻灯片",
 };
 
 /**
@@ -110,7 +123,8 @@ export function createView(root, options = {}) {
       tpl.innerHTML = s.html;
       enhance(tpl.content);
       const body = r.el.firstElementChild;
-      body.replaceChildren(tpl.content);
+      if (r.html === null) body.replaceChildren(tpl.content);
+      else morph(body, tpl.content);
       r.html = s.html;
       r.steps = [...body.querySelectorAll("[data-step]")].map((e) => [e, Number(e.dataset.step) || 0]);
       r.codes = [...body.querySelectorAll("pre[data-hl]")].map(parseCode);
@@ -121,19 +135,27 @@ export function createView(root, options = {}) {
 
   /**
    * applyDeck renders a deck, or updates the one shown in place: slides
-   * are matched by id, unchanged slides keep their elements, and the
-   * position follows the current slide's id (clamped when it is gone).
+   * are matched by id, unchanged slides keep their elements, an edited
+   * slide's element is morphed into its new HTML (so what is on screen,
+   * its scroll and focus stay), and the position follows the current
+   * slide's id (clamped when it is gone). It returns a promise, settled
+   * when the deck is shown: at once, except on the first edit of a
+   * rendered slide, which loads the morpher first.
    */
   function applyDeck(next) {
+    const old = new Map(slides.map((r) => [r.id, r]));
+    if (!morphdom && next.slides.some((s) => old.get(s.id)?.html != null && old.get(s.id).html !== s.html)) {
+      return loadMorph().then(() => applyDeck(next));
+    }
     const curID = slides[index]?.id;
     deck = next;
     const n = deck.slides.length;
-    const old = new Map(slides.map((r) => [r.id, r]));
     slides = deck.slides.map((s, i) => render(s, i, n, old));
-    slidesEl.replaceChildren(...slides.map((r) => r.el));
+    place(slidesEl, slides.map((r) => r.el));
     let i = slides.findIndex((r) => r.id === curID);
     if (i < 0) i = Math.min(index, n - 1);
     update(Math.max(i, 0), step, {index, step}, true);
+    return Promise.resolve();
   }
 
   function update(i, s, prev, deckChanged = false) {
@@ -169,8 +191,13 @@ export function createView(root, options = {}) {
       slides[i + 1]?.el.querySelectorAll("img[loading=lazy]").forEach((img) => { img.loading = "eager"; });
       if (root.dataset.layout === "flow") win.scrollTo(0, 0);
     }
-    if (slideChanged && announce) {
-      live.textContent = `${words(deck.lang).slide} ${i + 1} / ${n}: ${r.data.title}`;
+    if (announce && (slideChanged || s !== prev.step)) {
+      // A new slide by its number and title; a step by what it reveals
+      // (a stepped code highlight, which reveals no element, by number).
+      const w = words(deck.lang);
+      const shown = slideChanged || s < prev.step ? "" : r.steps
+        .filter(([, at]) => at > prev.step && at <= s).map(([el]) => el.textContent.trim()).join(" ");
+      live.textContent = slideChanged ? `${w.slide} ${i + 1} / ${n}: ${r.data.title}` : shown || `${w.step} ${s} / ${r.data.steps}`;
     }
     const change = {index, step, slide: r.data, deck, previous: prev, slideChanged, deckChanged};
     for (const cb of listeners) cb(change);
@@ -187,6 +214,11 @@ export function createView(root, options = {}) {
     /** The rendered section element of slide i. */
     slideElement(i) { return slides[i]?.el ?? null; },
     applyDeck,
+    /**
+     * prepare loads what applyDeck needs to update a shown deck in place
+     * (the morpher), so that it loads beside the new deck's fetch.
+     */
+    prepare() { if (deck) loadMorph(); },
     /**
      * show moves to slide index (0-based) at step (0 = initial state;
      * clamped to the slide's steps; -1 or Infinity: its final step). It
@@ -225,6 +257,48 @@ export function createView(root, options = {}) {
     fit,
   };
   return view;
+}
+
+// morphdom is the DOM morpher (web/vendor, MIT), imported on the first
+// edit of a shown slide: a page that sees no edit never loads it, and the
+// audience's first load stays within its budget.
+let morphdom = null, morphLoading = null;
+function loadMorph() {
+  return (morphLoading ??= import("./vendor/morphdom-esm.js").then(
+    (m) => { morphdom = m.default; },
+    (err) => {
+      console.warn("podium: no morpher, edits replace the slide:", err);
+      morphdom = (from, to) => from.replaceChildren(...to.childNodes);
+    }));
+}
+
+// morph turns the children of el into the nodes of fragment, keeping every
+// element that matches (same tag, same place or same id): its scroll,
+// focus, loaded images and running media survive. The step classes it
+// strips are put back by update() before the browser paints.
+function morph(el, fragment) {
+  const to = el.cloneNode(false);
+  to.append(fragment);
+  morphdom(el, to, {childrenOnly: true});
+}
+
+// place makes els the children of parent in order, moving only those out
+// of place (with moveBefore where the browser has it, which keeps a moved
+// slide's state): a node taken out of the document loses its scroll,
+// focus and fullscreen.
+function place(parent, els) {
+  const keep = new Set(els);
+  for (const el of [...parent.children]) if (!keep.has(el)) el.remove();
+  let ref = parent.firstElementChild;
+  for (const el of els) {
+    if (el === ref) {
+      ref = ref.nextElementSibling;
+    } else if (el.parentNode === parent && parent.moveBefore) {
+      parent.moveBefore(el, ref);
+    } else {
+      parent.insertBefore(el, ref);
+    }
+  }
 }
 
 function clamp(x, lo, hi) {
