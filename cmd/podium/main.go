@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"syscall"
 	"time"
@@ -159,6 +160,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// Loading renders every slide once; hand that garbage back to the OS
 	// now rather than idle with it (a speaker's laptop runs other things).
+	// Two collections: the first moves pooled buffers (the gzip writers'
+	// megabyte of tables) to sync.Pool's victim cache, the second frees them.
+	runtime.GC()
 	debug.FreeOSMemory()
 	hs := &http.Server{
 		Handler: srv,
