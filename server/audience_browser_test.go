@@ -272,6 +272,12 @@ func TestAudienceJourney(t *testing.T) {
 			!document.querySelector("dialog.overlay-overview").open`, "Esc to close help, and only help")
 	})
 
+	t.Run("presenter key", func(t *testing.T) {
+		bt.Eval[chromedp.Void](t, tab, `window.opened = []; window.open = (...a) => { window.opened.push(a.join(" ")); return null; }`)
+		press(t, tab, "s")
+		bt.WaitFor(t, tab, `window.opened.length === 1 && window.opened[0] === "/presenter podium-presenter"`, "S to open the presenter view")
+	})
+
 	t.Run("buttons", func(t *testing.T) {
 		bt.Eval[chromedp.Void](t, tab, `podium.view.show(4, 0)`)
 		waitPos(t, tab, 4, 0)

@@ -21,6 +21,7 @@ const KEYS = [
   ["G", "Go to a slide by number or title", "按页码或标题跳转"],
   ["F", "Full screen", "全屏"],
   ["B .", "Black screen (pause)", "黑屏（暂停）"],
+  ["S", "Presenter view, in a new window (needs the presenter link once)", "在新窗口打开演讲者视图（需先打开一次演讲者链接）"],
   ["?", "This help", "本帮助"],
 ];
 
@@ -145,6 +146,9 @@ export function attachControls(view) {
       case "g": act = () => goto.show(); break;
       case "b": case ".": act = () => blackout.toggle(); break;
       case "?": act = () => help.show(); break;
+      // reveal.js's speaker view: the projector tab opens the presenter
+      // view beside it; presenter rights come from the cookie.
+      case "s": act = () => window.open("/presenter", "podium-presenter"); break;
     }
     if (act) {
       e.preventDefault();
