@@ -7,15 +7,18 @@
 import {createView} from "./view.js";
 import {attachControls} from "./controls.js";
 import {connect, track} from "./sync.js";
+import {fetchNotes, formatDuration, talkClock, toaster} from "./speaker.js";
 
 const doc = document;
 const out = (name) => doc.querySelector(`[data-out="${name}"]`);
+const toast = toaster(out("toast"), 3000);
 const act = (name) => doc.querySelector(`[data-act="${name}"]`);
 const audienceURL = doc.body.dataset.audienceUrl || location.origin + "/";
 
 const view = createView(doc.getElementById("current"), {layout: "stage"});
 const preview = createView(doc.getElementById("next"), {layout: "stage", announce: false});
-let notes = {}, shownNotes = "", timer = null, timerAt = 0, role = "", conn = null;
+let notes = {}, shownNotes = "", role = "", conn = null;
+const clock = talkClock();
 
 /** send sends msg to the server, or says why it cannot. */
 function send(msg) {
@@ -99,8 +102,7 @@ conn = connect({
   },
   onProblems(m) { problems(m.problems || []); },
   onTimer(m) {
-    timer = m;
-    timerAt = performance.now();
+    clock.set(m);
     tick();
   },
   onPresence(m) {
@@ -124,9 +126,7 @@ window.podium = {view, preview, sync: t, conn, driver};
 async function loadNotes() {
   if (role !== "presenter" || !view.deck) return;
   try {
-    const r = await fetch("/api/notes", {cache: "no-cache"});
-    if (!r.ok) throw new Error("GET /api/notes: " + r.status);
-    notes = (await r.json()).notes || {};
+    notes = await fetchNotes();
   } catch (err) {
     console.warn(err);
   }
@@ -210,24 +210,18 @@ function chapters(d) {
 }
 
 // The clock and the talk timer, redrawn a few times a second.
-const fmt = (ms) => {
-  const neg = ms < 0, sec = Math.floor(Math.abs(ms) / 1000);
-  const h = Math.floor(sec / 3600), m = Math.floor(sec / 60) % 60, s = sec % 60;
-  return (neg ? "−" : "") + (h ? `${h}:${String(m).padStart(2, "0")}` : m) + ":" + String(s).padStart(2, "0");
-};
-const elapsed = () => !timer ? 0 : timer.elapsed + (timer.running ? performance.now() - timerAt : 0);
 
 function tick() {
   const now = new Date();
   out("clock").textContent = now.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
   out("clock").dateTime = now.toISOString();
-  const el = elapsed();
-  out("elapsed").textContent = fmt(el);
-  out("elapsed").classList.toggle("pz-running", !!timer?.running);
+  const el = clock.elapsed();
+  out("elapsed").textContent = formatDuration(el);
+  out("elapsed").classList.toggle("pz-running", clock.running);
   const toggle = act("timer-toggle");
-  toggle.textContent = timer?.running ? "Pause" : el > 0 ? "Resume" : "Start";
+  toggle.textContent = clock.running ? "Pause" : el > 0 ? "Resume" : "Start";
   const input = doc.querySelector('[data-in="target"]');
-  const target = (timer?.target ?? 0) * 1000;
+  const target = clock.target;
   if (doc.activeElement !== input) input.value = target ? String(Math.round(target / 60000)) : "";
   out("pace").replaceChildren(pace(el, target));
 }
@@ -242,8 +236,8 @@ function pace(el, target) {
   const delta = el - done * target; // > 0: behind
   const left = target - el;
   span.className = Math.abs(delta) < 30e3 ? "pz-on" : delta > 0 ? "pz-behind" : "pz-ahead";
-  span.textContent = (Math.abs(delta) < 30e3 ? "on time" : `${fmt(Math.abs(delta))} ${delta > 0 ? "behind" : "ahead"}`) +
-    ` · ${left >= 0 ? fmt(left) + " left" : fmt(-left) + " over"}`;
+  span.textContent = (Math.abs(delta) < 30e3 ? "on time" : `${formatDuration(Math.abs(delta))} ${delta > 0 ? "behind" : "ahead"}`) +
+    ` · ${left >= 0 ? formatDuration(left) + " left" : formatDuration(-left) + " over"}`;
   return span;
 }
 setInterval(tick, 250);
@@ -255,7 +249,7 @@ const actions = {
   blackout: () => send({type: "blackout"}),
   hold: () => send(t.hold?.held ? {type: "publish"} : {type: "hold"}),
   publish: () => send({type: "publish"}),
-  "timer-toggle": () => send({type: "timer", action: timer?.running ? "pause" : "start"}),
+  "timer-toggle": () => send({type: "timer", action: clock.running ? "pause" : "start"}),
   "timer-reset": () => send({type: "timer", action: "reset"}),
   "problems-close": () => { problemsBox.hidden = true; },
   smaller: () => notesSize(-2),
@@ -288,11 +282,3 @@ const qr = doc.querySelector(".pz-qr img");
 qr.alt = "QR code of " + audienceURL;
 qr.addEventListener("error", () => { qr.hidden = true; });
 
-let toastTimer = 0;
-function toast(msg) {
-  const el = out("toast");
-  el.textContent = msg;
-  el.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { el.hidden = true; }, 3000);
-}

@@ -3,10 +3,13 @@
 // clock, blackout. It renders no slides: the deck JSON gives the titles.
 
 import {connect, track} from "./sync.js";
+import {fetchNotes, formatDuration, talkClock, toaster} from "./speaker.js";
 
 const doc = document;
 const out = (name) => doc.querySelector(`[data-out="${name}"]`);
-let role = "", notes = {}, shownNotes = "", timer = null, timerAt = 0, conn = null;
+const toast = toaster(out("toast"), 2500);
+let role = "", notes = {}, shownNotes = "", conn = null;
+const clock = talkClock();
 
 // model is the little a tracker needs of a view: the deck and a position.
 const model = {
@@ -33,7 +36,7 @@ conn = connect({
     doc.querySelector('[data-msg="denied"]').hidden = ok;
     if (ok) loadNotes();
   },
-  onTimer(m) { timer = m; timerAt = performance.now(); tick(); },
+  onTimer(m) { clock.set(m); tick(); },
   onError(m) { toast(m.message || m.code); },
   onStatus(s) {
     t.onStatus(s);
@@ -52,8 +55,7 @@ function send(msg) {
 async function loadNotes() {
   if (role !== "presenter" || !model.deck) return;
   try {
-    const r = await fetch("/api/notes", {cache: "no-cache"});
-    if (r.ok) notes = (await r.json()).notes || {};
+    notes = await fetchNotes();
   } catch (err) {
     console.warn(err);
   }
@@ -82,15 +84,10 @@ function render() {
   doc.body.classList.toggle("rm-blackout", black);
 }
 
-const fmt = (ms) => {
-  const sec = Math.floor(ms / 1000), h = Math.floor(sec / 3600), m = Math.floor(sec / 60) % 60;
-  return (h ? h + ":" + String(m).padStart(2, "0") : m) + ":" + String(sec % 60).padStart(2, "0");
-};
 function tick() {
-  const el = !timer ? 0 : timer.elapsed + (timer.running ? performance.now() - timerAt : 0);
   const b = out("timer");
-  b.textContent = fmt(el);
-  b.classList.toggle("rm-running", !!timer?.running);
+  b.textContent = formatDuration(clock.elapsed());
+  b.classList.toggle("rm-running", clock.running);
   out("clock").textContent = new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
 }
 setInterval(tick, 500);
@@ -100,7 +97,7 @@ const actions = {
   prev: () => send({type: "prev"}),
   next: () => send({type: "next"}),
   blackout: () => send({type: "blackout"}),
-  timer: () => send({type: "timer", action: timer?.running ? "pause" : "start"}),
+  timer: () => send({type: "timer", action: clock.running ? "pause" : "start"}),
 };
 doc.addEventListener("click", (e) => {
   const b = e.target.closest("[data-act]");
@@ -116,11 +113,3 @@ doc.addEventListener("keydown", (e) => {
   }
 });
 
-let toastTimer = 0;
-function toast(msg) {
-  const el = out("toast");
-  el.textContent = msg;
-  el.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { el.hidden = true; }, 2500);
-}
