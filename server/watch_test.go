@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -167,5 +168,82 @@ func TestHoldKeepsAudienceDeck(t *testing.T) {
 	p.until("hold", func(f map[string]any) bool { return f["held"] == false })
 	if _, body := get(t, l.ts.URL+"/api/deck"); !strings.Contains(string(body), "Draft") {
 		t.Errorf("published deck not served: %s", body)
+	}
+}
+
+// TestEverySaveIsOneReload drives the common ways editors save against the
+// real watcher and server: each save is exactly one deck frame, and
+// /api/deck then carries what was saved.
+func TestEverySaveIsOneReload(t *testing.T) {
+	l := newLiveDeck(t, map[string]string{"01.md": "# One\n", "02.md": "# Two\n"})
+	a := l.dial(t, false)
+	a.until("state", nil)
+	// A reader goroutine hands over deck frames, so the test can wait for
+	// one and then watch a quiet window (a read deadline would break the
+	// connection for good).
+	decks := make(chan string, 16)
+	go func() {
+		for {
+			_, b, err := a.conn.ReadMessage()
+			if err != nil {
+				close(decks)
+				return
+			}
+			if strings.Contains(string(b), `"type":"deck"`) {
+				decks <- string(b)
+			}
+		}
+	}()
+	path := func(name string) string { return filepath.Join(l.dir, name) }
+	write := func(name, body string) { must(t, os.WriteFile(path(name), []byte(body), 0o644)) }
+	saves := []struct {
+		name string
+		save func(body string)
+	}{
+		{"in place", func(body string) { write("02.md", body) }},
+		{"temp file renamed over (VS Code, JetBrains)", func(body string) {
+			write(".02.md.tmp", body)
+			must(t, os.Rename(path(".02.md.tmp"), path("02.md")))
+		}},
+		{"remove then create", func(body string) {
+			must(t, os.Remove(path("02.md")))
+			write("02.md", body)
+		}},
+		{"vim backupcopy=no", func(body string) {
+			write(".02.md.swp", "swap")
+			write("4913", "")
+			must(t, os.Remove(path("4913")))
+			must(t, os.Rename(path("02.md"), path("02.md~")))
+			write("02.md", body)
+			must(t, os.Remove(path("02.md~")))
+			must(t, os.Remove(path(".02.md.swp")))
+		}},
+		{"sed -i", func(body string) {
+			write("sedAb12Cd", body)
+			must(t, os.Rename(path("sedAb12Cd"), path("02.md")))
+		}},
+		{"git checkout of both chapters", func(body string) {
+			write("01.md", "# One\n\n"+body)
+			write("02.md", body)
+		}},
+	}
+	for i, s := range saves {
+		body := fmt.Sprintf("# Two\n\nsave %d: %s\n", i, s.name)
+		s.save(body)
+		select {
+		case <-decks:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no deck frame", s.name)
+		}
+		if _, got := get(t, l.ts.URL+"/api/deck"); !strings.Contains(string(got), fmt.Sprintf("save %d: ", i)) {
+			t.Errorf("%s: /api/deck lacks the saved text", s.name)
+		}
+		// Exactly one: no second deck frame within a quiet window of ten
+		// debounce periods.
+		select {
+		case f := <-decks:
+			t.Errorf("%s: a second deck frame: %s", s.name, f)
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 }
