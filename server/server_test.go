@@ -294,3 +294,25 @@ func TestREADMEExample(t *testing.T) {
 		t.Error("README example does not do what the README says")
 	}
 }
+
+// TestQRCode: the presenter view's QR code encodes the audience URL, the
+// configured one or else the address the browser used.
+func TestQRCode(t *testing.T) {
+	_, ts := newTestServer(t, testDeck)
+	resp, body := get(t, ts.URL+"/qr.svg")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Fatalf("GET /qr.svg: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	want := "<title>" + ts.URL + "/</title>"
+	if !bytes.Contains(body, []byte(want)) || !bytes.Contains(body, []byte(`<path fill="#000" d="M`)) {
+		t.Errorf("QR code lacks %q or its modules:\n%.300s", want, body)
+	}
+	s, err := New(Config{Deck: testDeck, Web: web.FS, Themes: themes.FS, AudienceURL: "http://192.0.2.7:8080/"})
+	must(t, err)
+	defer s.Shutdown(t.Context())
+	ts2 := httptest.NewServer(s)
+	defer ts2.Close()
+	if _, body := get(t, ts2.URL+"/qr.svg"); !bytes.Contains(body, []byte("<title>http://192.0.2.7:8080/</title>")) {
+		t.Errorf("configured audience URL not encoded:\n%.300s", body)
+	}
+}

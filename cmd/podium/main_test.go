@@ -170,3 +170,19 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestAudienceURLs(t *testing.T) {
+	loop := audienceURLs(&net.TCPAddr{IP: net.ParseIP("127.0.0.1"), Port: 8080})
+	if len(loop) != 1 || loop[0] != "http://127.0.0.1:8080/" {
+		t.Errorf("loopback: %v", loop)
+	}
+	all := audienceURLs(&net.TCPAddr{IP: net.IPv4zero, Port: 8080})
+	if all[len(all)-1] != "http://127.0.0.1:8080/" {
+		t.Errorf("all interfaces: %v, want the loopback URL last", all)
+	}
+	for _, u := range all[:len(all)-1] {
+		if strings.Contains(u, "127.0.0.1") || !strings.HasSuffix(u, ":8080/") {
+			t.Errorf("all interfaces: bad LAN URL %q in %v", u, all)
+		}
+	}
+}
