@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"net/url"
@@ -20,6 +19,34 @@ type round struct {
 	done   chan struct{}
 	lat    []atomic.Int64 // ns per client, written once
 	n      int64
+}
+
+func newRound(n int) *round {
+	return &round{done: make(chan struct{}), lat: make([]atomic.Int64, n), n: int64(n)}
+}
+
+// wait blocks until every client has the round, or timeout passes.
+func (r *round) wait(timeout time.Duration, what string) {
+	select {
+	case <-r.done:
+	case <-time.After(timeout):
+		log.Printf("%s: %d of %d after %v", what, r.got.Load(), r.n, timeout)
+	}
+}
+
+// latencies returns the latency of every client that got the round, and
+// the smallest and largest of them.
+func (r *round) latencies() (all []time.Duration, lo, hi time.Duration) {
+	for i := range r.lat {
+		if l := time.Duration(r.lat[i].Load()); l > 0 {
+			all = append(all, l)
+			if lo == 0 || l < lo {
+				lo = l
+			}
+			hi = max(hi, l)
+		}
+	}
+	return all, lo, hi
 }
 
 // fanout is the default mode: presenter goto → every audience client.
@@ -98,33 +125,23 @@ func fanout(cfg config) error {
 		if k == cfg.warmup {
 			rounds = startCPU(cfg.pid)
 		}
-		r := &round{index: 1 + k%cfg.slides, done: make(chan struct{}), lat: make([]atomic.Int64, cfg.n), n: int64(cfg.n)}
+		r := newRound(cfg.n)
+		r.index = 1 + k%cfg.slides
 		r.sentAt = time.Now()
 		cur.Store(r)
 		if err := pres.WriteJSON(map[string]any{"type": "goto", "index": r.index}); err != nil {
 			return fmt.Errorf("presenter send: %w", err)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			log.Printf("round %d: %d of %d after %v", k, r.got.Load(), r.n, cfg.timeout)
-		}
-		cancel()
+		r.wait(cfg.timeout, fmt.Sprintf("round %d", k))
 		cur.Store(nil)
 		time.Sleep(cfg.interval)
 		if k < cfg.warmup {
 			continue
 		}
 		expected += cfg.n
-		var mx time.Duration
-		for i := range r.lat {
-			if l := time.Duration(r.lat[i].Load()); l > 0 {
-				all = append(all, l)
-				mx = max(mx, l)
-				delivered++
-			}
-		}
+		lats, _, mx := r.latencies()
+		all = append(all, lats...)
+		delivered += len(lats)
 		roundMax = append(roundMax, mx)
 	}
 	rounds.report("rounds")

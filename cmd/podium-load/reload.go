@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -81,37 +80,23 @@ func reload(cfg config) error {
 		if k == cfg.warmup {
 			saves = startCPU(cfg.pid)
 		}
-		r := &round{done: make(chan struct{}), lat: make([]atomic.Int64, cfg.n), n: int64(cfg.n)}
+		r := newRound(cfg.n)
 		cur.Store(r)
 		edited := fmt.Appendf(append([]byte{}, orig...), "\n\npodium-load edit %d at %d\n", k, time.Now().UnixNano())
 		r.sentAt = time.Now()
 		if err := save(edited); err != nil {
 			return err
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), cfg.timeout)
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			log.Printf("save %d: %d of %d clients told after %v", k, r.got.Load(), r.n, cfg.timeout)
-		}
-		cancel()
+		r.wait(cfg.timeout, fmt.Sprintf("save %d", k))
 		cur.Store(nil)
 		time.Sleep(cfg.interval)
 		if k < cfg.warmup {
 			continue
 		}
 		expected += cfg.n
-		lo, hi := time.Duration(0), time.Duration(0)
-		for i := range r.lat {
-			if l := time.Duration(r.lat[i].Load()); l > 0 {
-				all = append(all, l)
-				if lo == 0 || l < lo {
-					lo = l
-				}
-				hi = max(hi, l)
-				delivered++
-			}
-		}
+		lats, lo, hi := r.latencies()
+		all = append(all, lats...)
+		delivered += len(lats)
 		first, last = append(first, lo), append(last, hi)
 	}
 	saves.report("saves")
