@@ -366,19 +366,25 @@ func (s *Server) page(name string) http.HandlerFunc {
 			return
 		}
 		w.Header().Set("Referrer-Policy", "no-referrer")
-		s.cur.Load().pages[name].serve(w, r, "no-cache")
+		w.Header().Set("Vary", "Cookie")
+		s.deckFor(r).pages[name].serve(w, r, "no-cache")
 	}
 }
 
 // handleDeck serves the deck the hub has published to the audience, and
 // the newest one to presenters (they differ only while edits are held).
 func (s *Server) handleDeck(w http.ResponseWriter, r *http.Request) {
-	p := s.public()
-	if s.auth.IsPresenter(r) {
-		p = s.cur.Load()
-	}
 	w.Header().Set("Vary", "Cookie")
-	p.api.serve(w, r, "no-cache")
+	s.deckFor(r).api.serve(w, r, "no-cache")
+}
+
+// deckFor is the deck a request sees: the newest for presenters, the
+// published one for everyone else (they differ only while edits are held).
+func (s *Server) deckFor(r *http.Request) *published {
+	if s.auth.IsPresenter(r) {
+		return s.cur.Load()
+	}
+	return s.public()
 }
 
 // handleQR draws the audience URL as a QR code for the presenter view.

@@ -161,6 +161,9 @@ func TestHoldKeepsAudienceDeck(t *testing.T) {
 	if _, body := get(t, l.ts.URL+"/api/deck"); !strings.Contains(string(body), "Published") {
 		t.Errorf("audience got the held edit: %s", body)
 	}
+	if _, page := get(t, l.ts.URL+"/"); !strings.Contains(string(page), "<title>Published</title>") {
+		t.Errorf("audience page shows the held edit's title:\n%s", page)
+	}
 	if _, body := get(t, l.ts.URL+"/api/deck", "Cookie", "podium_token="+testToken); !strings.Contains(string(body), "Draft") {
 		t.Errorf("presenter did not get the newest deck: %s", body)
 	}
