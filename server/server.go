@@ -122,9 +122,9 @@ var pageNames = []string{"audience.html", "presenter.html", "remote.html"}
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	m.HandleFunc("GET /{$}", s.page("audience.html"))
-	m.HandleFunc("GET /presenter", s.page("presenter.html"))
-	m.HandleFunc("GET /remote", s.page("remote.html"))
+	m.HandleFunc("GET /{$}", s.page("audience.html", false))
+	m.HandleFunc("GET /presenter", s.page("presenter.html", true))
+	m.HandleFunc("GET /remote", s.page("remote.html", true))
 	m.Handle("GET /ws", s.hub)
 	m.HandleFunc("GET /api/deck", s.handleDeck)
 	m.Handle("GET /api/notes", s.auth.Require(http.HandlerFunc(s.handleNotes)))
@@ -360,31 +360,32 @@ type pageData struct {
 // page serves a template rendered at the last reload. Pages change with
 // the deck's title and theme, so browsers revalidate them (ETag). A
 // ?token= in the address is exchanged for the presenter cookie first.
-func (s *Server) page(name string) http.HandlerFunc {
+// Speaker pages (live) show the newest deck, the audience page the
+// published one, even on the speaker's own projector.
+func (s *Server) page(name string, live bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.auth.Login(w, r) {
 			return
 		}
+		p := s.public()
+		if live {
+			p = s.cur.Load()
+		}
 		w.Header().Set("Referrer-Policy", "no-referrer")
-		w.Header().Set("Vary", "Cookie")
-		s.deckFor(r).pages[name].serve(w, r, "no-cache")
+		p.pages[name].serve(w, r, "no-cache")
 	}
 }
 
-// handleDeck serves the deck the hub has published to the audience, and
-// the newest one to presenters (they differ only while edits are held).
+// handleDeck serves the deck the hub has published to the audience. The
+// presenter view asks for the newest with ?live (they differ only while
+// edits are held); the audience page never does, so a projector that
+// shares the presenter's cookie still shows the published deck.
 func (s *Server) handleDeck(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Vary", "Cookie")
-	s.deckFor(r).api.serve(w, r, "no-cache")
-}
-
-// deckFor is the deck a request sees: the newest for presenters, the
-// published one for everyone else (they differ only while edits are held).
-func (s *Server) deckFor(r *http.Request) *published {
-	if s.auth.IsPresenter(r) {
-		return s.cur.Load()
+	p := s.public()
+	if r.URL.Query().Has("live") && s.auth.IsPresenter(r) {
+		p = s.cur.Load()
 	}
-	return s.public()
+	p.api.serve(w, r, "no-cache")
 }
 
 // handleQR draws the audience URL as a QR code for the presenter view.

@@ -164,8 +164,18 @@ func TestHoldKeepsAudienceDeck(t *testing.T) {
 	if _, page := get(t, l.ts.URL+"/"); !strings.Contains(string(page), "<title>Published</title>") {
 		t.Errorf("audience page shows the held edit's title:\n%s", page)
 	}
-	if _, body := get(t, l.ts.URL+"/api/deck", "Cookie", "podium_token="+testToken); !strings.Contains(string(body), "Draft") {
-		t.Errorf("presenter did not get the newest deck: %s", body)
+	cookie := "podium_token=" + testToken
+	if _, body := get(t, l.ts.URL+"/api/deck?live", "Cookie", cookie); !strings.Contains(string(body), "Draft") {
+		t.Errorf("the presenter view did not get the newest deck: %s", body)
+	}
+	// The speaker's own projector (the audience page, with the cookie)
+	// stays on the published deck, and so does anyone asking ?live
+	// without the cookie.
+	if _, body := get(t, l.ts.URL+"/api/deck", "Cookie", cookie); !strings.Contains(string(body), "Published") {
+		t.Errorf("the audience page with the presenter's cookie got the held edit: %s", body)
+	}
+	if _, body := get(t, l.ts.URL+"/api/deck?live"); !strings.Contains(string(body), "Published") {
+		t.Errorf("?live without presenter rights got the held edit: %s", body)
 	}
 	p.conn.WriteJSON(map[string]any{"type": "publish"})
 	p.until("hold", func(f map[string]any) bool { return f["held"] == false })

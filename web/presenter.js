@@ -61,6 +61,7 @@ addEventListener("keydown", (e) => {
 }, true);
 
 const t = track(view, {
+  live: true,
   onDeck(d) {
     view.prepare(); // the morpher: the author's first edit shows as fast as the next
     preview.applyDeck(d);

@@ -23,7 +23,7 @@ const model = {
   },
 };
 
-const t = track(model, {onDeck: loadNotes, onState: render});
+const t = track(model, {live: true, onDeck: loadNotes, onState: render});
 conn = connect({
   ...t,
   onHello(m) {

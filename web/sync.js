@@ -80,7 +80,9 @@ export function connect(h) {
 
 // track keeps view ({deck, applyDeck, show}) on the server's deck and
 // position: handlers for connect; following false only stores states.
-// opts: onDeck(deck), onState(state), controls (for its blackout).
+// opts: onDeck(deck), onState(state), controls (for its blackout), live
+// (speaker pages: the newest deck, which differs from the audience's while
+// the presenter holds edits).
 export function track(view, opts = {}) {
   let asked = null, queue = Promise.resolve();
   const get = async (v) => {
@@ -88,7 +90,7 @@ export function track(view, opts = {}) {
     asked = v;
     view.prepare?.();
     try {
-      const r = await fetch("/api/deck");
+      const r = await fetch(opts.live ? "/api/deck?live" : "/api/deck");
       if (!r.ok) throw new Error("GET /api/deck: " + r.status);
       const d = await r.json();
       // Another version (a presenter's, while held): do not ask again.
@@ -117,8 +119,8 @@ export function track(view, opts = {}) {
       opts.onState?.(s);
     },
     sync() {
-      // A presenter is served the newest deck: the pending one while held.
-      const v = (t.role === "presenter" && t.hold?.pending) || t.state?.version;
+      // A speaker page is served the newest deck: the pending one while held.
+      const v = (opts.live && t.role === "presenter" && t.hold?.pending) || t.state?.version;
       if (v && v !== view.deck?.version) t.load(v);
     },
     onHello(m) { t.role = m.role; },
