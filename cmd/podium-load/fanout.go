@@ -25,6 +25,15 @@ func newRound(n int) *round {
 	return &round{done: make(chan struct{}), lat: make([]atomic.Int64, n), n: int64(n)}
 }
 
+// record notes that client id got the round at now; the last one to get
+// it releases wait.
+func (r *round) record(id int, now time.Time) {
+	r.lat[id].Store(int64(max(1, now.Sub(r.sentAt))))
+	if r.got.Add(1) == r.n {
+		close(r.done)
+	}
+}
+
 // wait blocks until every client has the round, or timeout passes.
 func (r *round) wait(timeout time.Duration, what string) {
 	select {
@@ -68,10 +77,7 @@ func fanout(cfg config) error {
 			if i, ok := stateIndex(b); !ok || i != r.index || r.lat[id].Load() != 0 {
 				continue
 			}
-			r.lat[id].Store(int64(max(1, now.Sub(r.sentAt))))
-			if r.got.Add(1) == r.n {
-				close(r.done)
-			}
+			r.record(id, now)
 		}
 	}
 	connect := startCPU(cfg.pid)

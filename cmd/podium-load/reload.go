@@ -61,10 +61,7 @@ func reload(cfg config) error {
 			if r == nil || !frameType(b, "deck") || r.lat[id].Load() != 0 {
 				continue
 			}
-			r.lat[id].Store(int64(max(1, now.Sub(r.sentAt))))
-			if r.got.Add(1) == r.n {
-				close(r.done)
-			}
+			r.record(id, now)
 		}
 	}
 	clients, err := connectAll(cfg, &wg, read)
