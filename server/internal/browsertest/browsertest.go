@@ -1,9 +1,10 @@
 // Package browsertest runs podium's pages in a real, headless Chromium for
 // tests of what a person sees: layout, keys, touch, overflow.
 //
-// One browser per test (New), as many tabs as the test likes (Tab), and
-// isolated browser contexts for tests that need two people, say a
-// presenter and an audience, with separate cookies (Isolated). Waits are
+// One browser per test package (Main), a fresh browser context per test
+// (New), as many tabs as the test likes (Tab), and more isolated browser
+// contexts for tests that need two people, say a presenter and an
+// audience, with separate cookies (Isolated). Waits are
 // conditions polled in the page with a deadline, never fixed sleeps.
 // A failing helper saves a screenshot of the tab in the test's artifact
 // directory (go test -artifacts keeps it) before it fails the test.
@@ -75,18 +76,47 @@ func FindBrowser() string {
 	return ""
 }
 
-// New starts a headless browser for the test and returns the context of
-// its first tab. The browser, its fresh profile and every tab close when
-// the test ends. New skips the test when there is no browser, unless the
-// environment variable CI is "true".
-func New(t testing.TB) context.Context {
-	t.Helper()
-	path := FindBrowser()
-	if path == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium not found; install Debian's chromium to run browser tests (CI=true: browser tests must run)")
-		}
-		t.Skip("chromium not found; install Debian's chromium to run browser tests")
+// Main runs a test package's tests with one shared browser: call it from
+// the package's TestMain. The browser starts at the first New and closes
+// after the last test, so a package pays one Chromium start however many
+// tests it has (starting one is most of a browser test's cost on a loaded
+// machine), while each test still gets a browser context of its own.
+func Main(m *testing.M) {
+	shared.mu.Lock()
+	shared.main = true
+	shared.mu.Unlock()
+	code := m.Run()
+	shared.close()
+	os.Exit(code)
+}
+
+// browser is the one Chromium of a test binary (see Main).
+type browser struct {
+	mu     sync.Mutex
+	main   bool            // Main is running the tests
+	ctx    context.Context // the browser's first tab; nil until started
+	err    error           // why it failed to start, for every later test
+	cancel func()
+	dir    string
+}
+
+// shared is the test binary's browser. It is package state by necessity:
+// tests in one binary share one browser process, which Main closes.
+var shared browser
+
+func (b *browser) get(path string) (context.Context, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.main {
+		return nil, fmt.Errorf("browsertest.New needs the package's TestMain to call browsertest.Main(m)")
+	}
+	if b.ctx != nil || b.err != nil {
+		return b.ctx, b.err
+	}
+	dir, err := os.MkdirTemp("", "podium-browser-")
+	if err != nil {
+		b.err = err
+		return nil, err
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
@@ -95,7 +125,7 @@ func New(t testing.TB) context.Context {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(dir),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
@@ -112,16 +142,52 @@ func New(t testing.TB) context.Context {
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
 	// Start the browser with a context that has no deadline: the first
 	// Run binds the browser's life to its context.
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", path, err)
+		cancel()
+		cancelAlloc()
+		os.RemoveAll(dir)
+		b.err = fmt.Errorf("start %s: %w", path, err)
+		return nil, b.err
 	}
-	return ctx
+	b.ctx, b.dir = ctx, dir
+	b.cancel = func() {
+		cancel()
+		cancelAlloc()
+	}
+	return ctx, nil
+}
+
+func (b *browser) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cancel != nil {
+		b.cancel()
+		os.RemoveAll(b.dir)
+	}
+	b.ctx, b.cancel = nil, nil
+}
+
+// New returns a tab of the package's shared browser (see Main) in a fresh
+// browser context: its own cookies, storage and cache, as if the test had
+// a browser of its own. The context and its tabs close when the test ends.
+// New skips the test when there is no browser, unless the environment
+// variable CI is "true".
+func New(t testing.TB) context.Context {
+	t.Helper()
+	path := FindBrowser()
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium not found; install Debian's chromium to run browser tests (CI=true: browser tests must run)")
+		}
+		t.Skip("chromium not found; install Debian's chromium to run browser tests")
+	}
+	root, err := shared.get(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Isolated(t, root)
 }
 
 // Tab opens another tab of the browser of ctx (same cookies and storage);
