@@ -71,6 +71,22 @@ type Options struct {
 	AllowedOrigins []string
 	// Logger receives connection-level events; nil discards them.
 	Logger *slog.Logger
+
+	// Store keeps the presentation state across restarts: the hub saves a
+	// Snapshot after every change (coalesced, see saveDelay) and once at
+	// start, and a last time in Shutdown. Nil keeps nothing.
+	Store Store
+	// Restore is where the talk starts: usually what Store.Load returned.
+	// Its slide is found again by id in the first deck (SetDeck), else by
+	// its index; a running timer has been running all along.
+	Restore Snapshot
+	// KeepToken saves Auth's token with the state, so that a restart does
+	// not lock the presenter out. Leave it off for a token the speaker
+	// chose: it never reaches the disk.
+	KeepToken bool
+	// Clock is the time the hub uses for the presenter clock and for
+	// coalescing saves; nil means the real one.
+	Clock Clock
 }
 
 // Hub owns the presentation state and the connected clients. Create it with
@@ -85,11 +101,15 @@ type Hub struct {
 	// Tests shorten these; everything else uses the constants.
 	writeWait, pongWait, pingPeriod, closeGrace time.Duration
 
+	clock Clock
+	saver *saver // nil without a Store
+
 	mu         sync.Mutex // guards all below
 	deck       Deck       // the published deck: the one State refers to
 	pending    *Deck      // newest deck received while held, if newer than deck
 	held       bool       // deck edits wait for a publish
 	state      State
+	chosen     *Position // where the presenter put the talk, if a reload moved it elsewhere
 	timer      timerState
 	statePM    *websocket.PreparedMessage // current state, shared with late joiners
 	problemsPM *websocket.PreparedMessage // why the last reload failed; nil when it did not
@@ -119,6 +139,9 @@ func New(opts Options) *Hub {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.Clock == nil {
+		opts.Clock = realClock{}
+	}
 	h := &Hub{
 		auth:       opts.Auth,
 		opts:       opts,
@@ -127,6 +150,7 @@ func New(opts Options) *Hub {
 		pongWait:   pongWait,
 		pingPeriod: pingPeriod,
 		closeGrace: closeGrace,
+		clock:      opts.Clock,
 		clients:    make(map[*client]struct{}),
 		drained:    make(chan struct{}),
 		stop:       make(chan struct{}),
@@ -145,7 +169,12 @@ func New(opts Options) *Hub {
 		h.hello[i] = prepare(helloMsg{Type: "hello", Role: role, Protocol: ProtocolVersion,
 			MaxMessageSize: opts.MaxMessageSize, Rate: rate})
 	}
+	h.restore(opts.Restore)
 	h.statePM = prepare(stateMsg{"state", h.state})
+	if opts.Store != nil {
+		h.saver = &saver{store: opts.Store, clock: opts.Clock, log: opts.Logger}
+		h.persistLocked() // the token, and a fresh start replaces an old state at once
+	}
 	go h.pinger()
 	return h
 }
@@ -176,7 +205,9 @@ func (h *Hub) SetDeck(d Deck) {
 	d = copyDeck(d)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.held {
+	// The first deck is published even when held (after a restart): the
+	// audience must have something to show.
+	if h.held && h.deck.Version != "" {
 		h.pending = &d
 		if d.Version == h.deck.Version {
 			h.pending = nil
@@ -236,6 +267,7 @@ func (h *Hub) setHeldLocked(held bool) {
 		return
 	}
 	h.held = held
+	h.persistLocked()
 	if !held && h.pending != nil {
 		d := *h.pending
 		h.pending = nil
@@ -261,9 +293,18 @@ func (h *Hub) holdLocked() {
 func (h *Hub) applyDeckLocked(d Deck) {
 	old := h.deck
 	h.deck = d
-	s := h.state.rebase(&old, &h.deck)
+	s := h.state.rebase(&old, &h.deck, h.chosen)
 	if d.Version == old.Version && s == h.state {
 		return
+	}
+	// Remember where the presenter put the talk while a reload moves it
+	// elsewhere (a save that briefly drops their slide): a later reload
+	// that brings the slide back returns everyone to it.
+	switch {
+	case h.chosen != nil && s.Slide == h.chosen.Slide && s.Step == h.chosen.Step:
+		h.chosen = nil
+	case h.chosen == nil && h.state.Slide != "" && (s.Slide != h.state.Slide || s.Step != h.state.Step):
+		h.chosen = &Position{Slide: h.state.Slide, Step: h.state.Step}
 	}
 	if d.Version != old.Version {
 		h.broadcastLocked(kindDeck, prepare(deckMsg{"deck", d.Version}), false)
@@ -273,25 +314,37 @@ func (h *Hub) applyDeckLocked(d Deck) {
 
 // Next, Prev, Goto and Blackout drive the presentation from the server side
 // (a CLI remote, tests); they behave like the presenter messages.
-func (h *Hub) Next() { h.navigate(func(s State, d *Deck) State { return s.next(d) }) }
+func (h *Hub) Next() { h.navigate(true, func(s State, d *Deck) State { return s.next(d) }) }
 
 // Prev moves one step back; see Next.
-func (h *Hub) Prev() { h.navigate(func(s State, d *Deck) State { return s.prev(d) }) }
+func (h *Hub) Prev() { h.navigate(true, func(s State, d *Deck) State { return s.prev(d) }) }
 
 // Goto moves to slide index i at step (both clamped).
 func (h *Hub) Goto(i, step int) {
-	h.navigate(func(s State, d *Deck) State { return s.at(d, i, step) })
+	h.navigate(true, func(s State, d *Deck) State { return s.at(d, i, step) })
 }
 
 // Blackout turns the blackout on or off.
 func (h *Hub) Blackout(on bool) {
-	h.navigate(func(s State, _ *Deck) State { s.Blackout = on; return s })
+	h.navigate(false, func(s State, _ *Deck) State { s.Blackout = on; return s })
 }
 
-func (h *Hub) navigate(f func(State, *Deck) State) {
+// navigate applies f to the state; moved says it is a move of the
+// presenter's (not a blackout), which makes the result their chosen slide.
+func (h *Hub) navigate(moved bool, f func(State, *Deck) State) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.setStateLocked(f(h.state, &h.deck), false)
+	h.changeLocked(f(h.state, &h.deck), moved)
+}
+
+// changeLocked installs a state a presenter asked for; a move also makes
+// it the slide the presenter chose, forgetting any other.
+func (h *Hub) changeLocked(s State, moved bool) {
+	if moved && h.chosen != nil {
+		h.chosen = nil
+		h.persistLocked()
+	}
+	h.setStateLocked(s, false)
 }
 
 // setStateLocked installs s and broadcasts it if it changed (or if force).
@@ -302,6 +355,7 @@ func (h *Hub) setStateLocked(s State, force bool) {
 	h.state = s
 	h.statePM = prepare(stateMsg{"state", s})
 	h.broadcastLocked(kindState, h.statePM, false)
+	h.persistLocked()
 }
 
 // broadcastLocked drops pm into the slot k of every client (presenters only
@@ -370,7 +424,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.push(kindHello, h.hello[role])
 	c.push(kindState, h.statePM)
 	if presenter {
-		c.push(kindTimer, prepare(h.timer.msg(time.Now())))
+		c.push(kindTimer, prepare(h.timer.msg(h.clock.Now())))
 		c.push(kindHold, prepare(h.holdMsgLocked()))
 		if h.problemsPM != nil {
 			c.push(kindProblems, h.problemsPM)
@@ -464,14 +518,16 @@ func (h *Hub) handle(c *client, typ int, data []byte) {
 		h.setHeldLocked(false)
 		return
 	case "timer":
-		if !h.timer.apply(m.Action, m.Target, time.Now()) {
+		now := h.clock.Now()
+		if !h.timer.apply(m.Action, m.Target, now) {
 			c.sendError(ErrBadRequest, "timer action must be start, pause or reset", m.Type)
 			return
 		}
-		h.broadcastLocked(kindTimer, prepare(h.timer.msg(time.Now())), true)
+		h.broadcastLocked(kindTimer, prepare(h.timer.msg(now)), true)
+		h.persistLocked()
 		return
 	}
-	h.setStateLocked(s, false)
+	h.changeLocked(s, m.Type != "blackout")
 }
 
 // checkOrigin accepts clients without Origin (not a browser), the page's
@@ -532,6 +588,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	h.mu.Unlock()
 	select {
 	case <-h.drained:
+		h.closeStore()
 		return nil
 	case <-ctx.Done():
 	}
@@ -541,6 +598,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	}
 	h.mu.Unlock()
 	<-h.drained
+	h.closeStore()
 	return ctx.Err()
 }
 

@@ -80,16 +80,23 @@ func (s State) prev(d *Deck) State {
 	return s
 }
 
-// rebase carries s from deck old to deck nu: the same slide by id if it
-// survived (its step clamped), else the nearest surviving slide of the old
-// deck, searched outward from the old position, after before before (the
-// slide that took its place first), at step 0.
-func (s State) rebase(old, nu *Deck) State {
+// rebase carries s from deck old to deck nu: the slide the presenter
+// chose, if a reload had moved the talk off it and nu has it again (at the
+// chosen step, clamped); else the same slide by id if it survived (its
+// step clamped); else the nearest surviving slide of the old deck,
+// searched outward from the old position, after before before (the slide
+// that took its place first), at step 0. chosen may be nil.
+func (s State) rebase(old, nu *Deck, chosen *Position) State {
 	s.Version = nu.Version
 	ids := make(map[string]int, len(nu.Slides))
 	for i, sl := range nu.Slides {
 		if _, dup := ids[sl.ID]; !dup {
 			ids[sl.ID] = i
+		}
+	}
+	if chosen != nil {
+		if i, ok := ids[chosen.Slide]; ok {
+			return s.at(nu, i, chosen.Step)
 		}
 	}
 	if i, ok := ids[s.Slide]; ok && s.Slide != "" {

@@ -81,13 +81,13 @@ func TestRebase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.from.rebase(&old, &tt.nu); got != tt.want {
+			if got := tt.from.rebase(&old, &tt.nu, nil); got != tt.want {
 				t.Errorf("rebase = %+v, want %+v", got, tt.want)
 			}
 		})
 	}
 	// From an empty deck, the first deck starts at its first slide.
-	if got := (State{}).rebase(&Deck{}, &old); got.Slide != "a" || got.Index != 0 {
+	if got := (State{}).rebase(&Deck{}, &old, nil); got.Slide != "a" || got.Index != 0 {
 		t.Errorf("first deck: %+v, want slide a", got)
 	}
 }
