@@ -35,7 +35,8 @@ type Config struct {
 	// copies, or the folders on disk with --dev.
 	Web    fs.FS
 	Themes fs.FS
-	// Token is the presenter token; empty means a random one.
+	// Token is the presenter token; empty means the one Store kept, else
+	// a random one (which Store then keeps).
 	Token string
 	// AudienceURL is the address phones should open, shown as a QR code on
 	// the presenter view. Empty means the address the presenter's browser
@@ -44,7 +45,14 @@ type Config struct {
 	// MaxConns caps audience websockets (presenters always get in); 0
 	// means live.DefaultMaxConns.
 	MaxConns int
-	Logger   *slog.Logger
+	// Store keeps the presentation state (slide, step, blackout, hold,
+	// timer) and a random token across restarts; nil keeps nothing. What
+	// it holds cannot be read is a warning and a fresh start.
+	Store live.Store
+	// Fresh starts the talk over: what Store holds is not read, and is
+	// replaced at once.
+	Fresh  bool
+	Logger *slog.Logger
 }
 
 // Server serves one deck. Create it with New; it is an http.Handler.
@@ -89,8 +97,6 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, loader: deck.NewLoader(cfg.Deck)}
-	s.auth = live.NewAuth(cfg.Token)
-	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, Logger: cfg.Logger})
 	var err error
 	if s.bundle, err = newBundle(&s.gz, cfg.Web); err != nil {
 		return nil, fmt.Errorf("web files: %w", err)
@@ -109,12 +115,40 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Theme != "" && s.themes[cfg.Theme] == nil {
 		return nil, fmt.Errorf("unknown theme %q (have %s)", cfg.Theme, themeNames(s.themes))
 	}
+	// The hub comes last: from its start it may save the state.
+	restore := s.loadState()
+	token := cfg.Token
+	if token == "" {
+		token = restore.Token
+	}
+	s.auth = live.NewAuth(token)
+	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, Logger: cfg.Logger,
+		Store: cfg.Store, Restore: restore, KeepToken: cfg.Token == ""})
 	if _, err := s.Reload(); err != nil {
 		s.hub.Close()
 		return nil, err
 	}
+	if restore.Slide != "" {
+		st := s.hub.State()
+		s.log.Info("resuming the talk where it was", "slide", st.Index+1, "step", st.Step, "blackout", st.Blackout)
+	}
 	s.routes()
 	return s, nil
+}
+
+// loadState reads what Config.Store kept, unless Config.Fresh. A store
+// that cannot be read must not keep the talk from starting: it is a
+// warning, and the talk starts at the beginning.
+func (s *Server) loadState() live.Snapshot {
+	if s.cfg.Store == nil || s.cfg.Fresh {
+		return live.Snapshot{}
+	}
+	snap, err := s.cfg.Store.Load()
+	if err != nil {
+		s.log.Warn("cannot read the saved presentation state; starting fresh", "err", err)
+		return live.Snapshot{}
+	}
+	return snap
 }
 
 // pageNames are the templates of web/ that the routes serve.

@@ -10,6 +10,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -89,6 +91,8 @@ type serveConfig struct {
 	token    string
 	maxConns int
 	dev      bool
+	state    string
+	fresh    bool
 	dir      string
 }
 
@@ -98,9 +102,11 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.SetOutput(stderr)
 	fl.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (0.0.0.0:8080 for every interface)")
 	fl.StringVar(&c.theme, "theme", "", "theme `name`, overriding the deck's (light, dark)")
-	fl.StringVar(&c.token, "token", os.Getenv("PODIUM_TOKEN"), "presenter `token` (default $PODIUM_TOKEN, else random at each start)")
+	fl.StringVar(&c.token, "token", os.Getenv("PODIUM_TOKEN"), "presenter `token` (default $PODIUM_TOKEN, else the one kept in the state file, else random)")
 	fl.IntVar(&c.maxConns, "max-conns", live.DefaultMaxConns, "most audience `connections` at once; more are refused with 503 (presenters always get in)")
 	fl.BoolVar(&c.dev, "dev", false, "serve web/ and themes/ from the working directory instead of the binary")
+	fl.StringVar(&c.state, "state", "", "`file` that keeps the slide, step, blackout, hold, timer and random token across restarts (default: in the user's state folder, one per deck folder)")
+	fl.BoolVar(&c.fresh, "fresh", false, "start the talk over: ignore the saved state (and a kept token), and replace it")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: podium serve [flags] [DIR]\n\nServes the deck in DIR (default ./slides, else the built-in talk).\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -146,8 +152,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer ln.Close()
 	urls := audienceURLs(ln.Addr().(*net.TCPAddr))
+	state := c.state
+	if state == "" {
+		if state, err = defaultStatePath(where); err != nil {
+			fmt.Fprintln(stderr, "podium: no place for the state file (give one with --state):", err)
+			return exitError
+		}
+	}
 	cfg := server.Config{
 		Deck: deckFS, Theme: c.theme, Token: c.token, AudienceURL: urls[0], MaxConns: c.maxConns,
+		Store: live.NewFileStore(state), Fresh: c.fresh,
 		Web: web.FS, Themes: themes.FS, Logger: log,
 	}
 	if c.dev {
@@ -180,7 +194,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  audience:   %s\n", u)
 	}
 	fmt.Fprintf(stdout, "  presenter:  %spresenter?token=%s\n", urls[0], srv.PresenterToken())
-	fmt.Fprintf(stdout, "  remote:     %sremote?token=%s\n\n", urls[0], srv.PresenterToken())
+	fmt.Fprintf(stdout, "  remote:     %sremote?token=%s\n", urls[0], srv.PresenterToken())
+	fmt.Fprintf(stdout, "  state:      %s\n\n", state)
 	if qr, err := server.QRText(urls[0]); err == nil {
 		fmt.Fprint(stdout, qr)
 	}
@@ -250,6 +265,39 @@ func audienceURLs(bound *net.TCPAddr) []string {
 
 // builtIn names the talk carried by the binary in messages.
 const builtIn = "the built-in talk"
+
+// defaultStatePath is where the state of the deck at where is kept
+// without --state: in the user's state folder ($XDG_STATE_HOME, else
+// ~/.local/state, else the user's config folder), one file per deck
+// folder, named by its absolute path, so that two talks never share a
+// position and the same command finds its own again. The talk built into
+// the binary has a file of its own.
+func defaultStatePath(where string) (string, error) {
+	base := os.Getenv("XDG_STATE_HOME")
+	if !filepath.IsAbs(base) { // the XDG spec: a relative path is to be ignored
+		base = ""
+		if home, err := os.UserHomeDir(); err == nil {
+			base = filepath.Join(home, ".local", "state")
+		} else if cfg, err := os.UserConfigDir(); err == nil {
+			base = cfg
+		} else {
+			return "", err
+		}
+	}
+	name := "built-in"
+	if where != builtIn {
+		abs, err := filepath.Abs(where)
+		if err != nil {
+			return "", err
+		}
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+		sum := sha256.Sum256([]byte(abs))
+		name = hex.EncodeToString(sum[:])[:16]
+	}
+	return filepath.Join(base, "podium", name+".json"), nil
+}
 
 // openDeck returns the deck folder as a file system confined to it, and
 // a name for it in messages. An empty dir means ./slides when it exists,

@@ -81,6 +81,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	if code, _, stderr := runCmd(t, "frobnicate"); code != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
 		t.Errorf("unknown command: %d %q", code, stderr)
 	}
@@ -107,6 +108,7 @@ func TestUsage(t *testing.T) {
 // TestServeAndShutdown starts the real command on a free port, fetches the
 // page and shuts it down as SIGINT would.
 func TestServeAndShutdown(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -147,6 +149,7 @@ func TestServeAndShutdown(t *testing.T) {
 }
 
 func TestServeMissingFolder(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	code, _, stderr := runCmd(t, "serve", "--addr", "127.0.0.1:0", filepath.Join(t.TempDir(), "gone"))
 	if code != 1 || !strings.Contains(stderr, "does not exist") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
