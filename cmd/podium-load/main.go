@@ -8,7 +8,9 @@
 //	        jitter, 0…min(8 s, 250 ms·2^n)) when the server goes away; kill
 //	        and restart the server meanwhile (storm.sh does) and it reports
 //	        the share that got hello+state back within 10 s and a histogram
-//	        of reconnects in 250 ms buckets.
+//	        of reconnects in 250 ms buckets. With -goto the presenter first
+//	        moves the talk, and only a state frame on that slide and step
+//	        counts: the restart must keep the position, not just reconnect.
 //	reload  N audience websockets; podium-load itself rewrites a chapter
 //	        file of the deck folder the server watches, -saves times, and
 //	        records each client's delay from the write to the deck frame.
@@ -63,6 +65,7 @@ type config struct {
 	wait    time.Duration
 	backoff time.Duration
 	capWait time.Duration
+	gotoPos string
 
 	// reload
 	dir    string
@@ -89,6 +92,7 @@ func main() {
 	flag.DurationVar(&cfg.wait, "wait", 60*time.Second, "storm: give up if no disconnect comes within this")
 	flag.DurationVar(&cfg.backoff, "backoff", 250*time.Millisecond, "storm: base of the exponential backoff")
 	flag.DurationVar(&cfg.capWait, "cap", 8*time.Second, "storm: cap of the exponential backoff")
+	flag.StringVar(&cfg.gotoPos, "goto", "", "storm: first move the talk to `INDEX.STEP` as a presenter (-token), and count a client resynced only when it lands there again")
 	flag.StringVar(&cfg.dir, "dir", "", "reload: the deck folder the server serves")
 	flag.StringVar(&cfg.file, "file", "", "reload: the chapter file in -dir to rewrite")
 	flag.IntVar(&cfg.saves, "saves", 20, "reload: measured saves")

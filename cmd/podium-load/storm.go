@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,13 +20,14 @@ import (
 
 // Storm events, as each client saw them.
 const (
-	evDial     = iota // a dial began
-	evRefused         // the dial failed below HTTP (connection refused, reset)
-	evBusy            // the handshake was answered 503
-	evAccepted        // the handshake succeeded
-	evSynced          // hello then state arrived on the new connection
-	evBadSync         // the first two frames were not hello, state
-	evLost            // an established connection ended
+	evDial       = iota // a dial began
+	evRefused           // the dial failed below HTTP (connection refused, reset)
+	evBusy              // the handshake was answered 503
+	evAccepted          // the handshake succeeded
+	evSynced            // hello then state arrived on the new connection (on the expected slide, with -goto)
+	evBadSync           // the first two frames were not hello, state
+	evWrongSlide        // hello, state, but the state is not the slide and step of -goto
+	evLost              // an established connection ended
 	numEvents
 )
 
@@ -50,6 +55,14 @@ func backoff(base, cap time.Duration, n int) time.Duration {
 // storm holds N reconnecting clients through a server kill and restart
 // (done by someone else, see storm.sh) and reports how fast they resync.
 func storm(cfg config) error {
+	var want []byte // with -goto: what every state frame must say
+	if cfg.gotoPos != "" {
+		var err error
+		if want, err = stormGoto(cfg); err != nil {
+			return err
+		}
+		fmt.Printf("presenter moved the talk to %s: every client must land on %s\n", cfg.gotoPos, want)
+	}
 	epoch := time.Now()
 	since := func() time.Duration { return time.Since(epoch) }
 	ctx, cancel := context.WithCancel(context.Background())
@@ -111,7 +124,11 @@ func storm(cfg config) error {
 				_, b1, err1 := conn.ReadMessage()
 				_, b2, err2 := conn.ReadMessage()
 				conn.SetReadDeadline(time.Time{})
-				if err1 == nil && err2 == nil && frameType(b1, "hello") && frameType(b2, "state") {
+				wrong := want != nil && frameType(b2, "state") && !bytes.Contains(b2, want)
+				if wrong {
+					rec(evWrongSlide)
+				}
+				if err1 == nil && err2 == nil && frameType(b1, "hello") && frameType(b2, "state") && !wrong {
 					rec(evSynced)
 					if first {
 						release()
@@ -231,8 +248,8 @@ func stormReport(cfg config, clients []*stormClient, t0 time.Duration) {
 	summary("resync since t0", fromT0)
 	summary("resync since own loss", fromLoss)
 	summary("resync since server back", fromUp)
-	fmt.Printf("events after t0: dials=%d refused=%d 503=%d accepted=%d resynced=%d badsync=%d lost=%d (%.2f dials per client)\n",
-		totals[evDial], totals[evRefused], totals[evBusy], totals[evAccepted], totals[evSynced], totals[evBadSync], totals[evLost],
+	fmt.Printf("events after t0: dials=%d refused=%d 503=%d accepted=%d resynced=%d badsync=%d wrongslide=%d lost=%d (%.2f dials per client)\n",
+		totals[evDial], totals[evRefused], totals[evBusy], totals[evAccepted], totals[evSynced], totals[evBadSync], totals[evWrongSlide], totals[evLost],
 		float64(totals[evDial])/float64(cfg.n))
 	peak, peakAt := 0, 0
 	for b, h := range hist {
@@ -252,6 +269,44 @@ func stormReport(cfg config, clients []*stormClient, t0 time.Duration) {
 	for b, h := range hist[:last+1] {
 		fmt.Printf("%9d %6d %8d %5d %8d %8d %5d\n", b*int(bucket/time.Millisecond),
 			h[evDial], h[evRefused], h[evBusy], h[evAccepted], h[evSynced], h[evLost])
+	}
+}
+
+// stormGoto sends the talk to -goto INDEX.STEP as a presenter (-token)
+// and returns the part of a state frame that says so (slide id, index,
+// step, in the server's field order).
+func stormGoto(cfg config) ([]byte, error) {
+	is, ss, _ := strings.Cut(cfg.gotoPos, ".")
+	index, err1 := strconv.Atoi(is)
+	step, err2 := strconv.Atoi(cmp.Or(ss, "0"))
+	if err1 != nil || err2 != nil || index < 0 || step < 0 {
+		return nil, fmt.Errorf("-goto %q: want INDEX or INDEX.STEP (0-based index)", cfg.gotoPos)
+	}
+	conn, _, err := newDialer().Dial(cfg.url+"?token="+url.QueryEscape(cfg.token), nil)
+	if err != nil {
+		return nil, fmt.Errorf("-goto: %w", err)
+	}
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(cfg.timeout))
+	if err := conn.WriteJSON(map[string]any{"type": "goto", "index": index, "step": step}); err != nil {
+		return nil, err
+	}
+	for {
+		var f struct {
+			Type, Role, Slide string
+			Index, Step       int
+		}
+		if err := conn.ReadJSON(&f); err != nil {
+			return nil, fmt.Errorf("-goto: %w", err)
+		}
+		switch {
+		case f.Type == "hello" && f.Role != "presenter":
+			return nil, fmt.Errorf("-goto: the server says role %q: check -token", f.Role)
+		case f.Type == "state" && f.Index == index && f.Step == step:
+			return fmt.Appendf(nil, `"slide":%q,"index":%d,"step":%d,`, f.Slide, index, step), nil
+		case f.Type == "error":
+			return nil, fmt.Errorf("-goto: the server refused: %+v", f)
+		}
 	}
 }
 
