@@ -136,7 +136,7 @@ func storm(cfg config) error {
 							close(allSynced)
 						}
 					}
-				} else if err1 == nil && err2 == nil {
+				} else if err1 == nil && err2 == nil && !wrong {
 					rec(evBadSync)
 				}
 				up := time.Now()
