@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -143,6 +144,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "podium:", err)
 		return exitError
 	}
+	state := c.state
+	if state == "" {
+		if state, err = defaultStatePath(where); err != nil {
+			fmt.Fprintln(stderr, "podium: no place for the state file (give one with --state):", err)
+			return exitError
+		}
+	} else if where != builtIn && within(state, where) {
+		// The deck folder's files are served to the audience, and the
+		// state file holds the token; its writes would also reload the deck.
+		fmt.Fprintf(stderr, "podium: --state %s is inside the deck folder %s, whose files the audience can fetch: put it elsewhere\n", state, where)
+		return exitUsage
+	}
 	// Listen before loading the deck: phones reconnecting after a restart
 	// wait in the kernel's backlog instead of being refused and backing off.
 	ln, err := net.Listen("tcp", c.addr)
@@ -152,13 +165,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer ln.Close()
 	urls := audienceURLs(ln.Addr().(*net.TCPAddr))
-	state := c.state
-	if state == "" {
-		if state, err = defaultStatePath(where); err != nil {
-			fmt.Fprintln(stderr, "podium: no place for the state file (give one with --state):", err)
-			return exitError
-		}
-	}
 	cfg := server.Config{
 		Deck: deckFS, Theme: c.theme, Token: c.token, AudienceURL: urls[0], MaxConns: c.maxConns,
 		Store: live.NewFileStore(state), Fresh: c.fresh,
@@ -265,6 +271,23 @@ func audienceURLs(bound *net.TCPAddr) []string {
 
 // builtIn names the talk carried by the binary in messages.
 const builtIn = "the built-in talk"
+
+// within reports whether file is in folder dir or below it.
+func within(file, dir string) bool {
+	abs := func(p string) string {
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			p = r
+		}
+		return p
+	}
+	d := abs(dir)
+	f := filepath.Join(abs(filepath.Dir(file)), filepath.Base(file))
+	rel, err := filepath.Rel(d, f)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
 
 // defaultStatePath is where the state of the deck at where is kept
 // without --state: in the user's state folder ($XDG_STATE_HOME, else

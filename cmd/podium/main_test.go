@@ -94,6 +94,10 @@ func TestUsage(t *testing.T) {
 	if code, _, stderr := runCmd(t, "serve", "--max-conns", "0"); code != 2 || !strings.Contains(stderr, "--max-conns must be at least 1") {
 		t.Errorf("serve --max-conns 0: %d %q", code, stderr)
 	}
+	deck := writeDeck(t, map[string]string{"01.md": "# A\n"})
+	if code, _, stderr := runCmd(t, "serve", "--addr", "127.0.0.1:0", "--state", filepath.Join(deck, "img", "s.json"), deck); code != 2 || !strings.Contains(stderr, "inside the deck folder") {
+		t.Errorf("serve --state inside the deck: %d %q", code, stderr)
+	}
 	if code, _, stderr := runCmd(t, "serve", "a", "b"); code != 2 || !strings.Contains(stderr, "one folder") {
 		t.Errorf("serve a b: %d %q", code, stderr)
 	}

@@ -8,6 +8,10 @@
 // a minimal Deck (slide ids and step counts) with SetDeck, and speaker notes
 // never enter the hub, so no frame can carry them.
 //
+// The state survives restarts through a Store (FileStore: one JSON file
+// replaced atomically): the hub hands it a Snapshot after every change,
+// coalesced to one write per 100 ms, and starts from Options.Restore.
+//
 // Concurrency follows gorilla's chat example, with two twists for large
 // audiences on small machines:
 //
