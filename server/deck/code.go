@@ -1,0 +1,268 @@
+package deck
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/alecthomas/chroma/v2"
+	chromalexers "github.com/alecthomas/chroma/v2/lexers"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// code is the goldmark extension for code blocks: its transformer
+// replaces fenced and indented code blocks by codeBlock nodes (language
+// and highlight sets parsed from the info string), its renderer writes
+// them as chroma class-mode markup. The steps extension gives stepped
+// highlight sets their steps.
+type code struct{ lx *lexers }
+
+func (c code) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(codeTransformer{}, 100)))
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(codeRenderer(c), 100)))
+}
+
+// lexers caches chroma lexers by lower-case language; a nil value means
+// chroma does not know the language. Shared by the engine's instances.
+type lexers struct {
+	mu sync.Mutex
+	m  map[string]chroma.Lexer
+}
+
+func newLexers() *lexers { return &lexers{m: map[string]chroma.Lexer{}} }
+
+// get returns the cached chroma lexer for lang, or nil.
+func (lx *lexers) get(lang string) chroma.Lexer {
+	lang = strings.ToLower(lang)
+	lx.mu.Lock()
+	defer lx.mu.Unlock()
+	l, ok := lx.m[lang]
+	if !ok {
+		if l = chromalexers.Get(lang); l != nil {
+			l = chroma.Coalesce(l)
+		}
+		lx.m[lang] = l
+	}
+	return l
+}
+
+// codeBlock is a fenced or indented code block, analysed: language, line
+// highlight sets and the step each set becomes active.
+type codeBlock struct {
+	ast.BaseBlock
+	lang  string
+	code  []byte
+	sets  []hlSet // empty: no highlighting
+	spec  string  // the sets as written, for data-hl; "" unless several
+	at    []int   // step at which each set becomes active; nil: static
+	step  int     // data-step of the block itself; 0 = none
+	lines int
+}
+
+var kindCodeBlock = ast.NewNodeKind("PodiumCodeBlock")
+
+func (n *codeBlock) Kind() ast.NodeKind { return kindCodeBlock }
+func (n *codeBlock) IsRaw() bool        { return true }
+func (n *codeBlock) Dump(src []byte, level int) {
+	ast.DumpHelper(n, src, level, map[string]string{"lang": n.lang}, nil)
+}
+
+type codeTransformer struct{}
+
+func (codeTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	st := state(pc)
+	if st == nil {
+		return
+	}
+	src := reader.Source()
+	var replace [][2]ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.(type) {
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			replace = append(replace, [2]ast.Node{n, st.codeBlock(n, src)})
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, r := range replace {
+		if p := r[0].Parent(); p != nil {
+			p.ReplaceChild(p, r[0], r[1])
+		}
+	}
+}
+
+func (st *renderState) codeBlock(n ast.Node, src []byte) *codeBlock {
+	cb := &codeBlock{}
+	var buf bytes.Buffer
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		s := lines.At(i)
+		buf.Write(s.Value(src))
+	}
+	cb.code = buf.Bytes()
+	cb.lines = lines.Len()
+	f, ok := n.(*ast.FencedCodeBlock)
+	if !ok || f.Info == nil {
+		return cb
+	}
+	infoSeg := f.Info.Segment
+	info := strings.TrimSpace(string(infoSeg.Value(src)))
+	lang, rest := info, ""
+	if i := strings.IndexAny(info, " \t{"); i >= 0 {
+		lang, rest = info[:i], strings.TrimSpace(info[i:])
+	}
+	cb.lang = lang
+	if !strings.HasPrefix(rest, "{") {
+		return cb
+	}
+	// The fence line is the line of the info string.
+	fenceOff := infoSeg.Start
+	end := strings.IndexByte(rest, '}')
+	if end < 0 {
+		st.problem(fenceOff, "bad line highlight %q: missing \"}\"", clip(rest, 40))
+		return cb
+	}
+	sets, err := parseHighlight(rest[1:end], cb.lines)
+	if err != nil {
+		st.problem(fenceOff, "bad line highlight %q: %v", rest[:end+1], err)
+		return cb
+	}
+	cb.sets = sets
+	if len(sets) > 1 {
+		cb.spec = strings.Join(strings.Fields(rest[1:end]), "")
+	}
+	return cb
+}
+
+// codeRenderer renders codeBlock nodes with chroma.
+type codeRenderer struct{ lx *lexers }
+
+func (r codeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(kindCodeBlock, r.render)
+}
+
+func (r codeRenderer) render(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*codeBlock)
+	var hl hlSet
+	if len(n.sets) > 0 {
+		hl = n.sets[0]
+	}
+	_, _ = w.WriteString(`<pre class="chroma`)
+	if hl.lines != nil {
+		_, _ = w.WriteString(` has-hl`)
+	}
+	_ = w.WriteByte('"')
+	if n.lang != "" {
+		_, _ = w.WriteString(` data-lang="`)
+		escape(w, n.lang)
+		_ = w.WriteByte('"')
+	}
+	if n.step > 0 {
+		fmt.Fprintf(w, ` data-step="%d"`, n.step)
+	}
+	if n.at != nil {
+		_, _ = w.WriteString(` data-hl="`)
+		escape(w, n.spec)
+		_, _ = w.WriteString(`" data-hl-at="`)
+		for i, a := range n.at {
+			if i > 0 {
+				_ = w.WriteByte(',')
+			}
+			_, _ = w.WriteString(strconv.Itoa(a))
+		}
+		_ = w.WriteByte('"')
+	}
+	_, _ = w.WriteString("><code>")
+	r.highlight(w, n, hl)
+	_, _ = w.WriteString("</code></pre>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+// highlight writes one <span class="line"> per source line, tokens as
+// chroma class-mode spans; unknown languages are plain escaped text.
+func (r codeRenderer) highlight(w util.BufWriter, n *codeBlock, hl hlSet) {
+	code := string(n.code)
+	if code == "" {
+		return
+	}
+	var lines [][]chroma.Token
+	if lx := r.lx.get(n.lang); n.lang != "" && lx != nil {
+		if it, err := lx.Tokenise(nil, code); err == nil {
+			lines = chroma.SplitTokensIntoLines(it.Tokens())
+		}
+	}
+	if lines == nil {
+		for _, l := range strings.SplitAfter(code, "\n") {
+			if l != "" {
+				lines = append(lines, []chroma.Token{{Type: chroma.Text, Value: l}})
+			}
+		}
+	}
+	for i, toks := range lines {
+		if hl.has(i + 1) {
+			_, _ = w.WriteString(`<span class="line hl">`)
+		} else {
+			_, _ = w.WriteString(`<span class="line">`)
+		}
+		for _, t := range toks {
+			if cls := tokenClass(t.Type); cls != "" {
+				_, _ = w.WriteString(`<span class="`)
+				_, _ = w.WriteString(cls)
+				_, _ = w.WriteString(`">`)
+				escape(w, t.Value)
+				_, _ = w.WriteString(`</span>`)
+			} else {
+				escape(w, t.Value)
+			}
+		}
+		_, _ = w.WriteString(`</span>`)
+	}
+}
+
+// tokenClass is chroma's class-mode class for a token type (the same walk
+// up the type hierarchy chroma's HTML formatter does).
+func tokenClass(t chroma.TokenType) string {
+	for t != 0 {
+		if cls, ok := chroma.StandardTypes[t]; ok {
+			return cls
+		}
+		t = t.Parent()
+	}
+	return chroma.StandardTypes[t]
+}
+
+func escape(w util.BufWriter, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var rep string
+		switch s[i] {
+		case '<':
+			rep = "&lt;"
+		case '>':
+			rep = "&gt;"
+		case '&':
+			rep = "&amp;"
+		case '"':
+			rep = "&quot;"
+		default:
+			continue
+		}
+		_, _ = w.WriteString(s[last:i])
+		_, _ = w.WriteString(rep)
+		last = i + 1
+	}
+	_, _ = w.WriteString(s[last:])
+}

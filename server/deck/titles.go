@@ -1,0 +1,97 @@
+package deck
+
+import (
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// titling is the goldmark extension that finds a slide's title for the
+// overview, go-to search and the presenter: the text of its first
+// heading, else its first line of text.
+type titling struct{}
+
+func (titling) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(titlesTransformer{}, 400)))
+}
+
+type titlesTransformer struct{}
+
+func (titlesTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	st := state(pc)
+	if st == nil || st.notes {
+		return
+	}
+	src := reader.Source()
+	if st.heading == "" {
+		_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if h, ok := n.(*ast.Heading); ok && entering {
+				st.heading = strings.Join(strings.Fields(plainText(h, src)), " ")
+				return ast.WalkStop, nil
+			}
+			return ast.WalkContinue, nil
+		})
+	}
+	if st.heading == "" && st.text == "" {
+		st.text = firstLine(doc, src)
+	}
+}
+
+// plainText is the text of an inline container, markup dropped.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte('\n')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
+		case *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+// firstLine is the first non-blank line of text of a slide part.
+func firstLine(doc ast.Node, src []byte) string {
+	found := ""
+	_ = ast.Walk(doc, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		var t string
+		switch c := c.(type) {
+		case *codeBlock:
+			t = string(c.code)
+		case *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		default:
+			if c.Type() != ast.TypeBlock || c.HasChildren() && c.FirstChild().Type() == ast.TypeBlock {
+				return ast.WalkContinue, nil
+			}
+			t = plainText(c, src)
+		}
+		for _, l := range strings.Split(t, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				found = l
+				return ast.WalkStop, nil
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	return clip(found, 60)
+}
