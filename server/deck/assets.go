@@ -2,6 +2,7 @@ package deck
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"path"
@@ -27,78 +28,91 @@ func (assets) Extend(m goldmark.Markdown) {
 type assetsTransformer struct{}
 
 func (assetsTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
-	st := state(pc)
-	if st == nil {
+	cs := chapterOf(pc)
+	if cs == nil {
 		return
 	}
 	src := reader.Source()
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.Image:
-			n.Destination = st.asset(n, n.Destination, src, true)
-		case *ast.Link:
-			n.Destination = st.asset(n, n.Destination, src, false)
-		}
-		return ast.WalkContinue, nil
+	eachSlide(doc, func(s *slideNode) {
+		s.images = append(s.images, s.settings.images...)
+		walkSlide(s, func(n ast.Node, _ bool) ast.WalkStatus {
+			switch n := n.(type) {
+			case *ast.Image:
+				n.Destination = cs.asset(s, n, n.Destination, src, true)
+			case *ast.Link:
+				n.Destination = cs.asset(s, n, n.Destination, src, false)
+			}
+			return ast.WalkContinue
+		})
 	})
 }
 
 // assetURL is the URL the server serves the deck folder's file clean (a
-// clean slash path inside the folder) under. Every asset URL in a slide
-// is built here.
+// clean slash path inside the folder) under. Every asset URL of a deck is
+// built here.
 func assetURL(clean string) string {
 	u := url.URL{Path: "/deck/" + clean}
 	return u.EscapedPath()
 }
 
-// asset rewrites a relative link or image target to its asset URL and
-// reports targets that escape the deck folder, name a dotfile or (images)
-// do not exist.
-func (st *renderState) asset(n ast.Node, dest, src []byte, image bool) []byte {
-	d := string(dest)
+// assetResolver resolves the relative targets of one chapter file.
+type assetResolver struct {
+	fsys fs.FS
+	file string
+}
+
+// resolve resolves a link or image target d written in the chapter. It
+// returns d itself for targets left alone (URLs with a scheme, network
+// paths, fragments); else the asset's URL (query and fragment kept) and
+// its path in the deck folder; or what is wrong with d, to follow
+// `image "x"` in a message.
+func (r *assetResolver) resolve(d string, image bool) (u, clean, msg string) {
 	if d == "" || d[0] == '#' || hasScheme(d) || strings.HasPrefix(d, "//") {
-		return dest
-	}
-	off := nodeOffset(n, src, dest)
-	what := "link"
-	if image {
-		what = "image"
+		return d, "", ""
 	}
 	if d[0] == '/' || d[0] == '\\' {
-		st.problem(off, "%s %q: absolute path; use a path relative to the deck folder", what, d)
-		return dest
+		return "", "", fmt.Sprintf("%q: absolute path; use a path relative to the deck folder", d)
 	}
 	p, suffix := d, ""
 	if i := strings.IndexAny(d, "?#"); i >= 0 {
 		p, suffix = d[:i], d[i:]
 	}
-	if up, err := url.PathUnescape(p); err == nil {
-		p = up
-	} else {
-		st.problem(off, "%s %q: bad %%-escape", what, d)
-		return dest
+	up, err := url.PathUnescape(p)
+	if err != nil {
+		return "", "", fmt.Sprintf("%q: bad %%-escape", d)
 	}
-	clean := path.Join(path.Dir(st.file), p)
+	clean = path.Join(path.Dir(r.file), up)
 	if clean == ".." || strings.HasPrefix(clean, "../") {
-		st.problem(off, "%s %q escapes the deck folder", what, d)
-		return dest
+		return "", "", fmt.Sprintf("%q escapes the deck folder", d)
 	}
 	for _, el := range strings.Split(clean, "/") {
 		if strings.HasPrefix(el, ".") {
-			st.problem(off, "%s %q names a dotfile or the deck folder itself", what, d)
-			return dest
+			return "", "", fmt.Sprintf("%q names a dotfile or the deck folder itself", d)
 		}
 	}
+	if image && !regularFile(r.fsys, clean) {
+		return "", clean, fmt.Sprintf("%q not found (looked for %s in the deck folder)", d, clean)
+	}
+	return assetURL(clean) + suffix, clean, ""
+}
+
+// asset rewrites a relative link or image target of slide s to its asset
+// URL and reports targets that escape the deck folder, name a dotfile or
+// (images) do not exist.
+func (cs *chapterState) asset(s *slideNode, n ast.Node, dest, src []byte, image bool) []byte {
+	what := "link"
 	if image {
-		st.images = append(st.images, clean)
-		if !regularFile(st.fsys, clean) {
-			st.problem(off, "image %q not found (looked for %s in the deck folder)", d, clean)
-		}
+		what = "image"
 	}
-	return []byte(assetURL(clean) + suffix)
+	u, clean, msg := cs.fm.as.resolve(string(dest), image)
+	if image && clean != "" {
+		s.images = append(s.images, clean)
+	}
+	if msg != "" {
+		cs.problem(nodeOffset(n, src, dest), "%s %s", what, msg)
+		return dest
+	}
+	return []byte(u)
 }
 
 func regularFile(fsys fs.FS, name string) bool {

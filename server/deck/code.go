@@ -77,22 +77,21 @@ func (n *codeBlock) Dump(src []byte, level int) {
 type codeTransformer struct{}
 
 func (codeTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
-	st := state(pc)
-	if st == nil {
+	cs := chapterOf(pc)
+	if cs == nil {
 		return
 	}
 	src := reader.Source()
 	var replace [][2]ast.Node
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n.(type) {
-		case *ast.FencedCodeBlock, *ast.CodeBlock:
-			replace = append(replace, [2]ast.Node{n, st.codeBlock(n, src)})
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
+	eachSlide(doc, func(s *slideNode) {
+		walkSlide(s, func(n ast.Node, _ bool) ast.WalkStatus {
+			switch n.(type) {
+			case *ast.FencedCodeBlock, *ast.CodeBlock:
+				replace = append(replace, [2]ast.Node{n, cs.codeBlock(n, src)})
+				return ast.WalkSkipChildren
+			}
+			return ast.WalkContinue
+		})
 	})
 	for _, r := range replace {
 		if p := r[0].Parent(); p != nil {
@@ -101,7 +100,7 @@ func (codeTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	}
 }
 
-func (st *renderState) codeBlock(n ast.Node, src []byte) *codeBlock {
+func (cs *chapterState) codeBlock(n ast.Node, src []byte) *codeBlock {
 	cb := &codeBlock{}
 	var buf bytes.Buffer
 	lines := n.Lines()
@@ -112,7 +111,14 @@ func (st *renderState) codeBlock(n ast.Node, src []byte) *codeBlock {
 	cb.code = buf.Bytes()
 	cb.lines = lines.Len()
 	f, ok := n.(*ast.FencedCodeBlock)
-	if !ok || f.Info == nil {
+	if !ok {
+		return cb
+	}
+	if _, top := n.Parent().(*slideNode); top && !closed(f, src) {
+		// CommonMark runs it to the end of the file, slide breaks and all.
+		cs.problem(n.Pos(), "unterminated code fence (opened here)")
+	}
+	if f.Info == nil {
 		return cb
 	}
 	infoSeg := f.Info.Segment
@@ -129,12 +135,12 @@ func (st *renderState) codeBlock(n ast.Node, src []byte) *codeBlock {
 	fenceOff := infoSeg.Start
 	end := strings.IndexByte(rest, '}')
 	if end < 0 {
-		st.problem(fenceOff, "bad line highlight %q: missing \"}\"", clip(rest, 40))
+		cs.problem(fenceOff, "bad line highlight %q: missing \"}\"", clip(rest, 40))
 		return cb
 	}
 	sets, err := parseHighlight(rest[1:end], cb.lines)
 	if err != nil {
-		st.problem(fenceOff, "bad line highlight %q: %v", rest[:end+1], err)
+		cs.problem(fenceOff, "bad line highlight %q: %v", rest[:end+1], err)
 		return cb
 	}
 	cb.sets = sets
@@ -142,6 +148,36 @@ func (st *renderState) codeBlock(n ast.Node, src []byte) *codeBlock {
 		cb.spec = strings.Join(strings.Fields(rest[1:end]), "")
 	}
 	return cb
+}
+
+// closed reports whether a top-level fenced code block has its closing
+// fence: the line after its last one (or after the opening line, when it
+// has no content) is a run of at least as many of the same fence
+// characters and nothing else.
+func closed(f *ast.FencedCodeBlock, src []byte) bool {
+	open := f.Pos()
+	if open < 0 || open >= len(src) {
+		return true
+	}
+	ch := src[open]
+	n := 0
+	for open+n < len(src) && src[open+n] == ch {
+		n++
+	}
+	_, after := nextLine(src, open)
+	if l := f.Lines(); l.Len() > 0 {
+		after = l.At(l.Len() - 1).Stop
+	}
+	if after >= len(src) {
+		return false
+	}
+	ln, _, _ := bytes.Cut(src[after:], []byte{'\n'})
+	ln = bytes.TrimLeft(ln, " ")
+	k := 0
+	for k < len(ln) && ln[k] == ch {
+		k++
+	}
+	return k >= n && len(bytes.TrimSpace(ln[k:])) == 0
 }
 
 // codeRenderer renders codeBlock nodes with chroma.

@@ -42,14 +42,44 @@ func TestProblems(t *testing.T) {
 			"01.md: file too large: over 1048576 bytes (limit 1 MiB)"},
 		{"unterminated front matter", []string{"01.md", "---\ntitle: x\n\n# body\n"},
 			`01.md:1: unterminated front matter: no closing "---"`},
-		{"unknown key", []string{"01.md", "---\ntitle: x\nthme: dark\n---\n\n# a\n"},
-			`01.md:3: unknown front matter key "thme"`},
+		{"unterminated front matter in chapter 2", []string{"01.md", "# a\n", "02.md", "---\ntitle: Two\n\n# First slide\n\n---\n\n# Second\n"},
+			`02.md:1: unterminated front matter: no closing "---" (the "---" at line 6 has blank lines around it, so it reads as a slide break)`},
+		{"unterminated front matter, text below", []string{"01.md", "# a\n", "02.md", "---\ntitle: Two\n\n# First slide\n\nSome text.\n\n---\n\n# Second\n"},
+			`02.md:1: unterminated front matter: no closing "---" (the "---" at line 8 has blank lines around it, so it reads as a slide break)`},
+		{"unterminated front matter, key-like text below", []string{"01.md", "# a\n", "02.md", "---\ntitle: Two\n\nNote: a note\n\n---\n\n# Second\n"},
+			`02.md:1: unterminated front matter: no closing "---" (the "---" at line 6 has blank lines around it, so it reads as a slide break)`},
+		{"front matter value not a string", []string{"01.md", "---\ntitle:\n  nested: map\n---\n# a\n"},
+			`01.md:2: front matter key "title": want a single value, not a list or map`},
+		{"front matter is a list", []string{"01.md", "---\n- a\n- b\n---\n# a\n"},
+			`01.md:2: malformed front matter: want "key: value" lines, not a list`},
+		{"yaml syntax error line", []string{"01.md", "---\ntitle: a\nauthor: b: c\n---\n# a\n"},
+			`01.md:3: front matter: mapping values are not allowed in this context`},
+		{"slide settings: deck key", []string{"01.md", "# a\n\n---\ntheme: dark\n---\n\n# b\n"},
+			`01.md:4: front matter key "theme" is a deck key: it belongs in the first chapter file (01.md)`},
+		{"slide settings: chapter key", []string{"01.md", "# a\n\n---\nchapter: x\n---\n\n# b\n"},
+			`01.md:4: front matter key "chapter" is a chapter key: it belongs at the top of the chapter file`},
+		{"slide settings: bad layout", []string{"01.md", "# a\n\n---\nlayout: Big One\n---\n\n# b\n"},
+			`01.md:4: front matter key "layout": "Big One" is not a layout name (lower-case letters, digits and -)`},
+		{"slide settings: bad class", []string{"01.md", "# a\n\n---\nclass: ok \"><script>\n---\n\n# b\n"},
+			`01.md:4: front matter key "class": "\"><script>" is not a class name`},
+		{"slide settings: bad steps", []string{"01.md", "# a\n\n---\nsteps: sometimes\n---\n\n# b\n"},
+			`01.md:4: front matter key "steps": want true or false, got "sometimes"`},
+		{"slide settings: background not found", []string{"01.md", "# a\n\n---\nbackground: img/nope.jpg\n---\n\n# b\n"},
+			`01.md:4: background "img/nope.jpg" not found (looked for img/nope.jpg in the deck folder)`},
+		{"slide settings: background escapes", []string{"01.md", "# a\n\n---\nbackground: ../secret.png\n---\n\n# b\n"},
+			`01.md:4: background "../secret.png" escapes the deck folder`},
+		{"slide settings: background size", []string{"01.md", "# a\n\n---\nbackground: navy\nbackground-size: cover, 50%\n---\n\n# b\n"},
+			`01.md:5: front matter key "background-size": want cover, contain, auto or one or two lengths, got "cover, 50%"`},
+		{"slide settings: background position", []string{"01.md", "# a\n\n---\nbackground-position: url(x)\n---\n\n# b\n"},
+			`01.md:4: front matter key "background-position": want keywords (center, top, bottom, left, right) or lengths, got "url(x)"`},
+		{"slide settings in the file front matter", []string{"01.md", "---\ntitle: t\nlayout: -x\n---\n\n# b\n"},
+			`01.md:3: front matter key "layout": "-x" is not a layout name (lower-case letters, digits and -)`},
 		{"deck key outside first file", []string{"01.md", "# a\n", "02.md", "---\nauthor: me\n---\n# b\n"},
 			`02.md:2: front matter key "author" is a deck key: it belongs in the first chapter file (01.md)`},
 		{"malformed line", []string{"01.md", "---\njust words\n---\n# a\n"},
 			`01.md:2: malformed front matter line "just words": want "key: value"`},
 		{"bad quoted value", []string{"01.md", "---\ntitle: \"open\n---\n# a\n"},
-			`01.md:2: malformed front matter value for "title": "open`},
+			`01.md:2: front matter: found unexpected end of stream`},
 		{"bad html value", []string{"01.md", "---\nhtml: yes\n---\n# a\n"},
 			`01.md:2: front matter key "html": want true or false, got "yes"`},
 		{"bad lang", []string{"01.md", "---\nlang: zh CN\n---\n# a\n"},
@@ -97,17 +127,19 @@ func TestProblems(t *testing.T) {
 		{"line after pause", []string{"01.md", "# a\n\n. . .\n\n![x](gone.png)\n"},
 			`01.md:5: image "gone.png" not found (looked for gone.png in the deck folder)`},
 		{"nested too deeply", []string{"01.md", "# a\n\n" + strings.Repeat("> ", 65) + "x\n"},
-			"01.md:3: line nested too deeply: more than 128 characters of indentation, quote and list markers"},
+			"01.md:3: nested too deeply: quotes, lists and list items more than 64 deep"},
+		{"lists nested too deeply", []string{"01.md", "# a\n\n" + nestedList(40) + "\n"},
+			"01.md:35: nested too deeply: quotes, lists and list items more than 64 deep"},
 		{"deep nesting inside code is fine, slide too long is not", []string{"01.md", "# a\n\n```\n" + strings.Repeat("> ", 65) + "x\n```\n\n---\n\n" + strings.Repeat("l\n", 2001)},
 			"01.md:9: slide too long: 2001 lines (limit 2000); split it with ---"},
 		{"crlf lines", []string{"01.md", "# a\r\n\r\n---\r\n\r\n---\r\n\r\nb\r\n"},
 			"01.md:5: empty slide"},
 		{"all problems sorted", []string{
 			"10.md", "# t\n\n![x](no.png)\n",
-			"2.md", "---\nfoo: 1\n---\n# a\n\n```\n",
-			"1.md", "---\ntitle: t\nbar: 2\n---\n# a\n",
-		}, "1.md:3: unknown front matter key \"bar\"\n" +
-			"2.md:2: unknown front matter key \"foo\"\n" +
+			"2.md", "---\nauthor: me\n---\n# a\n\n```\n",
+			"1.md", "---\ntitle: t\nhtml: yes\n---\n# a\n",
+		}, "1.md:3: front matter key \"html\": want true or false, got \"yes\"\n" +
+			"2.md:2: front matter key \"author\" is a deck key: it belongs in the first chapter file (1.md)\n" +
 			"2.md:6: unterminated code fence (opened here)\n" +
 			"10.md:3: image \"no.png\" not found (looked for no.png in the deck folder)"},
 	}
@@ -122,6 +154,51 @@ func TestProblems(t *testing.T) {
 				t.Fatalf("err = %v (%T), want Problems", err, err)
 			}
 			if got := err.Error(); got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// nestedList is a list nested n deep, one item a level.
+func nestedList(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(strings.Repeat("  ", i) + "- x\n")
+	}
+	return b.String()
+}
+
+// TestWarnings pins every warning: the deck loads, and each one is
+// reported at its file and line.
+func TestWarnings(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []string
+		want  string
+	}{
+		{"typo of a deck key", []string{"01.md", "---\ntitle: x\nthme: dark\n---\n\n# a\n"},
+			`01.md:3: unknown front matter key "thme" (did you mean "theme"?): ignored`},
+		{"unknown key, nested value", []string{"01.md", "---\ntitle: x\nextra:\n  a: 1\n  b: [2, 3]\n---\n\n# a\n"},
+			`01.md:3: unknown front matter key "extra": ignored`},
+		{"typo in chapter 2", []string{"01.md", "# a\n", "02.md", "---\nchapterr: Two\n---\n\n# b\n"},
+			`02.md:2: unknown front matter key "chapterr" (did you mean "chapter"?): ignored`},
+		{"typo in slide settings", []string{"01.md", "# a\n\n---\nlayuot: center\n---\n\n# b\n"},
+			`01.md:4: unknown front matter key "layuot" (did you mean "layout"?): ignored`},
+		{"unknown layout", []string{"01.md", "# a\n\n---\nlayout: statment\n---\n\n# b\n"},
+			`01.md:4: unknown layout "statment" (did you mean "statement"?); a deck's own CSS may style it`},
+		{"sorted", []string{"1.md", "---\nfoo: 1\n---\n# a\n", "10.md", "---\nbar: 2\n---\n# a\n", "2.md", "# a\n\n---\nbaz: 3\n---\n\nb\n"},
+			"1.md:2: unknown front matter key \"foo\": ignored\n" +
+				"2.md:4: unknown front matter key \"baz\": ignored\n" +
+				"10.md:2: unknown front matter key \"bar\": ignored"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Load(deckFS(t, tt.files...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := Problems(d.Warnings).Error(); got != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
 		})

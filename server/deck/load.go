@@ -16,6 +16,9 @@ import (
 	"sync/atomic"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	gmtext "github.com/yuin/goldmark/text"
 )
 
 // MaxFileSize is the largest chapter file Load accepts (1 MiB). A talk's
@@ -71,25 +74,28 @@ type slideKey struct {
 	file string
 	html bool
 	src  string
+	refs string // the chapter's link reference definitions, which any slide may use
 }
 
 // chapter is the cached, rendered form of one chapter file.
 type chapter struct {
-	title  string
-	meta   Meta // first chapter only, before defaults
-	slides []rendered
-	images []string
-	digest [sha256.Size]byte // of everything rendered
+	title    string
+	meta     Meta // first chapter only, before defaults
+	slides   []rendered
+	images   []string
+	warnings []Problem
+	digest   [sha256.Size]byte // of everything rendered
 }
 
 // rendered is one slide as rendered, before it gets its place in a deck.
 type rendered struct {
 	*slideOut
-	key  slideKey
-	line int
-	norm string // normalized source
-	sum  srcSum // its hash
-	base string // base ID
+	key      slideKey
+	line     int
+	norm     string // normalized source
+	sum      srcSum // its hash
+	base     string // base ID
+	settings settings
 }
 
 // slideOut is the output of rendering one slide's source; it depends only
@@ -123,8 +129,7 @@ func (l *Loader) Load() (*Deck, error) {
 	// everywhere, so it is read before any chapter is rendered.
 	allowHTML := false
 	if texts[0] != "" {
-		fm, _, _ := parseFrontMatter(files[0], headLines(texts[0]), true, files[0])
-		allowHTML = fm.values["html"] == "true"
+		allowHTML = htmlAllowed(l.fsys, files[0], texts[0])
 	}
 	chapters := make([]*chapter, len(files))
 	next := make(map[cacheKey]*chapter, len(files))
@@ -147,7 +152,7 @@ func (l *Loader) Load() (*Deck, error) {
 	works := make([]*chapterWork, len(files))
 	parallel(len(todo), func(k int) {
 		i := todo[k]
-		works[i] = l.eng.split(l.fsys, files[i], texts[i], i == 0, files[0], allowHTML, l.slides)
+		works[i] = l.eng.parse(l.fsys, files[i], texts[i], i == 0, files[0], allowHTML, l.slides)
 	})
 	type job struct {
 		w *chapterWork
@@ -159,7 +164,7 @@ func (l *Loader) Load() (*Deck, error) {
 			jobs = append(jobs, job{works[i], s})
 		}
 	}
-	parallel(len(jobs), func(k int) { l.eng.renderSlide(l.fsys, jobs[k].w, jobs[k].i) })
+	parallel(len(jobs), func(k int) { l.eng.renderSlide(jobs[k].w, jobs[k].i) })
 	chProbs := make([][]Problem, len(files))
 	parallel(len(todo), func(k int) {
 		i := todo[k]
@@ -189,19 +194,15 @@ func (l *Loader) Load() (*Deck, error) {
 	return d, nil
 }
 
-// headLines returns the lines of text up to the end of its front matter
-// (or the first line when it has none).
-func headLines(text string) []string {
-	var lines []string
-	for rest := text; rest != ""; {
-		var ln string
-		ln, rest, _ = strings.Cut(rest, "\n")
-		lines = append(lines, ln)
-		if len(lines) == 1 && !isDashes(ln) || len(lines) > 1 && isDashes(ln) {
-			break
-		}
+// htmlAllowed reads the first chapter's front matter for its html key,
+// which decides how every chapter is rendered.
+func htmlAllowed(fsys fs.FS, file, text string) bool {
+	reg, ok, _ := findFrontMatter(file, text)
+	if !ok {
+		return false
 	}
-	return lines
+	r := &fmReader{as: &assetResolver{fsys: fsys, file: file}}
+	return r.read(text[reg.yaml:reg.end], 2, fmFirst).meta.HTML
 }
 
 // chapterFiles lists the chapter files of the folder in natural order.
@@ -282,76 +283,152 @@ func imagesExist(fsys fs.FS, images []string) bool {
 // chapter parses and renders one sanitized chapter file.
 // cache holds slides rendered before; it is only read.
 func (e *engine) chapter(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) (*chapter, []Problem) {
-	w := e.split(fsys, file, text, first, firstFile, allowHTML, cache)
+	w := e.parse(fsys, file, text, first, firstFile, allowHTML, cache)
 	for _, i := range w.todo {
-		e.renderSlide(fsys, w, i)
+		e.renderSlide(w, i)
 	}
 	return w.finish()
 }
 
-// chapterWork is one chapter on its way to a *chapter: split (which finds
-// the slides rendered before), its other slides rendered, each on its own
-// (renderSlide), then finished. Load renders the slides of all changed
-// chapters on all cores: with whole chapters as the unit of work, the
-// cores idle at the end of a cold load while the last chapters render.
+// chapterWork is one chapter on its way to a *chapter: parsed (which
+// finds the slides rendered before), its other slides rendered, each on
+// its own (renderSlide), then finished. Load renders the slides of all
+// changed chapters on all cores: with whole chapters as the unit of work,
+// the cores idle at the end of a cold load while the last chapters render.
 type chapterWork struct {
 	file       string
 	first      bool
-	md         goldmark.Markdown
+	md         goldmark.Markdown // its renderer
+	src        []byte
 	fm         frontMatter
-	probs      []Problem // of the front matter and the splitter
-	raws       []rawSlide
+	probs      []Problem // of the chapter as a whole
+	warnings   []Problem
+	nodes      []*slideNode
 	slides     []rendered  // slideOut nil until rendered
 	slideProbs [][]Problem // of each slide
 	todo       []int       // slides to render
 }
 
-// split splits a chapter into slides and takes those rendered before from
-// cache, which is only read.
-func (e *engine) split(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) *chapterWork {
-	w := &chapterWork{file: file, first: first, md: e.safe}
+// parse parses a chapter, finds its slides and takes those rendered
+// before from cache, which is only read.
+func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) (w *chapterWork) {
+	w = &chapterWork{file: file, first: first, md: e.safe, src: []byte(text)}
 	if allowHTML {
 		w.md = e.unsafe
 	}
-	lines := splitLines(text)
-	fm, body, probs := parseFrontMatter(file, lines, first, firstFile)
-	w.fm, w.probs = fm, probs
-	if !slices.ContainsFunc(lines[body:], func(l string) bool { return !blank(l) }) {
-		if len(w.probs) == 0 {
-			w.probs = append(w.probs, Problem{File: file, Line: body, Msg: "no slides after the front matter"})
-		}
+	fr := &fmReader{as: &assetResolver{fsys: fsys, file: file}, first: firstFile}
+	cs := &chapterState{fm: fr, src: w.src, lines: newLineIndex(w.src)}
+	reg, ok, p := findFrontMatter(file, text)
+	if p != nil {
+		w.probs = []Problem{*p}
 		return w
 	}
-	raws, ps := splitSlides(file, lines[body:], body+1)
-	w.probs = append(w.probs, ps...)
-	w.raws = raws
-	w.slides = make([]rendered, len(raws))
-	w.slideProbs = make([][]Problem, len(raws))
-	for i, rs := range raws {
+	if ok {
+		place := fmOther
+		if first {
+			place = fmFirst
+		}
+		w.fm = fr.read(text[reg.yaml:reg.end], 2, place)
+		if reg.ambiguous && (len(fr.problems) > 0 || len(fr.warnings) > 0 || endsInHeading(text[reg.yaml:reg.end])) {
+			// Its closing line reads as a slide break, and what is above it
+			// does not read as front matter.
+			p := unterminated(file)
+			p.Msg += fmt.Sprintf(` (the "---" at line %d has blank lines around it, so it reads as a slide break)`, cs.lines.line(reg.end))
+			w.probs = []Problem{*p}
+			return w
+		}
+		cs.body, cs.fmEnd, cs.first = reg.body, reg.end, w.fm.slide
+		if blank(text[reg.body:]) {
+			w.probs = append(fr.problems, Problem{File: file, Line: cs.lines.line(reg.end), Msg: "no slides after the front matter"})
+			return w
+		}
+	}
+	defer func() {
+		// A bug in a Markdown library must not take the server down with
+		// it: it becomes the author's problem report instead.
+		if r := recover(); r != nil {
+			w.probs = append(fr.problems, Problem{File: file, Line: 1, Msg: fmt.Sprintf("internal error parsing this file: %v", r)})
+			w.nodes, w.slides, w.todo = nil, nil, nil
+		}
+	}()
+	pc := parser.NewContext()
+	pc.Set(stateKey, cs)
+	doc := e.parser().Parse(gmtext.NewReader(w.src), parser.WithContext(pc))
+	refs := refsKey(pc)
+	eachSlide(doc, func(s *slideNode) { w.nodes = append(w.nodes, s) })
+	w.probs, w.warnings = fr.problems, fr.warnings
+	w.slides = make([]rendered, len(w.nodes))
+	w.slideProbs = make([][]Problem, len(w.nodes))
+	for i, s := range w.nodes {
 		r := &w.slides[i]
-		*r = rendered{key: slideKey{file, allowHTML, rs.src}, line: rs.line, norm: rs.norm}
+		*r = rendered{key: slideKey{file, allowHTML, text[s.start:s.end], refs}, line: s.line, norm: s.norm, settings: s.settings}
 		if out := cache[r.key]; out != nil && imagesExist(fsys, out.images) {
 			r.slideOut = out
-		} else {
+		} else if len(w.probs) == 0 {
 			w.todo = append(w.todo, i)
 		}
 	}
 	return w
 }
 
+// refsKey is the chapter's link reference definitions, for the slide
+// cache; "" when it has none.
+func refsKey(pc parser.Context) string {
+	refs := pc.References()
+	if len(refs) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for _, r := range refs {
+		fmt.Fprintf(h, "%q %q %q\n", r.Label(), r.Destination(), r.Title())
+	}
+	return string(h.Sum(nil))
+}
+
 // renderSlide renders slide i of w. Different slides may be rendered
-// concurrently.
-func (e *engine) renderSlide(fsys fs.FS, w *chapterWork, i int) {
-	w.slides[i].slideOut, w.slideProbs[i] = e.slide(w.md, fsys, w.file, w.raws[i])
+// concurrently: each render reads only its own slide's nodes.
+func (e *engine) renderSlide(w *chapterWork, i int) {
+	s := w.nodes[i]
+	defer func() {
+		if r := recover(); r != nil {
+			w.slides[i].slideOut = &slideOut{}
+			w.slideProbs[i] = []Problem{{File: w.file, Line: s.line, Msg: fmt.Sprintf("internal error rendering this slide: %v", r)}}
+		}
+	}()
+	buf := e.buffer()
+	defer e.bufs.Put(buf)
+	out := &slideOut{heading: s.heading, title: s.heading, steps: s.steps, images: s.images}
+	if out.title == "" {
+		out.title = s.text
+	}
+	rd := w.md.Renderer()
+	for c := s.FirstChild(); c != nil; c = c.NextSibling() {
+		if c != ast.Node(s.notes) {
+			if err := rd.Render(bufWriter{buf}, w.src, c); err != nil {
+				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: w.file, Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
+			}
+		}
+	}
+	out.html = buf.String()
+	if s.notes != nil {
+		buf.Reset()
+		for c := s.notes.FirstChild(); c != nil; c = c.NextSibling() {
+			if err := rd.Render(bufWriter{buf}, w.src, c); err != nil {
+				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: w.file, Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
+			}
+		}
+		out.notes = buf.String()
+	}
+	w.slides[i].slideOut = out
 }
 
 // finish assembles the chapter once all its slides are rendered.
 func (w *chapterWork) finish() (*chapter, []Problem) {
 	probs := w.probs
-	if w.raws == nil {
+	if w.nodes == nil || len(probs) > 0 {
 		return nil, probs
 	}
-	c := &chapter{slides: w.slides}
+	c := &chapter{slides: w.slides, warnings: w.warnings}
 	h := sha256.New()
 	var buf []byte
 	for i := range c.slides {
@@ -368,7 +445,8 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 		// Line is not part of it: moving a slide down a line renders
 		// nothing new.
 		buf = buf[:0]
-		for _, v := range []string{r.title, r.html, r.notes} {
+		st := r.settings
+		for _, v := range []string{r.title, r.html, r.notes, st.layout, st.class, st.title, st.bg.Image, st.bg.Color, st.bg.Size, st.bg.Position} {
 			buf = append(append(buf, v...), 0)
 		}
 		buf = append(strconv.AppendInt(buf, int64(r.steps), 10), 0)
@@ -377,54 +455,21 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 	if len(probs) > 0 {
 		return nil, probs
 	}
-	v := w.fm.values
+	fm := w.fm
 	switch {
-	case v["chapter"] != "":
-		c.title = v["chapter"]
-	case v["title"] != "":
-		c.title = v["title"]
+	case fm.chapter != "":
+		c.title = fm.chapter
+	case fm.title != "":
+		c.title = fm.title
 	case c.title == "":
 		c.title = fileTitle(w.file)
 	}
 	if w.first {
-		c.meta = Meta{Title: v["title"], Author: v["author"], Date: v["date"], Lang: v["lang"], Theme: v["theme"], HTML: v["html"] == "true"}
+		c.meta = fm.meta
 	}
 	fmt.Fprintf(h, "%s\x00%+v", c.title, c.meta)
 	h.Sum(c.digest[:0])
 	return c, nil
-}
-
-// slide renders one slide: its body, segment by segment, then its notes.
-func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlide) (out *slideOut, probs []Problem) {
-	st := &renderState{fsys: fsys, file: file}
-	defer func() {
-		// A bug in a Markdown library must not take the server down with
-		// it: it becomes the author's problem report instead.
-		if r := recover(); r != nil {
-			out, probs = &slideOut{}, append(st.problems, Problem{File: file, Line: rs.line, Msg: fmt.Sprintf("internal error rendering this slide: %v", r)})
-		}
-	}()
-	buf := e.buffer()
-	defer e.bufs.Put(buf)
-	for k, seg := range rs.segs {
-		st.segStep = 0
-		if k > 0 {
-			st.segStep = -1 // allocated when the segment has content
-		}
-		e.render(md, st, seg, bufWriter{buf})
-	}
-	out = &slideOut{html: buf.String(), steps: st.step, heading: st.heading, title: st.heading}
-	if out.title == "" {
-		out.title = st.text
-	}
-	if rs.notes != nil {
-		buf.Reset()
-		st.notes, st.segStep = true, 0
-		e.render(md, st, *rs.notes, bufWriter{buf})
-		out.notes = buf.String()
-	}
-	out.images = st.images
-	return out, st.problems
 }
 
 // fileTitle is a chapter's fallback title: the file name without its
@@ -456,10 +501,25 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 	}
 	for ci, c := range chapters {
 		ch := &Chapter{File: files[ci], Title: c.title}
-		for _, r := range c.slides {
+		d.Warnings = append(d.Warnings, c.warnings...)
+		for k, r := range c.slides {
+			st := r.settings
 			s := &Slide{
 				ID: r.base, Chapter: ci, Index: len(d.Slides), File: ch.File, Line: r.line,
 				Title: r.title, HTML: r.html, Notes: r.notes, Steps: r.steps, norm: r.norm, sum: r.sum,
+				Layout: st.layout, Class: st.class, Background: st.bg,
+			}
+			switch {
+			case s.Layout != "":
+			case s.Index == 0:
+				s.Layout = "cover"
+			case k == 0:
+				s.Layout = "section"
+			default:
+				s.Layout = "default"
+			}
+			if st.title != "" {
+				s.Title = st.title
 			}
 			if s.Title == "" {
 				s.Title = "Slide " + strconv.Itoa(s.Index+1)
@@ -469,6 +529,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 		}
 		d.Chapters = append(d.Chapters, ch)
 	}
+	d.Warnings = sortProblems(d.Warnings)
 	assignIDs(d, prev)
 	h := sha256.New()
 	m := d.Meta
@@ -480,6 +541,8 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 		io.WriteString(h, s.ID)
 		io.WriteString(h, strconv.Itoa(s.Chapter))
 		io.WriteString(h, s.Title)
+		h.Write([]byte{0})
+		io.WriteString(h, s.Layout)
 		h.Write([]byte{0})
 	}
 	d.Version = hex.EncodeToString(h.Sum(nil)[:8])

@@ -4,30 +4,33 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
-	"strings"
 	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
-	"github.com/yuin/goldmark/text"
 )
 
 // This file sets up goldmark. Each of podium's Markdown features is a
 // goldmark Extender in a file of its own, its parser, AST transformer and
 // renderer side by side, as in goldmark's own extension folder:
 //
-//	steps.go    stepped lists and pauses (data-step), stepped highlights' steps
+//	slides.go   front matter, slide breaks and settings, pauses, notes
 //	code.go     code blocks highlighted by chroma in class mode
+//	steps.go    stepped lists, pauses and highlights (data-step)
 //	assets.go   link and image targets resolved in the deck folder
 //	cjk.go      soft line breaks between East Asian wide characters
 //	titles.go   a slide's title: its first heading, else its first text
+//
+// A chapter file is parsed once, as one goldmark document; the slides
+// extension groups its top-level blocks into slides, and the others work
+// on each slide.
 
-// engine holds the configured goldmark instances (safe and, for decks
-// with `html: true`, unsafe, which differ only in their renderer) and the
-// chroma lexer cache. One engine serves every chapter a Loader renders; it
-// is safe for concurrent use.
+// engine holds the configured goldmark instances: one parser for every
+// chapter, and two renderers (safe and, for decks with `html: true`,
+// unsafe). One engine serves every chapter a Loader renders; it is safe
+// for concurrent use.
 type engine struct {
 	safe, unsafe goldmark.Markdown
 
@@ -48,10 +51,14 @@ func newEngine() *engine {
 	return &engine{safe: markdown(lx, false), unsafe: markdown(lx, true)}
 }
 
+// parser is the one goldmark parser: safe and unsafe differ only in
+// their renderer.
+func (e *engine) parser() parser.Parser { return e.safe.Parser() }
+
 // markdown is podium's goldmark: CommonMark, GitHub's extensions and
-// podium's own. The order of the AST transformers matters: code blocks
-// are replaced first (steps number their highlight sets), titles last
-// (they read code blocks' text).
+// podium's own. The order of the AST transformers matters: structure first
+// (the others work slide by slide), then code blocks are replaced (steps
+// number their highlight sets), titles last (they read code blocks' text).
 func markdown(lx *lexers, unsafe bool) goldmark.Markdown {
 	var opts []goldmark.Option
 	if unsafe {
@@ -60,6 +67,7 @@ func markdown(lx *lexers, unsafe bool) goldmark.Markdown {
 	return goldmark.New(append(opts,
 		goldmark.WithExtensions(
 			extension.GFM,
+			structure{},
 			cjk{},
 			code{lx},
 			steps{},
@@ -69,66 +77,46 @@ func markdown(lx *lexers, unsafe bool) goldmark.Markdown {
 	)...)
 }
 
-// stateKey finds the per-parse renderState in goldmark's parser.Context.
-// Context keys are how goldmark extensions carry per-document state.
+// stateKey finds the chapterState of a parse in goldmark's
+// parser.Context. Context keys are how goldmark extensions carry
+// per-document state.
 var stateKey = parser.NewContextKey()
 
-// renderState is what the transformers need to know about the Markdown
-// they transform, and what they report back.
-type renderState struct {
-	fsys  fs.FS
-	file  string
-	notes bool // notes: no steps, highlights static
-	step  int  // last step number allocated on this slide
+// chapterState is what the extensions need to know about the chapter
+// they parse, and what they report back.
+type chapterState struct {
+	fm    *fmReader
+	src   []byte
+	lines lineIndex
+	body  int      // offset of the body, after the front matter (0: none)
+	fmEnd int      // offset of the front matter's closing line
+	first settings // of the first slide, from the file's front matter
 
-	// per segment
-	src     []byte
-	line    int // file line of src's first line
-	segStep int // data-step of the segment's top-level blocks; 0 = none
-
-	problems []Problem
-	images   []string // image paths checked in fsys
-	heading  string   // text of the first heading
-	text     string   // first line of text, when there is no heading
+	tooDeep bool  // nesting reported
+	long    []int // offsets of paragraphs too long to parse
 }
 
-// state returns the renderState of a parse, or nil outside a slide.
-func state(pc parser.Context) *renderState {
-	st, _ := pc.Get(stateKey).(*renderState)
-	return st
+// chapterOf returns the chapterState of a parse, or nil.
+func chapterOf(pc parser.Context) *chapterState {
+	cs, _ := pc.Get(stateKey).(*chapterState)
+	return cs
 }
 
-func (st *renderState) problem(off int, format string, args ...any) {
-	if off < 0 {
-		off = 0
-	}
-	if off > len(st.src) {
-		off = len(st.src)
-	}
-	st.problems = append(st.problems, Problem{
-		File: st.file,
-		Line: st.line + bytes.Count(st.src[:off], []byte{'\n'}),
-		Msg:  fmt.Sprintf(format, args...),
-	})
+func (cs *chapterState) problem(off int, format string, args ...any) {
+	off = min(max(off, 0), len(cs.src))
+	cs.problemLine(cs.lines.line(off), format, args...)
 }
 
-// render renders one part (a segment or the notes) of a slide.
-func (e *engine) render(md goldmark.Markdown, st *renderState, p part, w bufWriter) {
-	if strings.TrimSpace(p.text) == "" {
-		return
-	}
-	st.src, st.line = []byte(p.text), p.line
-	pc := parser.NewContext()
-	pc.Set(stateKey, st)
-	doc := md.Parser().Parse(text.NewReader(st.src), parser.WithContext(pc))
-	if err := md.Renderer().Render(w, st.src, doc); err != nil {
-		st.problem(0, "render: %v", err)
-	}
+func (cs *chapterState) problemLine(line int, format string, args ...any) {
+	cs.fm.problems = append(cs.fm.problems, Problem{File: cs.fm.as.file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
+
+// files returns the deck folder and the chapter file.
+func (cs *chapterState) files() (fs.FS, string) { return cs.fm.as.fsys, cs.fm.as.file }
 
 // bufWriter lets goldmark render straight into a bytes.Buffer: given a
-// plain io.Writer, its renderer allocates a 4 KB bufio.Writer per document,
-// and a slide is several documents.
+// plain io.Writer, its renderer allocates a 4 KB bufio.Writer per
+// document, and a slide is several renders.
 type bufWriter struct{ *bytes.Buffer }
 
 func (bufWriter) Buffered() int { return 0 }

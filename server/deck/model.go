@@ -26,8 +26,13 @@ type Deck struct {
 	// Slides[i].Index == i.
 	Slides []*Slide
 	// Version changes whenever anything rendered changes (slides, notes,
-	// titles, metadata) and only then.
+	// titles, settings, metadata) and only then.
 	Version string
+	// Warnings are things the author probably got wrong but that do not
+	// stop the deck from loading (an unknown front matter key, say), in
+	// file and line order. podium check prints them; the server shows
+	// them to the presenter.
+	Warnings []Problem
 }
 
 // Chapter is one Markdown file of the deck folder.
@@ -52,8 +57,26 @@ type Slide struct {
 	Notes   string // speaker notes as HTML; empty when there are none
 	Steps   int    // number of reveal steps after the initial state (0: none)
 
+	// Layout names the slide's layout for the page's CSS: the slide's own
+	// "layout" setting, else "cover" for the deck's first slide, "section"
+	// for the first slide of every other chapter, "default" for the rest.
+	Layout     string
+	Class      string     // the slide's "class" setting: class names for its wrapper
+	Background Background // the slide's "background" settings
+
 	norm string // normalized source, to pair edited slides across reloads
 	sum  srcSum // hash of norm, to match unchanged slides across reloads
+}
+
+// Background is a slide's own background; the zero value means the
+// theme's. Image is an asset URL (resolved and checked like an image's),
+// Color a CSS colour, Size and Position CSS keywords or lengths, all
+// checked so that they are safe to put in a style attribute.
+type Background struct {
+	Image    string `json:"image,omitempty"`
+	Color    string `json:"color,omitempty"`
+	Size     string `json:"size,omitempty"`
+	Position string `json:"position,omitempty"`
 }
 
 // Problem is one thing wrong with the deck, located like a compiler error.

@@ -13,8 +13,9 @@ import (
 )
 
 // steps is the goldmark extension for incremental reveal: its transformer
-// numbers a slide's steps in document order (the blocks after a pause,
-// items of "*" and "1)" lists, code highlight sets after the first) and
+// numbers each slide's steps in document order (the blocks after a pause,
+// items of "*" and "1)" lists, code highlight sets after the first;
+// nothing in the notes, nothing on a slide with "steps: false") and
 // marks what each step reveals with data-step="N"; its renderer writes
 // the wrapper a raw HTML block needs to carry the attribute.
 type steps struct{}
@@ -27,56 +28,74 @@ func (steps) Extend(m goldmark.Markdown) {
 type stepsTransformer struct{}
 
 func (stepsTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
-	st := state(pc)
-	if st == nil || st.notes {
+	if chapterOf(pc) == nil {
 		return
 	}
-	if st.segStep == -1 && doc.HasChildren() {
-		st.step++
-		st.segStep = st.step
-	}
-	if st.segStep > 0 {
-		for c := doc.FirstChild(); c != nil; {
-			next := c.NextSibling()
-			setStep(c, st.segStep)
-			c = next
+	eachSlide(doc, func(s *slideNode) {
+		if !s.settings.noSteps {
+			s.number()
 		}
-	}
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *ast.ListItem:
-			if l, ok := n.Parent().(*ast.List); ok && (l.Marker == '*' || l.Marker == ')') {
-				st.step++
-				n.SetAttributeString("data-step", []byte(strconv.Itoa(st.step)))
-			}
-		case *codeBlock:
-			if n.spec == "" {
-				break
-			}
-			// The first set is active from the step that shows the block.
-			visible := n.step
-			for p := n.Parent(); p != nil; p = p.Parent() {
-				if v, ok := p.AttributeString("data-step"); ok {
-					if s, _ := strconv.Atoi(string(v.([]byte))); s > visible {
-						visible = s
-					}
-				}
-			}
-			n.at = []int{visible}
-			for range n.sets[1:] {
-				st.step++
-				n.at = append(n.at, st.step)
-			}
-		}
-		return ast.WalkContinue, nil
 	})
 }
 
-// setStep makes the top-level block c appear at step s.
-func setStep(c ast.Node, s int) {
+// number numbers the slide's steps, in document order.
+func (s *slideNode) number() {
+	segStep, paused := 0, false
+	for c := s.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		switch c.(type) {
+		case *pauseNode:
+			paused = true
+			c = next
+			continue
+		case *notesNode:
+			return
+		}
+		if paused {
+			s.steps++
+			segStep, paused = s.steps, false
+		}
+		if segStep > 0 {
+			c = setStep(c, segStep)
+		}
+		_ = ast.Walk(c, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch n := n.(type) {
+			case *ast.ListItem:
+				if l, ok := n.Parent().(*ast.List); ok && (l.Marker == '*' || l.Marker == ')') {
+					s.steps++
+					n.SetAttributeString("data-step", []byte(strconv.Itoa(s.steps)))
+				}
+			case *codeBlock:
+				if n.spec == "" {
+					break
+				}
+				// The first set is active from the step that shows the block.
+				visible := n.step
+				for p := n.Parent(); p != nil; p = p.Parent() {
+					if v, ok := p.AttributeString("data-step"); ok {
+						if st, _ := strconv.Atoi(string(v.([]byte))); st > visible {
+							visible = st
+						}
+					}
+				}
+				n.at = []int{visible}
+				for range n.sets[1:] {
+					s.steps++
+					n.at = append(n.at, s.steps)
+				}
+			}
+			return ast.WalkContinue, nil
+		})
+		c = next
+	}
+}
+
+// setStep makes the top-level block c appear at step s; it returns the
+// node now in c's place.
+func setStep(c ast.Node, s int) ast.Node {
 	switch n := c.(type) {
 	case *ast.LinkReferenceDefinition:
 		// Renders nothing.
@@ -89,9 +108,11 @@ func setStep(c ast.Node, s int) {
 		p.ReplaceChild(p, c, w)
 		w.AppendChild(w, c)
 		w.SetAttributeString("data-step", []byte(strconv.Itoa(s)))
+		return w
 	default:
 		c.SetAttributeString("data-step", []byte(strconv.Itoa(s)))
 	}
+	return c
 }
 
 // stepBlock wraps a top-level block whose renderer writes no attributes.

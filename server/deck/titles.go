@@ -22,23 +22,22 @@ func (titling) Extend(m goldmark.Markdown) {
 type titlesTransformer struct{}
 
 func (titlesTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
-	st := state(pc)
-	if st == nil || st.notes {
+	if chapterOf(pc) == nil {
 		return
 	}
 	src := reader.Source()
-	if st.heading == "" {
-		_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-			if h, ok := n.(*ast.Heading); ok && entering {
-				st.heading = strings.Join(strings.Fields(plainText(h, src)), " ")
-				return ast.WalkStop, nil
+	eachSlide(doc, func(s *slideNode) {
+		walkSlide(s, func(n ast.Node, notes bool) ast.WalkStatus {
+			if h, ok := n.(*ast.Heading); ok && !notes {
+				s.heading = strings.Join(strings.Fields(plainText(h, src)), " ")
+				return ast.WalkStop
 			}
-			return ast.WalkContinue, nil
+			return ast.WalkContinue
 		})
-	}
-	if st.heading == "" && st.text == "" {
-		st.text = firstLine(doc, src)
-	}
+		if s.heading == "" {
+			s.text = firstLine(s, src)
+		}
+	})
 }
 
 // plainText is the text of an inline container, markup dropped.
@@ -66,7 +65,7 @@ func plainText(n ast.Node, src []byte) string {
 	return b.String()
 }
 
-// firstLine is the first non-blank line of text of a slide part.
+// firstLine is the first non-blank line of text of a slide's body.
 func firstLine(doc ast.Node, src []byte) string {
 	found := ""
 	_ = ast.Walk(doc, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -77,8 +76,10 @@ func firstLine(doc ast.Node, src []byte) string {
 		switch c := c.(type) {
 		case *codeBlock:
 			t = string(c.code)
-		case *ast.HTMLBlock:
+		case *ast.HTMLBlock, *notesNode:
 			return ast.WalkSkipChildren, nil
+		case *slideNode:
+			return ast.WalkContinue, nil
 		default:
 			if c.Type() != ast.TypeBlock || c.HasChildren() && c.FirstChild().Type() == ast.TypeBlock {
 				return ast.WalkContinue, nil
