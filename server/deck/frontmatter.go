@@ -19,8 +19,8 @@ type fmPlace int
 
 const (
 	fmFirst fmPlace = iota // top of the first chapter file: deck, chapter and slide keys
-	fmOther                  // top of another chapter file: chapter and slide keys
-	fmBreak                  // after a slide break: slide keys
+	fmOther                // top of another chapter file: chapter and slide keys
+	fmBreak                // after a slide break: slide keys
 )
 
 // frontMatter is what one block of front matter says.

@@ -45,11 +45,11 @@ func (structure) Extend(m goldmark.Markdown) {
 // notes last. Transformers fill in what they find.
 type slideNode struct {
 	ast.BaseBlock
-	start, end int       // its source, between the break lines around it
-	body       int       // where its content starts, after its settings
-	norm       string    // its source normalized, for IDs
-	brk        int       // offset of the break line that opened it; -1 for the first
-	next       int       // offset of the break line that closes it; -1 for the last
+	start, end int        // its source, between the break lines around it
+	body       int        // where its content starts, after its settings
+	norm       string     // its source normalized, for IDs
+	brk        int        // offset of the break line that opened it; -1 for the first
+	next       int        // offset of the break line that closes it; -1 for the last
 	notes      *notesNode // nil when it has none
 	settings   settings
 	line       int  // file line of its first line of text
@@ -192,8 +192,8 @@ func (frontMatterParser) Continue(node ast.Node, reader text.Reader, pc parser.C
 }
 
 func (frontMatterParser) Close(ast.Node, text.Reader, parser.Context) {}
-func (frontMatterParser) CanInterruptParagraph() bool            { return false }
-func (frontMatterParser) CanAcceptIndentedLine() bool            { return false }
+func (frontMatterParser) CanInterruptParagraph() bool                 { return false }
+func (frontMatterParser) CanAcceptIndentedLine() bool                 { return false }
 
 type breakParser struct{}
 
@@ -251,8 +251,8 @@ func (breakParser) Continue(node ast.Node, reader text.Reader, pc parser.Context
 }
 
 func (breakParser) Close(ast.Node, text.Reader, parser.Context) {}
-func (breakParser) CanInterruptParagraph() bool            { return false }
-func (breakParser) CanAcceptIndentedLine() bool            { return false }
+func (breakParser) CanInterruptParagraph() bool                 { return false }
+func (breakParser) CanAcceptIndentedLine() bool                 { return false }
 
 // maxNesting bounds how deeply quotes, lists and list items nest.
 // goldmark takes time quadratic in the nesting depth: a megabyte of ">"
@@ -484,4 +484,3 @@ func walkSlide(s *slideNode, f func(n ast.Node, notes bool) ast.WalkStatus) {
 		return f(n, notes), nil
 	})
 }
-
