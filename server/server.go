@@ -215,6 +215,9 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 	if old != nil && old.version == version(d, t) {
 		return false, nil
 	}
+	for _, w := range d.Warnings {
+		s.log.Warn("deck", "warning", w.Error())
+	}
 	p, err := s.publish(d, t)
 	if err != nil {
 		return false, err
@@ -348,11 +351,14 @@ type apiChapter struct {
 }
 
 type apiSlide struct {
-	ID      string `json:"id"`
-	Chapter int    `json:"chapter"`
-	Title   string `json:"title"`
-	HTML    string `json:"html"`
-	Steps   int    `json:"steps"`
+	ID         string           `json:"id"`
+	Chapter    int              `json:"chapter"`
+	Title      string           `json:"title"`
+	HTML       string           `json:"html"`
+	Steps      int              `json:"steps"`
+	Layout     string           `json:"layout"`
+	Class      string           `json:"class,omitempty"`
+	Background *deck.Background `json:"background,omitempty"`
 }
 
 type apiNotes struct {
@@ -376,7 +382,10 @@ func newAPIDeck(p *published) apiDeck {
 		a.Chapters[i] = apiChapter{Title: c.Title, File: c.File, Slides: ids}
 	}
 	for i, sl := range d.Slides {
-		a.Slides[i] = apiSlide{ID: sl.ID, Chapter: sl.Chapter, Title: sl.Title, HTML: sl.HTML, Steps: sl.Steps}
+		a.Slides[i] = apiSlide{ID: sl.ID, Chapter: sl.Chapter, Title: sl.Title, HTML: sl.HTML, Steps: sl.Steps, Layout: sl.Layout, Class: sl.Class}
+		if sl.Background != (deck.Background{}) {
+			a.Slides[i].Background = &sl.Background
+		}
 	}
 	return a
 }

@@ -115,6 +115,7 @@ export function createView(root, options = {}) {
     }
     r.data = s;
     r.el.dataset.id = s.id;
+    dress(r, s);
     r.el.setAttribute("aria-label", `${i + 1} / ${n}: ${s.title}`);
     if (r.html !== s.html) {
       // Parse in an inert template, so images wait for enhance() to make
@@ -131,6 +132,20 @@ export function createView(root, options = {}) {
       r.shownStep = -1;
     }
     return r;
+  }
+
+  // dress gives a slide's wrapper its settings: data-layout for the
+  // layout's CSS, the author's classes, and its own background.
+  function dress(r, s) {
+    r.el.dataset.layout = s.layout || "default";
+    for (const c of r.classes || []) r.el.classList.remove(c);
+    r.classes = (s.class || "").split(" ").filter(Boolean);
+    for (const c of r.classes) r.el.classList.add(c);
+    const bg = s.background || {}, st = r.el.style;
+    st.backgroundImage = bg.image ? `url("${bg.image}")` : "";
+    st.backgroundColor = bg.color || "";
+    st.backgroundSize = bg.size || (bg.image ? "cover" : "");
+    st.backgroundPosition = bg.position || (bg.image ? "center" : "");
   }
 
   /**

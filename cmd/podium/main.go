@@ -372,7 +372,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	theme := fl.String("theme", "", "also check that the deck serves with theme `name`")
 	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: podium check [DIR]\n\nPrints every problem of the deck in DIR (default ./slides, else the built-in talk)\nas file:line: message. Exit status 1 when there are problems, 0 when clean.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: podium check [DIR]\n\nPrints every problem of the deck in DIR (default ./slides, else the built-in talk)\nas file:line: message, then its warnings (unknown front matter keys, say).\nExit status 1 when there are problems, 0 when it loads (warnings or not).\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -396,6 +396,13 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	d := srv.Deck()
-	fmt.Fprintf(stdout, "%s: ok: %d chapters, %d slides\n", where, len(d.Chapters), len(d.Slides))
+	if len(d.Warnings) > 0 {
+		printErr(stdout, where, deck.Problems(d.Warnings))
+	}
+	fmt.Fprintf(stdout, "%s: ok: %d chapters, %d slides", where, len(d.Chapters), len(d.Slides))
+	if n := len(d.Warnings); n > 0 {
+		fmt.Fprintf(stdout, ", %d warning(s)", n)
+	}
+	fmt.Fprintln(stdout)
 	return exitOK
 }

@@ -38,6 +38,10 @@ func TestCheck(t *testing.T) {
 		"01-a.md": "---\ntitle: x\n",
 		"02-b.md": "# B\n\n```go\nfunc main() {\n",
 	})
+	warned := writeDeck(t, map[string]string{
+		"01-a.md": "---\ntitle: x\nthme: dark\n---\n\n# A\n",
+		"02-b.md": "---\nchapter: B\nextra:\n  nested: [1, 2]\n---\n\n# B\n",
+	})
 	tests := []struct {
 		name     string
 		args     []string
@@ -49,6 +53,11 @@ func TestCheck(t *testing.T) {
 		{"problems", []string{"check", broken}, 1, []string{
 			filepath.ToSlash(filepath.Join(broken, "01-a.md")) + ":1: unterminated front matter",
 			filepath.ToSlash(filepath.Join(broken, "02-b.md")) + ":3: unterminated code fence",
+		}, ""},
+		{"warnings", []string{"check", warned}, 0, []string{
+			filepath.ToSlash(filepath.Join(warned, "01-a.md")) + `:3: unknown front matter key "thme" (did you mean "theme"?): ignored`,
+			filepath.ToSlash(filepath.Join(warned, "02-b.md")) + `:3: unknown front matter key "extra": ignored`,
+			"ok: 2 chapters, 2 slides, 2 warning(s)",
 		}, ""},
 		{"missing folder", []string{"check", filepath.Join(good, "nope")}, 1, nil, "does not exist"},
 		{"file not folder", []string{"check", filepath.Join(good, "01-a.md")}, 1, nil, "is not a folder"},

@@ -154,7 +154,7 @@ func (r *fmReader) read(src string, line0 int, place fmPlace) (fm frontMatter) {
 			r.bad(line, "front matter key %q: want a single value, not a list or map", key)
 			continue
 		}
-		val := vn.Value
+		val := strings.TrimSpace(vn.Value)
 		if vn.Tag == "!!null" {
 			val = ""
 		}

@@ -74,8 +74,17 @@ func dump(d *Deck, err error) string {
 	for ci, c := range d.Chapters {
 		fmt.Fprintf(&b, "chapter %d file=%q title=%q slides=%d\n", ci, c.File, c.Title, len(c.Slides))
 	}
+	for _, w := range d.Warnings {
+		fmt.Fprintf(&b, "warning: %v\n", w)
+	}
 	for _, s := range d.Slides {
-		fmt.Fprintf(&b, "\n=== slide %d id=%s chapter=%d %s:%d steps=%d title=%q\n", s.Index, s.ID, s.Chapter, s.File, s.Line, s.Steps, s.Title)
+		fmt.Fprintf(&b, "\n=== slide %d id=%s chapter=%d %s:%d steps=%d title=%q layout=%s\n", s.Index, s.ID, s.Chapter, s.File, s.Line, s.Steps, s.Title, s.Layout)
+		if s.Class != "" {
+			fmt.Fprintf(&b, "class=%q\n", s.Class)
+		}
+		if s.Background != (Background{}) {
+			fmt.Fprintf(&b, "background=%+v\n", s.Background)
+		}
 		b.WriteString(s.HTML)
 		if s.Notes != "" {
 			b.WriteString("--- notes\n")
