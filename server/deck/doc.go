@@ -47,6 +47,7 @@
 //	l := deck.NewLoader(os.DirFS("talk"))  // a server: Load again on every change;
 //	d, err = l.Load()                      // only changed chapters are re-rendered
 //	i := deck.Nearest(old, d, slideID)     // where a viewer of slideID goes now
+//	for _, w := range d.Warnings { fmt.Println(w) } // loads, but look
 //	css, err := deck.ChromaCSS("github")   // once per theme
 //
 // # Deck folder
@@ -71,13 +72,34 @@
 //
 // # Front matter
 //
-// Optional, at the very top of a chapter file: a line "---", then "key:
-// value" lines, then a line "---". The values are a YAML subset: plain
-// strings (a trailing " # comment" is dropped), "double-quoted" strings with
-// backslash escapes, true and false. Lines starting with "#" are comments;
-// blank lines are allowed. A file whose first line is "---" always starts
-// with front matter (a slide break cannot come first: the slide before it
-// would be empty).
+// Optional, at the very top of a chapter file: a line "---", then YAML,
+// then a line "---". The YAML is read with go.yaml.in/yaml/v3, so every
+// YAML form works: plain, 'single-' and "double-quoted" strings, block
+// scalars ("|" and ">"), comments, blank lines, nested values. Podium reads
+// the keys below, each a single value (text, or true/false where said);
+// surrounding white space is dropped. A file whose first line is "---"
+// always starts with front matter (a slide break cannot come first: the
+// slide before it would be empty).
+//
+// The front matter ends at the next line that is "---". When that line
+// has a blank line before it and one (or the end of the file) after it, it
+// could as well be a slide break after a front matter never closed, so it
+// closes the front matter only when what is above it reads as front
+// matter: YAML without problems or unknown keys, whose last lines after a
+// blank line are not all "#" lines (a comment to YAML, but more likely the
+// chapter's first heading). Otherwise the file has an unterminated front
+// matter, reported at its line 1 and never silently swallowing a slide:
+//
+//	---
+//	title: Two
+//
+//	# First slide       ← the author forgot the closing "---" above
+//
+//	---
+//
+//	# Second slide
+//
+//	02-two.md:1: unterminated front matter: no closing "---" (the "---" at line 6 has blank lines around it, so it reads as a slide break)
 //
 // Deck keys, allowed only in the first chapter file:
 //
@@ -95,6 +117,9 @@
 //	chapter  the chapter's title; in the first file, use it when the
 //	         chapter's title must differ from the deck's
 //
+// The slide keys (see "Slide settings") are allowed too: at the top of a
+// file they set the chapter's first slide.
+//
 // The default chapter title is the text of the chapter's first heading; else
 // the file name without numeric prefix and extension ("02-standards.md" →
 // "standards"). The default deck title is the first chapter's title.
@@ -102,19 +127,29 @@
 // Errors are reported like a compiler's, for example:
 //
 //	01-intro.md:1: unterminated front matter: no closing "---"
-//	01-intro.md:3: unknown front matter key "thme"
 //	02-standards.md:2: front matter key "author" is a deck key: it belongs in the first chapter file (01-intro.md)
 //	01-intro.md:4: malformed front matter line "just words": want "key: value"
+//	01-intro.md:3: front matter: mapping values are not allowed in this context
 //	01-intro.md:5: front matter key "html": want true or false, got "yes"
+//	01-intro.md:5: front matter key "title": want a single value, not a list or map
 //	01-intro.md:6: duplicate front matter key "title"
+//
+// An unknown key is not an error but a warning ([Deck.Warnings]), with a
+// hint when it looks like a typo of a known one; the deck loads without it:
+//
+//	01-intro.md:3: unknown front matter key "thme" (did you mean "theme"?): ignored
 //
 // # Slides
 //
-// A slide break is a line that is exactly "---" (trailing spaces allowed)
-// with a blank line, or the start of the body, before it and a blank line,
-// or the end of the file, after it. A break is never recognized inside
-// fenced code (``` or ~~~, any fence length, also inside block quotes and
-// list items).
+// goldmark's parse of the whole chapter file decides where things are:
+// slide breaks, pauses and notes are found among the top-level blocks of
+// the document, so nothing inside fenced or indented code, an HTML block
+// (a <pre> holding ``` lines, an HTML comment holding "---" between blank
+// lines), a list or a block quote is ever taken for one.
+//
+// A slide break is a top-level line that is exactly "---" (trailing spaces
+// allowed) with a blank line, or the start of the body, before it and a
+// blank line, or the end of the file, after it.
 //
 //	# Slide one
 //
@@ -124,20 +159,82 @@
 //	Text
 //	---
 //	still slide two: "Text" directly above "---" is a CommonMark setext
-//	heading (<h2>Text</h2>), not a break.
+//	heading (<h2>Text</h2>), not a break. A "---" followed by text that is
+//	not "key:" (below) is a thematic break (<hr>), not a slide break.
 //
 // An empty slide (only whitespace between two breaks, or before the first
 // or after the last) is an error: "01-intro.md:12: empty slide", reported at
 // the break next to it.
 //
-// Two limits keep a reload fast on pathological input: a slide has at most
+// Guards keep a reload fast on pathological input: a slide has at most
 // 2000 lines ("slide too long: 2400 lines (limit 2000); split it with
-// ---"), and outside fenced code a line's indentation, quote and list
-// markers take at most 128 characters ("line nested too deeply").
+// ---"), and quotes, lists and list items nest at most 64 deep ("nested
+// too deeply: quotes, lists and list items more than 64 deep").
 //
-// A slide's title (for the overview, go-to search and the presenter) is the
-// text of its first heading; else its first line of text, cut to 60
-// characters; else "Slide N" (N counted from 1 across the deck).
+// A slide's title (for the overview, go-to search and the presenter) is its
+// "title" setting; else the text of its first heading; else its first line
+// of text, cut to 60 characters; else "Slide N" (N counted from 1 across
+// the deck).
+//
+// # Slide settings
+//
+// A slide may carry settings, in Slidev's form: the slide break's "---"
+// line followed directly (no blank line) by YAML "key: value" lines and a
+// closing "---" line. The settings belong to the slide after them.
+//
+//	---
+//	layout: statement
+//	class: dim
+//	---
+//
+//	# 十年磨一剑
+//
+// The exact rule: a top-level "---" line with a blank line (or the start
+// of the body) before it, whose next line starts with a name and a colon
+// ("key:" then a space or the end of the line), opens settings when a line
+// that is "---" follows before any blank line; that line closes them, and
+// whatever follows it (a blank line or not) is the slide. Without such a
+// closing line the "---" is a thematic break and the lines after it text,
+// as CommonMark says: so "---", "Text", "---" stays a thematic break and a
+// setext heading, and "key: value" lines that a blank line interrupts
+// never become settings. The settings' YAML is read like front matter
+// (unknown keys are warnings) and allows only slide keys:
+//
+//	layout               the slide's layout, a name of lower-case letters,
+//	                     digits and "-": default, cover, section, center,
+//	                     statement, fact, quote, two-cols, image-left,
+//	                     image-right, full. Another name is a warning (a
+//	                     deck's own CSS may style it), with a hint for typos.
+//	class                class names for the slide's wrapper, space-separated
+//	background           an image path, resolved and checked like an image's
+//	                     (see "Assets"), or a CSS colour: "#" and 3, 4, 6 or
+//	                     8 hex digits, a colour name (letters only), or
+//	                     rgb(), hsl(), hwb(), lab(), lch(), oklab(), oklch()
+//	background-size      cover, contain, auto or one or two lengths ("50%")
+//	background-position  up to four of center, top, bottom, left, right and
+//	                     lengths
+//	steps                false shows the whole slide at once: no stepped
+//	                     lists, pauses or stepped highlights (Slide.Steps 0)
+//	title                the slide's title for overview and go-to, when its
+//	                     heading is not the title
+//
+// A slide without a layout gets one: the deck's first slide "cover", the
+// first slide of every other chapter "section", the others "default".
+//
+// # Speaker notes
+//
+// A top-level paragraph starting with "Note:" (in column 0) starts the
+// notes: the rest of that paragraph and every block after it up to the end
+// of the slide are notes, rendered as Markdown. "Note:" inside a list, a
+// quote or the middle of a paragraph is text. Notes never appear in the
+// slide's HTML; the server sends them to the presenter only.
+//
+//	# Why containers
+//
+//	Shipping software is hard.
+//
+//	Note: Ask who has been paged at 3 a.m.
+//	Then tell the story of the **failed deploy**.
 //
 // # Speaker notes
 //
@@ -162,9 +259,11 @@
 //     "1)" (paren delimiter), appear one per step (Marp's convention). Lists
 //     written with "-", "+" or "1." appear at once. Nested stepped lists
 //     take their steps in document order.
-//   - A line that is exactly ". . ." (pandoc's pause) makes everything after
-//     it on the slide appear at the next step. Link reference definitions
-//     apply only between two pauses.
+//   - A top-level paragraph that is exactly ". . ." (pandoc's pause: a line
+//     of its own, with blank lines around it) makes everything after it on
+//     the slide appear at the next step. Inside a list, a quote, another
+//     paragraph or the notes it is text. Link reference definitions apply
+//     to the whole chapter file, as in any Markdown document.
 //   - Stepped code highlights (below) take one step per highlight set after
 //     the first.
 //
@@ -194,9 +293,11 @@
 // An unknown or missing language gives plain, escaped code in the same HTML
 // structure; it is not an error. A bad line spec is an error at the fence's
 // line ("01-intro.md:12: bad line highlight "{2-1}": range 2-1 is
-// backwards"), and so is an unterminated fence ("01-intro.md:12:
-// unterminated code fence (opened here)"). Indented code blocks render like
-// fenced code without a language.
+// backwards"), and so is a top-level fence never closed, which CommonMark
+// would run to the end of the file, slide breaks and all
+// ("01-intro.md:12: unterminated code fence (opened here)"); inside a list
+// item or quote the container's end closes it. Indented code blocks render
+// like fenced code without a language.
 //
 // # Assets
 //
@@ -222,7 +323,11 @@
 //
 // # HTML contract with the browser
 //
-// Slide.HTML is the inner content of one slide, without a wrapper.
+// Slide.HTML is the inner content of one slide, without a wrapper. The
+// page's wrapper of a slide carries data-layout="LAYOUT" (Slide.Layout),
+// the slide's class names (Slide.Class) and its background
+// (Slide.Background) as inline style; GET /api/deck gives each slide its
+// "layout", and "class" and "background" when set.
 //
 // Any element with data-step="N" (N >= 1) is hidden until the slide's
 // current step is >= N. Stepped list items are <li data-step="N">. After a
@@ -261,6 +366,13 @@
 // # Versions
 //
 // Deck.Version is a hash of everything rendered (metadata, chapter titles,
-// slide IDs, titles, HTML, notes and steps): equal versions mean equal
-// decks, so it serves as an HTTP ETag.
+// slide IDs, titles, HTML, notes, steps and settings): equal versions mean
+// equal decks, so it serves as an HTTP ETag.
+//
+// # Warnings
+//
+// [Deck.Warnings] lists what a deck that loads probably got wrong: unknown
+// front matter keys (with a "did you mean" hint for typos) and unknown
+// layouts, located like problems. podium check prints them and exits 0;
+// the server logs them on every reload that changes the deck.
 package deck

@@ -93,3 +93,24 @@ func dump(d *Deck, err error) string {
 	}
 	return b.String()
 }
+
+// TestReadmeExample keeps the README's format example and its golden case
+// the same text, so the example is known to load as the README says.
+func TestReadmeExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "~~~markdown\n")
+	example, _, ok2 := strings.Cut(rest, "~~~\n")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no ~~~markdown example")
+	}
+	golden, err := os.ReadFile("testdata/golden/readme/01-talk.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if example != string(golden) {
+		t.Errorf("README.md's format example differs from testdata/golden/readme/01-talk.md:\n%s", example)
+	}
+}
