@@ -87,6 +87,43 @@ func TestAPIDeck(t *testing.T) {
 	}
 }
 
+// TestAPIDeckSettings: /api/deck gives each slide the layout, class and
+// background the page dresses its wrapper with, and still no notes.
+func TestAPIDeckSettings(t *testing.T) {
+	_, ts := newTestServer(t, fstest.MapFS{
+		"01.md":      {Data: []byte("# Cover\n\n---\nlayout: statement\nclass: big dim\nbackground: img/bg.png\nbackground-size: contain\n---\n\n# 十年磨一剑\n\nNote: " + secretNote + "\n\n---\n\n# Plain\n")},
+		"02.md":      {Data: []byte("# Opener\n")},
+		"img/bg.png": {Data: []byte("png")},
+	})
+	_, body := get(t, ts.URL+"/api/deck")
+	if bytes.Contains(body, []byte(secretNote)) {
+		t.Fatal("/api/deck carries a speaker note")
+	}
+	var got struct {
+		Slides []struct {
+			Layout     string            `json:"layout"`
+			Class      string            `json:"class"`
+			Background map[string]string `json:"background"`
+		} `json:"slides"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	var layouts []string
+	for _, sl := range got.Slides {
+		layouts = append(layouts, sl.Layout)
+	}
+	if want := "cover statement default section"; strings.Join(layouts, " ") != want {
+		t.Errorf("layouts = %v, want %s", layouts, want)
+	}
+	if sl := got.Slides[1]; sl.Class != "big dim" || sl.Background["image"] != "/deck/img/bg.png" || sl.Background["size"] != "contain" {
+		t.Errorf("settings slide = %+v", sl)
+	}
+	if got.Slides[0].Background != nil || got.Slides[0].Class != "" {
+		t.Errorf("plain slide has settings: %+v", got.Slides[0])
+	}
+}
+
 // TestNotesNeverReachAudience fetches everything an audience page can
 // fetch and looks for the speaker note.
 func TestNotesNeverReachAudience(t *testing.T) {

@@ -75,6 +75,9 @@ type slideKey struct {
 	html bool
 	src  string
 	refs string // the chapter's link reference definitions, which any slide may use
+	// noSteps is the slide's "steps: false", which may come from the
+	// file's front matter, outside src.
+	noSteps bool
 }
 
 // chapter is the cached, rendered form of one chapter file.
@@ -361,7 +364,7 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	w.slideProbs = make([][]Problem, len(w.nodes))
 	for i, s := range w.nodes {
 		r := &w.slides[i]
-		*r = rendered{key: slideKey{file, allowHTML, text[s.start:s.end], refs}, line: s.line, norm: s.norm, settings: s.settings}
+		*r = rendered{key: slideKey{file, allowHTML, text[s.start:s.end], refs, s.settings.noSteps}, line: s.line, norm: s.norm, settings: s.settings}
 		if out := cache[r.key]; out != nil && imagesExist(fsys, out.images) {
 			r.slideOut = out
 		} else if len(w.probs) == 0 {
