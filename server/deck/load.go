@@ -51,6 +51,11 @@ type Loader struct {
 	slides map[slideKey]*slideOut // every slide of the last good deck
 	prev   *Deck                  // last good deck: the base for slide ID reconciliation
 	rbuf   bytes.Buffer           // to read files into
+	html   struct {               // the first chapter's html key, by its bytes
+		file    string
+		sum     [sha256.Size]byte
+		allowed bool
+	}
 
 	renders int // chapters parsed and rendered so far, for tests
 }
@@ -132,7 +137,11 @@ func (l *Loader) Load() (*Deck, error) {
 	// everywhere, so it is read before any chapter is rendered.
 	allowHTML := false
 	if texts[0] != "" {
-		allowHTML = htmlAllowed(l.fsys, files[0], texts[0])
+		if l.html.file != files[0] || l.html.sum != sums[0] {
+			l.html.file, l.html.sum = files[0], sums[0]
+			l.html.allowed = htmlAllowed(l.fsys, files[0], texts[0])
+		}
+		allowHTML = l.html.allowed
 	}
 	chapters := make([]*chapter, len(files))
 	next := make(map[cacheKey]*chapter, len(files))
