@@ -52,8 +52,7 @@ type slideNode struct {
 	next       int        // offset of the break line that closes it; -1 for the last
 	notes      *notesNode // nil when it has none
 	settings   settings
-	line       int  // file line of its first line of text
-	skip       bool // not rendered: it has a problem
+	line       int // file line of its first line of text
 
 	steps   int      // last step number allocated
 	heading string   // text of its first heading
@@ -120,7 +119,7 @@ func consumeLine(reader text.Reader) {
 	reader.Advance(seg.Stop - seg.Start - nl + seg.Padding)
 }
 
-// lineAtCol0 reports whether the line at off starts at off and is "---".
+// dashesAt reports whether a line starts at off and is "---".
 func dashesAt(src []byte, off int) bool {
 	if off > 0 && src[off-1] != '\n' {
 		return false
@@ -386,7 +385,6 @@ func (cs *chapterState) check(s *slideNode, src []byte) {
 			at = s.start
 		}
 		cs.problem(at, "empty slide")
-		s.skip = true
 		return
 	}
 	long := false
@@ -395,7 +393,6 @@ func (cs *chapterState) check(s *slideNode, src []byte) {
 	}
 	if n := strings.Count(s.norm, "\n") + 1; n > maxSlideLines || long {
 		cs.problemLine(s.line, "slide too long: %d lines (limit %d); split it with ---", n, maxSlideLines)
-		s.skip = true
 	}
 }
 
