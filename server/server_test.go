@@ -324,9 +324,9 @@ func TestREADMEExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README example: %v", err)
 	}
-	if len(d.Slides) != 3 || d.Slides[1].Steps != 3 || d.Slides[2].Steps != 2 || d.Slides[1].Notes == "" {
+	if len(d.Slides) != 4 || d.Slides[1].Steps != 3 || d.Slides[1].Notes == "" || d.Slides[2].Layout != "statement" || d.Slides[3].Steps != 2 {
 		for _, s := range d.Slides {
-			t.Logf("%q steps=%d notes=%q", s.Title, s.Steps, s.Notes)
+			t.Logf("%q steps=%d layout=%s notes=%q", s.Title, s.Steps, s.Layout, s.Notes)
 		}
 		t.Error("README example does not do what the README says")
 	}
