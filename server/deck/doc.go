@@ -236,20 +236,6 @@
 //	Note: Ask who has been paged at 3 a.m.
 //	Then tell the story of the **failed deploy**.
 //
-// # Speaker notes
-//
-// A line starting with "Note:" (in column 0, outside fenced code) starts
-// the notes: the rest of that line and everything after it up to the end of
-// the slide are notes, rendered as Markdown. Notes never appear in the
-// slide's HTML; the server sends them to the presenter only.
-//
-//	# Why containers
-//
-//	Shipping software is hard.
-//
-//	Note: Ask who has been paged at 3 a.m.
-//	Then tell the story of the **failed deploy**.
-//
 // # Steps (incremental reveal)
 //
 // A slide can reveal its content step by step. Steps are numbered 1..N in

@@ -27,6 +27,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\ntitle: x\n---\n\n* a\n* b\n\n. . .\n\n```go {1|2}\na\nb\n```\n\nNote: n"), false)
 	f.Add([]byte("a\n---\nb\n\n---\n\n~~~\n---\n~~~\n"), true)
 	f.Add([]byte("\xef\xbb\xbf# t\r\n\r\n![x](a/../b.png)\r\n"), false)
+	f.Add([]byte("---\nlayout: cover\nsteps: false\n---\n\n* a\n\n---\nbackground: b.png\nclass: x y\n---\n# s\n\n---\nText\n---\n\n<!--\n\n---\n\n-->\n"), true)
+	f.Add([]byte("---\ntitle: t\n\n# first\n\n---\n\n# second\n"), false)
 	fsys := fstest.MapFS{"b.png": {Data: []byte("x")}}
 	eng := newEngine()
 	f.Fuzz(func(t *testing.T, data []byte, html bool) {
