@@ -15,6 +15,8 @@ type client struct {
 	hub       *Hub
 	conn      *websocket.Conn
 	presenter bool
+	driver    bool        // a presenter on the audience page: a projector
+	device    string      // the page's device id, "" if none (presence)
 	closing   atomic.Bool // a close frame is queued: the reader stops extending deadlines
 
 	mu       sync.Mutex // guards the outbox below
@@ -50,13 +52,17 @@ func (c *client) queuePong(data string) {
 	c.kickLocked()
 }
 
-func (c *client) queuePing() {
+// heartbeat queues a ping (the peer's pong proves it alive to the
+// reader) and the beat frame pm (which proves the connection alive to a
+// page, where pings are invisible), for one writer run.
+func (c *client) heartbeat(pm *websocket.PreparedMessage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.dead || c.closeMsg != nil {
 		return
 	}
 	c.ping = true
+	c.out[kindBeat] = pm
 	c.kickLocked()
 }
 
