@@ -189,7 +189,11 @@ func TestSilentDropRecovers(t *testing.T) {
 	if !bt.Eval[bool](t, phone, `window.notReloaded === true`) {
 		t.Error("the phone page was reloaded to catch up")
 	}
-	t.Logf("heartbeat %v (silence limit %v in production): reconnecting after %v, live slide after %v", hb, limit, noticed, back)
+	if hb == 0 {
+		hb = live.DefaultHeartbeat
+	}
+	t.Logf("heartbeat %v (production: %v, silence limit %v): reconnecting after %v, live slide after %v",
+		hb, live.DefaultHeartbeat, limit, noticed, back)
 }
 
 // TestOfflineSaysReconnecting: the offline event shows "reconnecting" at
