@@ -17,6 +17,7 @@ type client struct {
 	presenter bool
 	driver    bool        // a presenter on the audience page: a projector
 	device    string      // the page's device id, "" if none (presence)
+	slot      int         // heartbeat group (see Hub.pinger); set at register
 	closing   atomic.Bool // a close frame is queued: the reader stops extending deadlines
 
 	mu       sync.Mutex // guards the outbox below
@@ -117,7 +118,10 @@ func (c *client) writeLoop() {
 		if c.ping && c.closeMsg == nil {
 			c.ping = false
 			c.mu.Unlock()
-			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.hub.writeWait)); err != nil {
+			// Prepared once for every connection: WriteControl would
+			// allocate a frame per ping, garbage that idle rooms pay in RSS.
+			c.conn.SetWriteDeadline(time.Now().Add(c.hub.writeWait))
+			if err := c.conn.WritePreparedMessage(c.hub.pingPM); err != nil {
 				c.cut()
 				return
 			}

@@ -116,6 +116,7 @@ type Hub struct {
 	upgrader websocket.Upgrader
 	hello    [2]*websocket.PreparedMessage // audience, presenter
 	beat     *websocket.PreparedMessage    // the heartbeat frame, encoded once
+	pingPM   *websocket.PreparedMessage    // the heartbeat's ping, likewise
 
 	// Tests shorten these; everything else uses the constants.
 	writeWait, pongWait, pingPeriod, closeGrace time.Duration
@@ -137,6 +138,7 @@ type Hub struct {
 	devices    tally // audience devices, for presence
 	speakers   tally // presenter devices, for presence
 	drivers    int   // presenter connections from the audience page (projectors)
+	slots      int   // heartbeat group of the next connection (see pinger)
 	upgrading  int   // connections counted against MaxConns before they register
 	closing    bool  // Shutdown started: refuse new connections
 	drained    chan struct{}
@@ -197,6 +199,10 @@ func New(opts Options) *Hub {
 	}
 	h.restore(opts.Restore)
 	h.beat = prepare(beatMsg{"beat"})
+	var err error
+	if h.pingPM, err = websocket.NewPreparedMessage(websocket.PingMessage, nil); err != nil {
+		panic("live: preparing ping: " + err.Error()) // a constant frame
+	}
 	h.statePM = prepare(stateMsg{"state", h.state})
 	if opts.Store != nil {
 		h.saver = &saver{store: opts.Store, clock: opts.Clock, log: opts.Logger}
@@ -486,6 +492,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.clients[c] = struct{}{}
 	h.count(c, 1)
+	c.slot = h.slots
+	h.slots = (h.slots + 1) % beatSlices
 	// The writer may start at the first push: hello goes in first so it is
 	// written first whatever the writer's timing.
 	role := 0
@@ -635,22 +643,33 @@ func (h *Hub) checkOrigin(r *http.Request) bool {
 // pinger queues the heartbeat (a ping and a beat frame) on every
 // connection each pingPeriod; the writers send them, so they never race
 // data frames, and an idle connection needs no goroutine of its own.
+//
+// Each tick serves one of beatSlices groups of connections (by the slot
+// given at register), so that a 10,000-strong room is not woken at once:
+// all of their writers at the same instant would cost a burst of
+// goroutine stacks (RSS the runtime keeps) and a CPU spike every beat.
 func (h *Hub) pinger() {
-	t := time.NewTicker(h.pingPeriod)
+	t := time.NewTicker(h.pingPeriod / beatSlices)
 	defer t.Stop()
-	for {
+	for tick := 0; ; tick = (tick + 1) % beatSlices {
 		select {
 		case <-h.stop:
 			return
 		case <-t.C:
 			h.mu.Lock()
 			for c := range h.clients {
-				c.heartbeat(h.beat)
+				if c.slot == tick {
+					c.heartbeat(h.beat)
+				}
 			}
 			h.mu.Unlock()
 		}
 	}
 }
+
+// beatSlices is how many groups the heartbeat is spread over within one
+// period (see pinger).
+const beatSlices = 16
 
 // Shutdown sends a 1001 close frame to every client and waits until they
 // have all gone or ctx ends, then cuts whatever remains. New connections
