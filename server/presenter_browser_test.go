@@ -352,58 +352,90 @@ func next(d *deck.Deck, i, s int) (int, int) {
 	return min(i+1, len(d.Slides)-1), 0
 }
 
-// TestPresenterHoldPublish edits the talk while the presenter holds: the
-// presenter sees the edit and that it waits, the audience does not, until
-// Publish sends it to them, without a reload.
+// TestPresenterHoldPublish adds a slide right after the current one while
+// the presenter holds edits: the presenter keeps navigating the deck the
+// audience sees (the next preview, → and G all agree with it) and sees
+// the new slide listed as pending; Publish sends it to everyone, without
+// a reload, and → then reaches it.
 func TestPresenterHoldPublish(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("../slides")); err != nil {
 		t.Fatal(err)
 	}
 	srv, ts := startLiveDir(t, "127.0.0.1:0", dir)
+	d := srv.Deck()
+	// k is the last slide of its chapter: a slide appended to its file
+	// comes right after it.
+	k := 0
+	for k+1 < len(d.Slides) && d.Slides[k+1].File == d.Slides[k].File {
+		k++
+	}
+	if k+1 >= len(d.Slides) {
+		t.Fatal("the talk has one chapter: no slide follows the last of the first")
+	}
 	ctx := bt.New(t)
 	pres := liveTab(t, ctx, bt.DesktopSize)
 	openPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
 	aud := liveTab(t, ctx, bt.PhoneSize)
 	openFollower(t, aud, ts.URL)
 	bt.Eval[chromedp.Void](t, aud, `window.beforeEdit = 1`)
+	srv.hub.Goto(k, d.Slides[k].Steps)
+	waitAt(t, pres, "presenter", k, d.Slides[k].Steps)
 
 	tapOn(t, pres, `[data-act="hold"]`)
 	bt.WaitFor(t, pres, `document.querySelector('[data-act="hold"]').getAttribute("aria-pressed") === "true"`, "hold to be on")
 
-	d := srv.Deck()
-	sl := d.Slides[1]
-	file := dir + "/" + sl.File
+	const added = "Held new slide"
+	file := dir + "/" + d.Slides[k].File
 	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	edited := sl.Title + " (edited)"
-	if !strings.Contains(string(src), sl.Title) {
-		t.Fatalf("%s does not hold the title %q", sl.File, sl.Title)
-	}
-	if err := os.WriteFile(file, []byte(strings.Replace(string(src), sl.Title, edited, 1)), 0o644); err != nil {
+	if err := os.WriteFile(file, append(src, "\n\n---\n\n## "+added+"\n\nWritten during the talk.\n"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if changed, err := srv.Reload(); err != nil || !changed {
 		t.Fatalf("Reload = %v, %v; want a changed deck", changed, err)
 	}
-	title := fmt.Sprintf(`podium.view.deck.slides[1].title === %q && podium.view.slideElement(1).textContent.includes(%q)`, edited, edited)
-	bt.WaitFor(t, pres, title+` && document.body.classList.contains("pz-pending") &&
-		!document.querySelector('[data-act="publish"]').disabled`, "the presenter to see the held edit")
-	press(t, pres, kb.ArrowRight)
-	next1, step1 := next(d, 0, 0)
-	waitAt(t, aud, "audience", next1, step1)
-	if bt.Eval[bool](t, aud, title) {
-		t.Fatal("the audience got the edit while the presenter holds it")
+	has := fmt.Sprintf(`podium.view.deck.slides.some((s) => s.title === %q)`, added)
+	bt.WaitFor(t, pres, fmt.Sprintf(`(() => {
+		const box = document.querySelector('[data-out="pending"]');
+		return !box.hidden && [...box.querySelectorAll('li[data-kind="added"]')].some((li) => li.textContent.includes(%q)) &&
+			document.body.classList.contains("pz-pending") && !document.querySelector('[data-act="publish"]').disabled;
+	})()`, added), "the presenter to see the new slide listed as pending")
+	if bt.Eval[bool](t, pres, has) || bt.Eval[bool](t, aud, has) {
+		t.Fatal("a held slide reached the deck a page shows")
 	}
+	if pv, av := bt.Eval[string](t, pres, `podium.view.deck.version`), bt.Eval[string](t, aud, `podium.view.deck.version`); pv != av {
+		t.Errorf("while held the presenter shows deck %s, the audience %s", pv, av)
+	}
+	nextID := d.Slides[k+1].ID
+	bt.WaitFor(t, pres, fmt.Sprintf(`podium.preview.index === %d && podium.preview.deck.slides[%[1]d].id === %q`, k+1, nextID),
+		"the next preview to show the audience's next slide")
+	press(t, pres, kb.ArrowRight)
+	waitAt(t, pres, "presenter", k+1, 0)
+	waitAt(t, aud, "audience", k+1, 0)
+	press(t, pres, "g")
+	bt.WaitFor(t, pres, `document.activeElement?.matches("dialog.overlay-goto input")`, "the go-to dialog")
+	bt.Do(t, pres, bt.Key("Held new"))
+	bt.WaitFor(t, pres, `document.querySelector("dialog.overlay-goto .none") && !document.querySelector("dialog.overlay-goto [role=option]")`,
+		"go-to to find no held slide")
+	press(t, pres, kb.Escape)
+	bt.WaitFor(t, pres, `!document.querySelector("dialog.overlay-goto")?.open`, "the go-to dialog to close")
 
 	tapOn(t, pres, `[data-act="publish"]`)
-	bt.WaitFor(t, aud, title, "the audience to get the published edit")
-	bt.WaitFor(t, pres, `!document.body.classList.contains("pz-pending") && document.querySelector('[data-act="hold"]').getAttribute("aria-pressed") === "false"`,
-		"the presenter to see hold released")
+	bt.WaitFor(t, aud, has, "the audience to get the published slide")
+	bt.WaitFor(t, pres, has+` && document.querySelector('[data-out="pending"]').hidden &&
+		document.querySelector('[data-act="hold"]').getAttribute("aria-pressed") === "false"`, "the presenter to see hold released")
+	// The same slide as before publishing, one further down now.
+	waitAt(t, aud, "audience", k+2, 0)
+	press(t, pres, kb.ArrowLeft)
+	waitAt(t, pres, "presenter", k+1, 0)
+	waitAt(t, aud, "audience", k+1, 0)
+	if got := bt.Eval[string](t, aud, `podium.view.deck.slides[podium.view.index].title`); got != added {
+		t.Errorf("after publish ← shows %q, want the new slide %q", got, added)
+	}
 	if bt.Eval[int](t, aud, `window.beforeEdit ?? 0`) != 1 {
 		t.Error("the audience page was reloaded to get the edit")
 	}
-	waitAt(t, aud, "audience", next1, step1)
 }

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/podium-talks/podium/server/deck"
 	"github.com/podium-talks/podium/server/live"
@@ -51,8 +52,11 @@ type Config struct {
 	Store live.Store
 	// Fresh starts the talk over: what Store holds is not read, and is
 	// replaced at once.
-	Fresh  bool
-	Logger *slog.Logger
+	Fresh bool
+	// Heartbeat is the live connections' heartbeat period; 0 means
+	// live.DefaultHeartbeat. Tests shorten it to stay fast.
+	Heartbeat time.Duration
+	Logger    *slog.Logger
 }
 
 // Server serves one deck. Create it with New; it is an http.Handler.
@@ -122,7 +126,7 @@ func New(cfg Config) (*Server, error) {
 		token = restore.Token
 	}
 	s.auth = live.NewAuth(token)
-	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, Logger: cfg.Logger,
+	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, Heartbeat: cfg.Heartbeat, Logger: cfg.Logger,
 		Store: cfg.Store, Restore: restore, KeepToken: cfg.Token == ""})
 	if _, err := s.Reload(); err != nil {
 		s.hub.Close()
@@ -156,9 +160,9 @@ var pageNames = []string{"audience.html", "presenter.html", "remote.html"}
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	m.HandleFunc("GET /{$}", s.page("audience.html", false))
-	m.HandleFunc("GET /presenter", s.page("presenter.html", true))
-	m.HandleFunc("GET /remote", s.page("remote.html", true))
+	m.HandleFunc("GET /{$}", s.page("audience.html"))
+	m.HandleFunc("GET /presenter", s.page("presenter.html"))
+	m.HandleFunc("GET /remote", s.page("remote.html"))
 	m.Handle("GET /ws", s.hub)
 	m.HandleFunc("GET /api/deck", s.handleDeck)
 	m.Handle("GET /api/notes", s.auth.Require(http.HandlerFunc(s.handleNotes)))
@@ -403,26 +407,25 @@ type pageData struct {
 // page serves a template rendered at the last reload. Pages change with
 // the deck's title and theme, so browsers revalidate them (ETag). A
 // ?token= in the address is exchanged for the presenter cookie first.
-// Speaker pages (live) show the newest deck, the audience page the
-// published one, even on the speaker's own projector.
-func (s *Server) page(name string, live bool) http.HandlerFunc {
+// Every page is of the published deck: while edits are held the
+// presenter navigates the deck the audience sees (the presenter view
+// lists the pending edits apart, from /api/deck?live).
+func (s *Server) page(name string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.auth.Login(w, r) {
 			return
 		}
 		p := s.public()
-		if live {
-			p = s.cur.Load()
-		}
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		p.pages[name].serve(w, r, "no-cache")
 	}
 }
 
-// handleDeck serves the deck the hub has published to the audience. The
-// presenter view asks for the newest with ?live (they differ only while
-// edits are held); the audience page never does, so a projector that
-// shares the presenter's cookie still shows the published deck.
+// handleDeck serves the deck the hub has published to the audience, the
+// one every page shows and navigates. The presenter view asks for the
+// newest with ?live (they differ only while edits are held) to list the
+// pending edits; no page shows it, so a projector that shares the
+// presenter's cookie still shows the published deck.
 func (s *Server) handleDeck(w http.ResponseWriter, r *http.Request) {
 	p := s.public()
 	if r.URL.Query().Has("live") && s.auth.IsPresenter(r) {

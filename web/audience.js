@@ -28,10 +28,22 @@
 // new tab starts detached at that slide. A page with no server to follow
 // (a static copy, say) simply browses: no indicator, no button, keys and
 // hash as ever.
+//
+// A projector. The same page with presenter rights (the podium_token
+// cookie, say in the presenter's own browser, full screen on the
+// projector) is a driver, as reveal.js's main window is: its keys, a USB
+// clicker's PgDn/PgUp included, move the talk for everyone instead of
+// detaching it, B and "." black out every screen, and it always follows.
+// It shows no audience chrome on the big screen (no live badge, no way
+// back to live), and its bar fades after a few seconds without the mouse.
+// The server tells the presenter view how many such windows drive. The
+// rights come from the hello frame, so a page becomes a driver (or stops
+// being one) at each connection. Notes stay where they were: this page
+// never asks for them.
 
 import {createView, words} from "./view.js";
 import {attachControls} from "./controls.js";
-import {follow} from "./sync.js";
+import {commands, follow} from "./sync.js";
 
 /** parseHash reads "#12.3" as {index: 11, step: 3}; null when it is no position. */
 export function parseHash(hash) {
@@ -52,6 +64,9 @@ const mode = {
   get() { try { return sessionStorage.getItem(MODE_KEY); } catch { return null; } },
   set(v) { try { sessionStorage.setItem(MODE_KEY, v); } catch { /* not kept */ } },
 };
+
+// IDLE_MS without the mouse and a driver's bar fades from the projector.
+const IDLE_MS = 3000;
 
 const RELOAD_ICON = '<path d="M20 12a8 8 0 1 1-2.34-5.66"/><path d="M20 4v5h-5"/>';
 
@@ -89,12 +104,37 @@ async function main() {
     return changed;
   };
   // The controls drive the view through this stand-in, so that every
-  // local move goes through own().
+  // local move goes through own(), or, on a driver, asks the server.
+  let driving = false;
+  const remote = commands(view, (m) => t.conn.send(m));
+  const move = (name) => {
+    const local = own(view[name]);
+    return (...args) => (driving ? remote[name](...args) : local(...args));
+  };
   const driver = Object.assign(Object.create(view), {
-    show: own(view.show), next: own(view.next), prev: own(view.prev),
-    first: own(view.first), last: own(view.last),
+    show: move("show"), next: move("next"), prev: move("prev"),
+    first: move("first"), last: move("last"),
   });
   const controls = attachControls(driver);
+  // On a driver, B and "." black out every screen (the state brings it
+  // back here), and Escape ends that; this runs before controls.js.
+  addEventListener("keydown", (e) => {
+    if (!driving || e.ctrlKey || e.metaKey || e.altKey || e.target.closest?.("input, textarea, dialog")) return;
+    const black = !!t.state?.blackout;
+    if (e.key === "b" || e.key === "B" || e.key === "." || (e.key === "Escape" && black)) {
+      e.preventDefault();
+      t.conn.send({type: "blackout", on: !black});
+    }
+  }, true);
+  // A driver's bar fades when the mouse rests (and the pointer with it).
+  let idle = 0;
+  const wake = () => {
+    delete root.dataset.idle;
+    clearTimeout(idle);
+    if (driving) idle = setTimeout(() => { root.dataset.idle = "true"; }, IDLE_MS);
+  };
+  addEventListener("mousemove", wake, {passive: true});
+  addEventListener("mousedown", wake, {passive: true});
 
   // The indicator (live / reconnecting / offline / browsing) in the bar,
   // and the way back to live.
@@ -116,7 +156,8 @@ async function main() {
     t.follow(true);
   });
   root.append(back);
-  controls.blackout.onBrowse = () => t.follow(false);
+  const browse = () => t.follow(false);
+  controls.blackout.onBrowse = browse;
 
   let seen = false, speakerBlack = false;
   function refresh() {
@@ -125,14 +166,15 @@ async function main() {
     const at = live();
     // Nothing to say before the server has ever answered: a page on a
     // static host has no live to speak of.
-    const state = !t.following && at ? "detached" : seen ? t.status || "reconnecting" : "";
+    // A driver (the projector) shows nothing of the sort on the big screen.
+    const state = driving ? "" : !t.following && at ? "detached" : seen ? t.status || "reconnecting" : "";
     if (status.dataset.status !== state) {
       status.dataset.status = state;
       status.hidden = !state;
       status.lastChild.textContent = state ? w[state] : "";
       status.title = state ? w[state + "Hint"] : "";
     }
-    back.hidden = t.following || !at;
+    back.hidden = driving || t.following || !at;
     if (at) {
       back.querySelector(".back-label").textContent = w.backToLive;
       back.querySelector(".back-at").textContent = `${at.index + 1} / ${view.deck.slides.length}`;
@@ -150,6 +192,16 @@ async function main() {
   mode.set(following ? "follow" : "browse");
   t = follow(view, {
     following,
+    page: "audience",
+    onHello(m) {
+      driving = m.role === "presenter";
+      if (driving) root.dataset.driver = "true";
+      else delete root.dataset.driver;
+      controls.blackout.onBrowse = driving ? null : browse;
+      wake();
+      if (driving) t.follow(true);
+      refresh();
+    },
     onDeck(d) {
       if (d.lang) document.documentElement.lang = d.lang;
       if (d.title) document.title = d.title;
@@ -161,7 +213,7 @@ async function main() {
       refresh();
     },
   });
-  window.podium = {view, controls, sync: t};
+  window.podium = {view, controls, sync: t, get driving() { return driving; }};
 
   // The deck (preloaded by the page) while the socket connects; a phone on
   // bad wifi may need more than one try.

@@ -1,12 +1,14 @@
 // presenter.js: the presenter view (GET /presenter). The current slide at
 // its step, the next step, the notes, the talk clock, chapters, and the
-// buttons that drive everyone. The position comes only from the server's
+// buttons that drive everyone. While edits are held it shows, and drives,
+// the published deck, the one the audience sees, and lists the pending
+// edits apart until Publish. The position comes only from the server's
 // state frames: keys and buttons send commands and wait for the state,
 // so every presenter tab, the remote and the audience show the same.
 
 import {createView} from "./view.js";
 import {attachControls} from "./controls.js";
-import {connect, track} from "./sync.js";
+import {commands, connect, track} from "./sync.js";
 import {fetchNotes, formatDuration, talkClock, toaster} from "./speaker.js";
 
 const doc = document;
@@ -35,17 +37,7 @@ const driver = {
   get step() { return view.step; },
   onChange: view.onChange,
   slideElement: view.slideElement,
-  show(i, s = 0) {
-    const slides = view.deck?.slides ?? [];
-    const sl = slides[Math.min(Math.max(i, 0), slides.length - 1)];
-    if (!sl) return false;
-    send({type: "goto", slide: sl.id, step: s < 0 || s === Infinity ? sl.steps : s});
-    return true;
-  },
-  next() { send({type: "next"}); return true; },
-  prev() { send({type: "prev"}); return true; },
-  first() { return driver.show(0, 0); },
-  last() { return driver.show((view.deck?.slides.length ?? 1) - 1, 0); },
+  ...commands(view, send),
   fit: view.fit,
 };
 attachControls(driver);
@@ -61,12 +53,12 @@ addEventListener("keydown", (e) => {
 }, true);
 
 const t = track(view, {
-  live: true,
   onDeck(d) {
     view.prepare(); // the morpher: the author's first edit shows as fast as the next
     preview.applyDeck(d);
     chapters(d);
     loadNotes();
+    pendingEdits();
   },
   onState: render,
 });
@@ -74,6 +66,7 @@ view.onChange(render);
 
 conn = connect({
   ...t,
+  page: "presenter",
   onHello(m) {
     t.onHello(m);
     role = m.role;
@@ -97,11 +90,15 @@ conn = connect({
       : "Keep the audience on the published deck while you edit";
     act("publish").disabled = !m.held;
     out("hold").textContent = !m.held ? "" : m.pending
-      ? "Edits waiting: the audience still sees the published deck. You see the edits."
+      ? "Edits waiting: everyone, you included, stays on the published deck until Publish."
       : "Holding: new edits will wait for Publish.";
     doc.body.classList.toggle("pz-pending", !!(m.held && m.pending));
+    pendingEdits();
   },
-  onProblems(m) { problems(m.problems || []); },
+  onProblems(m) {
+    problems(m.problems || []);
+    pendingEdits();
+  },
   onTimer(m) {
     clock.set(m);
     tick();
@@ -109,7 +106,13 @@ conn = connect({
   onPresence(m) {
     const el = out("people");
     el.textContent = String(m.audience);
-    el.title = `${m.audience} audience device${m.audience === 1 ? "" : "s"}, ${m.presenters} presenter${m.presenters === 1 ? "" : "s"}`;
+    el.title = `${m.audience} audience device${m.audience === 1 ? "" : "s"}, ${m.presenters} presenter device${m.presenters === 1 ? "" : "s"}`;
+    // Windows of the audience page with presenter rights: their keys
+    // (a clicker on the projector) move everyone.
+    const dr = out("drivers"), k = m.drivers || 0;
+    dr.hidden = !k;
+    dr.textContent = `${k} projector${k === 1 ? "" : "s"} driving`;
+    dr.title = `${k} window${k === 1 ? "" : "s"} of the audience page with presenter rights: keys and clicker there move everyone`;
   },
   onError(m) {
     toast(m.code === "rate_limited" ? "Too fast: a command was dropped" : m.message || m.code);
@@ -148,7 +151,9 @@ problemsBox.innerHTML = `<header><h2>The last save does not load</h2>
   <p>Everyone keeps the last good version until the files are fixed.</p><ul></ul>`;
 doc.body.append(problemsBox);
 
+let problemLines = [];
 function problems(lines) {
+  problemLines = lines;
   problemsBox.querySelector("ul").replaceChildren(...lines.map((l) => {
     const li = doc.createElement("li");
     li.textContent = l;
@@ -156,6 +161,63 @@ function problems(lines) {
   }));
   problemsBox.hidden = !lines.length;
   doc.body.classList.toggle("pz-broken", !!lines.length);
+}
+
+// pendingEdits lists what Publish will send, against the published deck
+// on screen: slides added (and after which), changed, removed, and
+// whether the newest save loads at all. It fetches the newest deck
+// (presenters only: /api/deck?live) when the pending version changes.
+let pendingDeck = null, pendingAsked = "";
+const pendingBox = out("pending");
+async function pendingEdits() {
+  const v = t.hold?.held ? t.hold.pending : "";
+  if (!v || !view.deck) {
+    pendingDeck = null;
+    pendingAsked = "";
+    pendingBox.hidden = true;
+    return;
+  }
+  if (pendingDeck?.version !== v && pendingAsked !== v) {
+    pendingAsked = v;
+    try {
+      const r = await fetch("/api/deck?live", {cache: "no-cache"});
+      if (!r.ok) throw new Error("GET /api/deck?live: " + r.status);
+      pendingDeck = await r.json();
+    } catch (err) {
+      console.warn(err);
+      pendingAsked = "";
+    }
+  }
+  drawPending();
+}
+
+function drawPending() {
+  const d = view.deck, p = pendingDeck;
+  if (!d || !p || !t.hold?.held || p.version !== t.hold.pending) {
+    pendingBox.hidden = true;
+    return;
+  }
+  const old = new Map(d.slides.map((s) => [s.id, s]));
+  const nu = new Set(p.slides.map((s) => s.id));
+  const items = [];
+  const item = (kind, text, title) => {
+    const li = doc.createElement("li");
+    li.dataset.kind = kind;
+    li.innerHTML = '<span class="pz-kind"></span> <span class="pz-what"></span>';
+    li.firstChild.textContent = title;
+    li.lastChild.textContent = text;
+    items.push(li);
+  };
+  p.slides.forEach((s, k) => {
+    const o = old.get(s.id);
+    if (!o) item("added", `“${s.title}”` + (k ? ` after “${p.slides[k - 1].title}”` : " at the start"), "new");
+    else if (o.html !== s.html || o.steps !== s.steps || o.title !== s.title) item("changed", `“${s.title}”`, "changed");
+  });
+  for (const s of d.slides) if (!nu.has(s.id)) item("removed", `“${s.title}”`, "removed");
+  if (!items.length) item("changed", "the theme or the talk's settings", "changed");
+  if (problemLines.length) item("problem", `the newest save does not load (${problemLines.length} problem${problemLines.length === 1 ? "" : "s"}, listed above): the pending edits are those of the last save that did`, "problem");
+  pendingBox.querySelector("ul").replaceChildren(...items);
+  pendingBox.hidden = false;
 }
 
 // render shows everything that follows the position.

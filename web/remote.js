@@ -23,9 +23,10 @@ const model = {
   },
 };
 
-const t = track(model, {live: true, onDeck: loadNotes, onState: render});
+const t = track(model, {onDeck: loadNotes, onState: render});
 conn = connect({
   ...t,
+  page: "remote",
   onHello(m) {
     t.onHello(m);
     role = m.role;

@@ -1,37 +1,72 @@
 // sync.js: the websocket client of every page (docs/protocol.md).
 
 // connect keeps /ws open, retrying with full jitter (0…min(8 s, 250 ms·2^n)).
-// A page shown again after a while (a phone unlocked) or back online (a
-// new network) replaces its socket, within a jitter of 250 ms: the old one
-// may have died unseen (a sleeping phone is dropped by the server after
-// 60 s, a NAT forgets it), and a fresh one brings the current state in
-// one round trip. Frames go to h.on<Type> (onHello, onState…); h.onStatus
-// gets live/reconnecting/offline.
+//
+// Dead sockets are found three ways, since a socket can die without a
+// close (wifi roaming, a proxy that stops forwarding, a radio put to
+// sleep). The server sends a beat frame every heartbeat (3 s) and says in
+// hello how long a silence means death (silence, 9 s): a socket that
+// brings no frame for that long is dropped ("reconnecting") and replaced.
+// Before hello the limit is HANDSHAKE_SILENCE. The offline event drops it
+// at once. A page shown again after a while (a phone unlocked) or back
+// online (a new network) replaces its socket, within a jitter of 250 ms,
+// since a fresh one brings the current state in one round trip. So
+// "live" means a frame arrived within the silence limit.
+//
+// The URL names the page (h.page: audience, presenter, remote: with
+// presenter rights the audience page drives, as a projector) and the
+// device (deviceID), so that the presenter's count is of devices, not tabs.
+// Frames go to h.on<Type> (onHello, onState…); h.onStatus gets
+// live/reconnecting/offline ("offline": the server refused us for good).
 // It returns {send(msg) → sent?, close()}.
 export function connect(h) {
-  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
-  let ws = null, n = 0, up = 0, timer = 0, done = false, status = "";
+  const q = new URLSearchParams({device: deviceID()});
+  if (h.page) q.set("page", h.page);
+  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws?" + q;
+  let ws = null, n = 0, up = 0, timer = 0, dog = 0, done = false, status = "";
   const set = (s) => { if (s !== status) h.onStatus?.(status = s); };
+  // lost forgets socket w (closing it if it is still open) and dials again
+  // after the backoff; code is the close code, if one came.
+  const lost = (w, code) => {
+    if (ws !== w || done) return;
+    ws = null;
+    clearTimeout(dog);
+    w.onclose = w.onmessage = null;
+    if (w.readyState < 2) w.close();
+    if (up && Date.now() - up > 10e3) n = 0;
+    up = 0;
+    // 1008, 1009: our own bugs; retrying would repeat them.
+    if (code === 1008 || code === 1009) return set("offline");
+    set("reconnecting");
+    clearTimeout(timer);
+    timer = setTimeout(open, Math.random() * Math.min(8e3, 250 * 2 ** n++));
+  };
+  // watch (re)starts the silence watchdog of w: ms without a frame and w
+  // is dead.
+  const watch = (w, ms) => {
+    clearTimeout(dog);
+    if (ms > 0) dog = setTimeout(() => lost(w), ms);
+  };
   const open = () => {
     clearTimeout(timer);
     if (done || ws) return;
     const w = ws = new WebSocket(url);
+    let silence = HANDSHAKE_SILENCE;
+    watch(w, silence);
     w.onmessage = (e) => {
       let m = {};
       try { m = JSON.parse(e.data); } catch {}
-      if (m.type === "hello") { up = Date.now(); set("live"); }
+      if (m.type === "hello") {
+        up = Date.now();
+        // A server without heartbeats (no silence) cannot be watched.
+        silence = m.silence > 0 ? m.silence : 0;
+        set("live");
+      }
+      watch(w, silence);
+      if (m.type === "beat") return;
       h["on" + m.type?.[0].toUpperCase() + m.type?.slice(1)]?.(m);
     };
-    w.onclose = (e) => {
-      if (ws !== w || done) return;
-      ws = null;
-      if (up && Date.now() - up > 10e3) n = 0;
-      up = 0;
-      // 1008, 1009: our own bugs; retrying would repeat them.
-      if (e.code === 1008 || e.code === 1009) return set("offline");
-      set(navigator.onLine === false ? "offline" : "reconnecting");
-      timer = setTimeout(open, Math.random() * Math.min(8e3, 250 * 2 ** n++));
-    };
+    w.onclose = (e) => lost(w, e.code);
   };
   let hiddenAt = 0;
   const fresh = () => {
@@ -41,6 +76,7 @@ export function connect(h) {
       const old = ws;
       if (old) {
         ws = null;
+        clearTimeout(dog);
         old.onclose = old.onmessage = null;
         old.close(1000);
       }
@@ -52,7 +88,12 @@ export function connect(h) {
     if (document.visibilityState === "hidden") hiddenAt = Date.now();
     else if (!ws || Date.now() - hiddenAt > 1000) fresh();
   };
-  const off = () => { if (!ws) set("offline"); };
+  // Offline: whatever the socket says, nothing arrives; online brings a
+  // fresh one.
+  const off = () => {
+    if (ws) lost(ws);
+    else set("reconnecting");
+  };
   // A page back from the back/forward cache lost its socket on the way in.
   const show = (e) => { if (e.persisted) fresh(); };
   const on = (add) => {
@@ -72,17 +113,66 @@ export function connect(h) {
     close() {
       done = true;
       clearTimeout(timer);
+      clearTimeout(dog);
       on("removeEventListener");
       ws?.close(1000);
     },
   };
 }
 
+// HANDSHAKE_SILENCE (ms) bounds a connection attempt up to its hello: a
+// handshake lost on a dead network must not hang for the browser's own
+// minutes-long timeout. The same 10 s a room notices a dead socket in.
+const HANDSHAKE_SILENCE = 10e3;
+
+// deviceID names this browser profile to the server, for the presenter's
+// count of devices (docs/protocol.md): a random id kept in localStorage,
+// shared by the tabs of the profile. Storage refused (private modes): one
+// per page load.
+const DEVICE_KEY = "podium.device";
+let pageDevice = "";
+function deviceID() {
+  const fresh = () => {
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    return btoa(String.fromCharCode(...b)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  };
+  try {
+    let id = localStorage.getItem(DEVICE_KEY);
+    if (!/^[\w-]{1,64}$/.test(id || "")) localStorage.setItem(DEVICE_KEY, id = fresh());
+    return id;
+  } catch {
+    return pageDevice ||= fresh();
+  }
+}
+
+// commands are the moves of a view that drives the talk instead of
+// moving itself (the presenter view, a projector page with presenter
+// rights): each asks the server, through send, and the view then follows
+// the state frame like every other screen. They return whether anything
+// was asked, as view's moves return whether anything moved.
+export function commands(view, send) {
+  const c = {
+    show(i, s = 0) {
+      const slides = view.deck?.slides ?? [];
+      const sl = slides[Math.min(Math.max(i, 0), slides.length - 1)];
+      if (!sl) return false;
+      send({type: "goto", slide: sl.id, step: s < 0 || s === Infinity ? sl.steps : s});
+      return true;
+    },
+    next() { send({type: "next"}); return true; },
+    prev() { send({type: "prev"}); return true; },
+    first() { return c.show(0, 0); },
+    last() { return c.show((view.deck?.slides.length ?? 1) - 1, 0); },
+  };
+  return c;
+}
+
 // track keeps view ({deck, applyDeck, show}) on the server's deck and
 // position: handlers for connect; following false only stores states.
-// opts: onDeck(deck), onState(state), controls (for its blackout), live
-// (speaker pages: the newest deck, which differs from the audience's while
-// the presenter holds edits).
+// opts: onDeck(deck), onState(state), controls (for its blackout). Every
+// page tracks the published deck, the one the audience sees: while the
+// presenter holds edits, the presenter navigates it too (the pending one
+// is the presenter view's to fetch, with /api/deck?live).
 export function track(view, opts = {}) {
   let asked = null, queue = Promise.resolve();
   const get = async (v) => {
@@ -90,10 +180,9 @@ export function track(view, opts = {}) {
     asked = v;
     view.prepare?.();
     try {
-      const r = await fetch(opts.live ? "/api/deck?live" : "/api/deck");
+      const r = await fetch("/api/deck");
       if (!r.ok) throw new Error("GET /api/deck: " + r.status);
       const d = await r.json();
-      // Another version (a presenter's, while held): do not ask again.
       if (d.version === asked) asked = null;
       if (d.version !== view.deck?.version) {
         swapTheme(d);
@@ -119,8 +208,7 @@ export function track(view, opts = {}) {
       opts.onState?.(s);
     },
     sync() {
-      // A speaker page is served the newest deck: the pending one while held.
-      const v = (opts.live && t.role === "presenter" && t.hold?.pending) || t.state?.version;
+      const v = t.state?.version;
       if (v && v !== view.deck?.version) t.load(v);
     },
     onHello(m) { t.role = m.role; },
@@ -156,7 +244,8 @@ function swapTheme(d) {
 // t.following, each state moves the view; t.follow(false) detaches it
 // (states are still kept, for the way back) and t.follow(true) rejoins at
 // the latest one. opts.following false starts detached; opts.onFollow(on)
-// hears each change.
+// hears each change, opts.onHello(m) each hello, opts.page names the page
+// to the server (see connect).
 export function follow(view, opts = {}) {
   const t = track(view, opts);
   t.following = opts.following ?? true;
@@ -166,6 +255,10 @@ export function follow(view, opts = {}) {
     if (on) t.apply();
     opts.onFollow?.(!!on);
   };
-  t.conn = connect({...t, onStatus(s) { t.onStatus(s); opts.onStatus?.(s); }});
+  t.conn = connect({
+    ...t, page: opts.page,
+    onHello(m) { t.onHello(m); opts.onHello?.(m); },
+    onStatus(s) { t.onStatus(s); opts.onStatus?.(s); },
+  });
   return t;
 }

@@ -15,6 +15,9 @@ type client struct {
 	hub       *Hub
 	conn      *websocket.Conn
 	presenter bool
+	driver    bool        // a presenter on the audience page: a projector
+	device    string      // the page's device id, "" if none (presence)
+	slot      int         // heartbeat group (see Hub.pinger); set at register
 	closing   atomic.Bool // a close frame is queued: the reader stops extending deadlines
 
 	mu       sync.Mutex // guards the outbox below
@@ -50,13 +53,17 @@ func (c *client) queuePong(data string) {
 	c.kickLocked()
 }
 
-func (c *client) queuePing() {
+// heartbeat queues a ping (the peer's pong proves it alive to the
+// reader) and the beat frame pm (which proves the connection alive to a
+// page, where pings are invisible), for one writer run.
+func (c *client) heartbeat(pm *websocket.PreparedMessage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.dead || c.closeMsg != nil {
 		return
 	}
 	c.ping = true
+	c.out[kindBeat] = pm
 	c.kickLocked()
 }
 
@@ -111,7 +118,10 @@ func (c *client) writeLoop() {
 		if c.ping && c.closeMsg == nil {
 			c.ping = false
 			c.mu.Unlock()
-			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.hub.writeWait)); err != nil {
+			// Prepared once for every connection: WriteControl would
+			// allocate a frame per ping, garbage that idle rooms pay in RSS.
+			c.conn.SetWriteDeadline(time.Now().Add(c.hub.writeWait))
+			if err := c.conn.WritePreparedMessage(c.hub.pingPM); err != nil {
 				c.cut()
 				return
 			}

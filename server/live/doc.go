@@ -22,7 +22,9 @@
 //     each kind.
 //   - Each connection has exactly one reader goroutine and at most one writer
 //     goroutine, and the writer exists only while there is something to write.
-//     Pings are queued through the same writer by a single hub-wide ticker.
+//     The heartbeat (a ping and a beat frame every 3 s, so that both sides
+//     notice a dead connection within three of them) is queued through
+//     the same writer by a single hub-wide ticker.
 //     An idle connection therefore costs one parked goroutine, a small read
 //     buffer and the gorilla Conn.
 package live

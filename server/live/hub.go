@@ -16,18 +16,10 @@ import (
 const (
 	// writeWait bounds every write. A client whose socket stays full this
 	// long is evicted; it must exceed any honest stall (a phone switching
-	// networks) and stay below pongWait so a dead peer is noticed by the
-	// writer or the reader, whichever comes first.
+	// networks). A peer that is gone altogether is noticed sooner, by the
+	// reader (SilenceBeats heartbeats without a pong), so writeWait need not
+	// be short.
 	writeWait = 10 * time.Second
-
-	// pongWait is how long a connection may stay silent (no message, no
-	// pong) before the reader gives up on it.
-	pongWait = 60 * time.Second
-
-	// pingPeriod must be shorter than pongWait so that a healthy peer's pong
-	// always lands before the read deadline; a tenth of slack covers the
-	// round trip and writeWait-bounded queueing behind other frames.
-	pingPeriod = pongWait * 9 / 10
 
 	// closeGrace is how long a connection lingers after we queue a close
 	// frame, waiting for the peer's close reply, before it is cut.
@@ -38,6 +30,28 @@ const (
 	// if needed to hold a control frame.
 	readBufferSize = 256
 )
+
+const (
+	// DefaultHeartbeat is how often the hub proves every connection alive,
+	// both ways, through its one writer: a ping, which browsers answer by
+	// themselves (the pong extends the server's read deadline), and a beat
+	// frame, which pages can see (browsers hide pings from scripts). It
+	// sets how fast a dead connection is noticed (SilenceBeats of it) and
+	// what idle connections cost: two small writes per connection per beat.
+	DefaultHeartbeat = 3 * time.Second
+
+	// SilenceBeats heartbeats without a word from the peer mean it is
+	// gone: the server drops it (so presence forgets it) and the page shows
+	// "reconnecting" and dials again. More than one, so that a beat queued
+	// behind a slow write or a lost packet's retransmit is not a death;
+	// few enough that SilenceBeats × DefaultHeartbeat stays within the 10 s
+	// a room notices (docs/protocol.md promises ≤ 10 s).
+	SilenceBeats = 3
+)
+
+// deviceIDMax bounds the device id a page sends (docs/protocol.md): a
+// random id is 22 characters; anything longer or odd is not one.
+const deviceIDMax = 64
 
 // Defaults for zero Options fields.
 const (
@@ -65,6 +79,10 @@ type Options struct {
 	// 0 means the defaults; a negative RateLimit disables the limit.
 	RateLimit float64
 	RateBurst int
+	// Heartbeat is the period of pings and beat frames (see
+	// DefaultHeartbeat); a connection silent for SilenceBeats of them is
+	// dropped. 0 means DefaultHeartbeat. Tests shorten it.
+	Heartbeat time.Duration
 	// AllowedOrigins lists extra origins (scheme://host[:port]) allowed to
 	// open the websocket besides the page's own; "*" allows any. Requests
 	// without an Origin header (non-browser clients) are always allowed.
@@ -97,6 +115,8 @@ type Hub struct {
 	log      *slog.Logger
 	upgrader websocket.Upgrader
 	hello    [2]*websocket.PreparedMessage // audience, presenter
+	beat     *websocket.PreparedMessage    // the heartbeat frame, encoded once
+	pingPM   *websocket.PreparedMessage    // the heartbeat's ping, likewise
 
 	// Tests shorten these; everything else uses the constants.
 	writeWait, pongWait, pingPeriod, closeGrace time.Duration
@@ -114,9 +134,13 @@ type Hub struct {
 	statePM    *websocket.PreparedMessage // current state, shared with late joiners
 	problemsPM *websocket.PreparedMessage // why the last reload failed; nil when it did not
 	clients    map[*client]struct{}
-	presenters int
-	upgrading  int  // connections counted against MaxConns before they register
-	closing    bool // Shutdown started: refuse new connections
+	presenters int   // presenter connections
+	devices    tally // audience devices, for presence
+	speakers   tally // presenter devices, for presence
+	drivers    int   // presenter connections from the audience page (projectors)
+	slots      int   // heartbeat group of the next connection (see pinger)
+	upgrading  int   // connections counted against MaxConns before they register
+	closing    bool  // Shutdown started: refuse new connections
 	drained    chan struct{}
 	stop       chan struct{} // closed by Shutdown: stops the pinger
 }
@@ -142,13 +166,16 @@ func New(opts Options) *Hub {
 	if opts.Clock == nil {
 		opts.Clock = realClock{}
 	}
+	if opts.Heartbeat <= 0 {
+		opts.Heartbeat = DefaultHeartbeat
+	}
 	h := &Hub{
 		auth:       opts.Auth,
 		opts:       opts,
 		log:        opts.Logger,
 		writeWait:  writeWait,
-		pongWait:   pongWait,
-		pingPeriod: pingPeriod,
+		pongWait:   SilenceBeats * opts.Heartbeat,
+		pingPeriod: opts.Heartbeat,
 		closeGrace: closeGrace,
 		clock:      opts.Clock,
 		clients:    make(map[*client]struct{}),
@@ -167,9 +194,15 @@ func New(opts Options) *Hub {
 	}
 	for i, role := range [2]string{RoleAudience, RolePresenter} {
 		h.hello[i] = prepare(helloMsg{Type: "hello", Role: role, Protocol: ProtocolVersion,
-			MaxMessageSize: opts.MaxMessageSize, Rate: rate})
+			MaxMessageSize: opts.MaxMessageSize, Rate: rate,
+			Heartbeat: opts.Heartbeat.Milliseconds(), Silence: h.pongWait.Milliseconds()})
 	}
 	h.restore(opts.Restore)
+	h.beat = prepare(beatMsg{"beat"})
+	var err error
+	if h.pingPM, err = websocket.NewPreparedMessage(websocket.PingMessage, nil); err != nil {
+		panic("live: preparing ping: " + err.Error()) // a constant frame
+	}
 	h.statePM = prepare(stateMsg{"state", h.state})
 	if opts.Store != nil {
 		h.saver = &saver{store: opts.Store, clock: opts.Clock, log: opts.Logger}
@@ -186,11 +219,52 @@ func (h *Hub) State() State {
 	return h.state
 }
 
-// Presence returns the number of connected audience and presenter clients.
+// Presence returns the number of audience and presenter devices connected:
+// connections that sent the same device id count once (the tabs of one
+// browser profile), connections without one count one each.
 func (h *Hub) Presence() (audience, presenters int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.clients) - h.presenters, h.presenters
+	return h.devices.count(), h.speakers.count()
+}
+
+// tally counts distinct devices among connections: a reference count per
+// device id, plus the connections that sent none.
+type tally struct {
+	ids  map[string]int
+	anon int
+}
+
+func (t *tally) add(id string, d int) {
+	if id == "" {
+		t.anon += d
+		return
+	}
+	if t.ids == nil {
+		t.ids = make(map[string]int)
+	}
+	if n := t.ids[id] + d; n > 0 {
+		t.ids[id] = n
+	} else {
+		delete(t.ids, id)
+	}
+}
+
+func (t *tally) count() int { return len(t.ids) + t.anon }
+
+// deviceID returns the device id a page sent on the websocket URL, or ""
+// when it sent none or something that is not one.
+func deviceID(r *http.Request) string {
+	id := r.URL.Query().Get("device")
+	if len(id) > deviceIDMax {
+		return ""
+	}
+	for _, c := range []byte(id) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return ""
+		}
+	}
+	return id
 }
 
 // SetDeck installs a new deck version (call it on every successful reload).
@@ -373,12 +447,14 @@ func (h *Hub) presenceLocked() {
 	if h.presenters == 0 {
 		return
 	}
-	h.broadcastLocked(kindPresence, prepare(presenceMsg{"presence", len(h.clients) - h.presenters, h.presenters}), true)
+	h.broadcastLocked(kindPresence, prepare(presenceMsg{"presence", h.devices.count(), h.speakers.count(), h.drivers}), true)
 }
 
 // ServeHTTP is the /ws endpoint: it upgrades the request, decides the role
 // with Options.Auth (cookie or ?token=), and sends the hello and snapshot
-// frames. It returns as soon as the connection is registered, so that no
+// frames. The page may say which device it runs on (?device=, for
+// presence) and which page it is (?page=audience: with presenter rights
+// that is a driver, a projector the clicker drives). It returns as soon as the connection is registered, so that no
 // goroutine keeps net/http's per-request buffers alive.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	presenter := h.auth.IsPresenter(r)
@@ -408,18 +484,21 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.log.Debug("websocket upgrade failed", "remote", r.RemoteAddr, "err", err)
 		return // the upgrader has answered
 	}
-	c := &client{hub: h, conn: conn, presenter: presenter}
+	c := &client{hub: h, conn: conn, presenter: presenter, device: deviceID(r),
+		driver: presenter && r.URL.Query().Get("page") == "audience"}
 	if h.closing {
 		conn.Close()
 		return
 	}
 	h.clients[c] = struct{}{}
+	h.count(c, 1)
+	c.slot = h.slots
+	h.slots = (h.slots + 1) % beatSlices
 	// The writer may start at the first push: hello goes in first so it is
 	// written first whatever the writer's timing.
 	role := 0
 	if presenter {
 		role = 1
-		h.presenters++
 	}
 	c.push(kindHello, h.hello[role])
 	c.push(kindState, h.statePM)
@@ -442,12 +521,23 @@ func (h *Hub) unregister(c *client) {
 		return
 	}
 	delete(h.clients, c)
-	if c.presenter {
-		h.presenters--
-	}
+	h.count(c, -1)
 	h.presenceLocked()
 	if h.closing && len(h.clients) == 0 {
 		close(h.drained)
+	}
+}
+
+// count adds c (d = 1) to the presence counts or removes it (d = -1).
+func (h *Hub) count(c *client, d int) {
+	if !c.presenter {
+		h.devices.add(c.device, d)
+		return
+	}
+	h.presenters += d
+	h.speakers.add(c.device, d)
+	if c.driver {
+		h.drivers += d
 	}
 }
 
@@ -550,24 +640,36 @@ func (h *Hub) checkOrigin(r *http.Request) bool {
 	return false
 }
 
-// pinger queues a ping on every connection each pingPeriod; the writers
-// send them, so pings never race data frames.
+// pinger queues the heartbeat (a ping and a beat frame) on every
+// connection each pingPeriod; the writers send them, so they never race
+// data frames, and an idle connection needs no goroutine of its own.
+//
+// Each tick serves one of beatSlices groups of connections (by the slot
+// given at register), so that a 10,000-strong room is not woken at once:
+// all of their writers at the same instant would cost a burst of
+// goroutine stacks (RSS the runtime keeps) and a CPU spike every beat.
 func (h *Hub) pinger() {
-	t := time.NewTicker(h.pingPeriod)
+	t := time.NewTicker(h.pingPeriod / beatSlices)
 	defer t.Stop()
-	for {
+	for tick := 0; ; tick = (tick + 1) % beatSlices {
 		select {
 		case <-h.stop:
 			return
 		case <-t.C:
 			h.mu.Lock()
 			for c := range h.clients {
-				c.queuePing()
+				if c.slot == tick {
+					c.heartbeat(h.beat)
+				}
 			}
 			h.mu.Unlock()
 		}
 	}
 }
+
+// beatSlices is how many groups the heartbeat is spread over within one
+// period (see pinger).
+const beatSlices = 16
 
 // Shutdown sends a 1001 close frame to every client and waits until they
 // have all gone or ctx ends, then cuts whatever remains. New connections

@@ -95,7 +95,18 @@ func (c *testClient) read() frame {
 	return f
 }
 
+// tryRead returns the next frame other than a heartbeat (see rawRead).
 func (c *testClient) tryRead(d time.Duration) (frame, error) {
+	for {
+		f, err := c.rawRead(d)
+		if err != nil || f.typ() != "beat" {
+			return f, err
+		}
+	}
+}
+
+// rawRead returns the next frame, heartbeats included.
+func (c *testClient) rawRead(d time.Duration) (frame, error) {
 	c.conn.SetReadDeadline(time.Now().Add(d))
 	_, b, err := c.conn.ReadMessage()
 	if err != nil {
@@ -783,4 +794,132 @@ func TestProblemsReachPresentersOnly(t *testing.T) {
 			break
 		}
 	}
+}
+
+// dialQuery is dial with a query string on the websocket URL (device=,
+// page=, token=).
+func (e *testEnv) dialQuery(t testing.TB, query string) *testClient {
+	t.Helper()
+	c, _, err := websocket.DefaultDialer.Dial(e.url+"?"+query, nil)
+	if err != nil {
+		t.Fatalf("dial ?%s: %v", query, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	tc := &testClient{t: t, conn: c}
+	if h := tc.read(); h.typ() != "hello" {
+		t.Fatalf("first frame %v, want hello", h)
+	}
+	return tc
+}
+
+// TestHeartbeat: hello announces the period and the silence limit, and an
+// idle connection then gets beat frames, which a page can see, besides
+// the pings it cannot.
+func TestHeartbeat(t *testing.T) {
+	e := newEnv(t, Options{Heartbeat: 40 * time.Millisecond})
+	c, _, err := websocket.DefaultDialer.Dial(e.url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pings := make(chan struct{}, 100)
+	c.SetPingHandler(func(data string) error {
+		select {
+		case pings <- struct{}{}:
+		default:
+		}
+		return c.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(wait))
+	})
+	a := &testClient{t: t, conn: c}
+	hello := a.read()
+	if hello.typ() != "hello" || hello.num("heartbeat") != 40 || hello.num("silence") != SilenceBeats*40 {
+		t.Fatalf("hello %v, want heartbeat 40 and silence %d", hello, SilenceBeats*40)
+	}
+	beats := 0
+	for beats < 3 {
+		f, err := a.rawRead(wait)
+		if err != nil {
+			t.Fatalf("after %d beats: %v", beats, err)
+		}
+		if f.typ() == "beat" {
+			if len(f) != 1 {
+				t.Errorf("beat frame %v carries more than its type", f)
+			}
+			beats++
+		}
+	}
+	if len(pings) == 0 {
+		t.Error("beats came without pings: the server cannot tell a silent peer")
+	}
+	// Answering pings keeps the connection: it outlives several silence
+	// limits (a pong is all a browser sends when idle).
+	for n := 0; n < 3*SilenceBeats; {
+		f, err := a.rawRead(wait)
+		if err != nil {
+			t.Fatalf("an idle client that answers pings was dropped: %v", err)
+		}
+		if f.typ() == "beat" {
+			n++
+		}
+	}
+	if aud, _ := e.hub.Presence(); aud != 1 {
+		t.Errorf("presence %d, want 1", aud)
+	}
+}
+
+// TestSilentPeerDropped: a phone whose socket went silent (it answers no
+// ping: it reads nothing) leaves the presence count within the silence
+// limit, and the presenter is told.
+func TestSilentPeerDropped(t *testing.T) {
+	e := newEnv(t, Options{Heartbeat: 40 * time.Millisecond})
+	p := e.dial(t, true)
+	dialStalled(t, e.url) // never reads again, so never answers a ping
+	p.until(func(f frame) bool { return f.typ() == "presence" && f.num("audience") == 1 })
+	p.until(func(f frame) bool { return f.typ() == "presence" && f.num("audience") == 0 })
+	if aud, _ := e.hub.Presence(); aud != 0 {
+		t.Errorf("presence %d after the silent phone was dropped", aud)
+	}
+}
+
+// TestPresenceCountsDevices: tabs of one browser profile (one device id)
+// count once; connections without an id, or with one that is not one,
+// count one each; a presenter on the audience page is a driver.
+func TestPresenceCountsDevices(t *testing.T) {
+	e := newEnv(t, Options{})
+	p := e.dialQuery(t, "token="+testToken+"&device=laptop&page=presenter")
+	presence := func(aud, pres, drivers int) {
+		t.Helper()
+		p.until(func(f frame) bool {
+			return f.typ() == "presence" && f.num("audience") == aud && f.num("presenters") == pres && f.num("drivers") == drivers
+		})
+		if a, pr := e.hub.Presence(); a != aud || pr != pres {
+			t.Errorf("Presence() = %d, %d; want %d, %d", a, pr, aud, pres)
+		}
+	}
+	presence(0, 1, 0)
+	tab1 := e.dialQuery(t, "device=phone1&page=audience")
+	presence(1, 1, 0)
+	tab2 := e.dialQuery(t, "device=phone1&page=audience")
+	e.dialQuery(t, "device=phone2&page=audience")
+	presence(2, 1, 0)
+	e.dialQuery(t, "page=audience")
+	e.dialQuery(t, "device=not%20an%20id")
+	e.dialQuery(t, "device="+strings.Repeat("x", deviceIDMax+1))
+	presence(5, 1, 0)
+	tab1.conn.Close()
+	presence(5, 1, 0)
+	tab2.conn.Close()
+	presence(4, 1, 0)
+
+	// The projector in the presenter's browser: same device, a driver.
+	proj := e.dialQuery(t, "token="+testToken+"&device=laptop&page=audience")
+	presence(4, 1, 1)
+	remote := e.dialQuery(t, "token="+testToken+"&device=phone9&page=remote")
+	presence(4, 2, 1)
+	proj.conn.Close()
+	remote.conn.Close()
+	presence(4, 1, 0)
+	// Without rights, ?page=audience is just the audience.
+	e.dialQuery(t, "device=laptop&page=audience")
+	presence(5, 1, 0)
 }

@@ -47,6 +47,7 @@ const (
 	kindPresence
 	kindProblems
 	kindError
+	kindBeat
 	numKinds
 )
 
@@ -56,6 +57,13 @@ type helloMsg struct {
 	Protocol       int     `json:"protocol"`
 	MaxMessageSize int64   `json:"max_message_size"`
 	Rate           float64 `json:"rate"`
+	Heartbeat      int64   `json:"heartbeat"` // ms between beat frames
+	Silence        int64   `json:"silence"`   // ms without a frame that mean the connection is dead
+}
+
+// beatMsg is the heartbeat frame: it carries nothing but its arrival.
+type beatMsg struct {
+	Type string `json:"type"`
 }
 
 type stateMsg struct {
@@ -86,6 +94,7 @@ type presenceMsg struct {
 	Type       string `json:"type"`
 	Audience   int    `json:"audience"`
 	Presenters int    `json:"presenters"`
+	Drivers    int    `json:"drivers"` // presenter windows on the audience page (projectors)
 }
 
 type timerMsg struct {
