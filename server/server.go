@@ -15,7 +15,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -88,6 +87,9 @@ type published struct {
 	notes   *blob    // GET /api/notes: presenters only
 	data    pageData // what the page templates were rendered with
 	pages   map[string]*blob
+	// chapters identify the chapter files on disk, so that /deck/ can
+	// refuse them under any other name (a hard link, say).
+	chapters []fs.FileInfo
 }
 
 // New loads the deck and prepares every response. It fails with
@@ -305,7 +307,11 @@ func (s *Server) publish(d *deck.Deck, t *theme) (*published, error) {
 	if err != nil {
 		return nil, err
 	}
-	notes := apiNotes{Version: p.version, Notes: make(map[string]string)}
+	notes := apiNotes{Version: p.version, Notes: make(map[string]string), Files: make([]string, len(d.Chapters))}
+	for i, c := range d.Chapters {
+		notes.Files[i] = c.File
+	}
+	p.chapters = chapterStats(s.cfg.Deck, notes.Files)
 	for _, sl := range d.Slides {
 		if sl.Notes != "" {
 			notes.Notes[sl.ID] = sl.Notes
@@ -341,9 +347,11 @@ type apiDeck struct {
 	Slides   []apiSlide   `json:"slides"`
 }
 
+// apiChapter has no file name: knowing a chapter's file name was the
+// first step of fetching it (and its notes) from /deck/. Presenters get
+// the names with the notes.
 type apiChapter struct {
 	Title  string   `json:"title"`
-	File   string   `json:"file"`
 	Slides []string `json:"slides"`
 }
 
@@ -355,9 +363,12 @@ type apiSlide struct {
 	Steps   int    `json:"steps"`
 }
 
+// apiNotes is the JSON of GET /api/notes, for presenters only: the notes
+// by slide id and each chapter's file name, in chapter order.
 type apiNotes struct {
 	Version string            `json:"version"`
 	Notes   map[string]string `json:"notes"`
+	Files   []string          `json:"files"`
 }
 
 func newAPIDeck(p *published) apiDeck {
@@ -373,7 +384,7 @@ func newAPIDeck(p *published) apiDeck {
 		for j, sl := range c.Slides {
 			ids[j] = sl.ID
 		}
-		a.Chapters[i] = apiChapter{Title: c.Title, File: c.File, Slides: ids}
+		a.Chapters[i] = apiChapter{Title: c.Title, Slides: ids}
 	}
 	for i, sl := range d.Slides {
 		a.Slides[i] = apiSlide{ID: sl.ID, Chapter: sl.Chapter, Title: sl.Title, HTML: sl.HTML, Steps: sl.Steps}
@@ -475,27 +486,22 @@ func (s *Server) handleTheme(w http.ResponseWriter, r *http.Request) {
 	http.NotFound(w, r)
 }
 
-// handleDeckFile serves the deck's assets (images and the like). Chapter
-// sources are refused, since they hold the speaker notes, and so are
-// dotfiles and anything outside the deck folder (fs.ValidPath rejects
-// "..", and the folder's os.Root refuses symlinks that leave it).
+// handleDeckFile serves the deck's assets: only the types on the
+// allowlist (images, fonts, audio, video, PDF), only regular files, never
+// a chapter, a draft, an editor leftover or a dotfile, whatever the name
+// or link it is reached by (see openAsset). Anything else is 404.
 func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
-	if !servableAsset(name) {
-		http.NotFound(w, r)
-		return
+	chapters := s.cur.Load().chapters
+	if p := s.public(); p != s.cur.Load() {
+		chapters = append(chapters[:len(chapters):len(chapters)], p.chapters...)
 	}
-	f, err := s.cfg.Deck.Open(name)
+	f, st, ctype, err := openAsset(s.cfg.Deck, name, chapters)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		http.NotFound(w, r)
-		return
-	}
 	rs, ok := f.(io.ReadSeeker)
 	if !ok {
 		data, err := io.ReadAll(f)
@@ -505,20 +511,12 @@ func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 		}
 		rs = strings.NewReader(string(data))
 	}
-	w.Header().Set("Content-Type", contentType(name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "no-cache")
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-cache")
+	if ctype == "image/svg+xml" {
+		h.Set("Content-Security-Policy", svgPolicy)
+	}
 	http.ServeContent(w, r, "", st.ModTime(), rs)
-}
-
-func servableAsset(name string) bool {
-	if !fs.ValidPath(name) || name == "." {
-		return false
-	}
-	for _, part := range strings.Split(name, "/") {
-		if strings.HasPrefix(part, ".") {
-			return false
-		}
-	}
-	return path.Ext(name) != ".md"
 }

@@ -346,7 +346,7 @@ func openDeck(dir string) (fs.FS, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return root.FS(), dir, nil
+	return server.DeckDir(root), dir, nil
 }
 
 // printErr prints deck problems one per line, each prefixed with the deck
