@@ -172,6 +172,7 @@ func (s *Server) routes() {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	baseHeaders(w.Header())
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -416,7 +417,7 @@ func (s *Server) page(name string, live bool) http.HandlerFunc {
 		if live {
 			p = s.cur.Load()
 		}
-		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("Content-Security-Policy", pagePolicy(r.Host))
 		p.pages[name].serve(w, r, "no-cache")
 	}
 }
@@ -517,6 +518,10 @@ func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-cache")
 	if ctype == "image/svg+xml" {
 		h.Set("Content-Security-Policy", svgPolicy)
+	} else {
+		// Media and fonts cannot run script; a PDF viewer (Chromium's is
+		// an extension) may refuse to work under a policy.
+		h.Del("Content-Security-Policy")
 	}
 	http.ServeContent(w, r, "", st.ModTime(), rs)
 }
