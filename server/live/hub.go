@@ -42,6 +42,7 @@ const (
 // Defaults for zero Options fields.
 const (
 	DefaultMaxConns       = 20000
+	DefaultMaxConnsPerIP  = 64
 	DefaultMaxMessageSize = 4096
 	DefaultRateLimit      = 20 // messages per second, per connection
 	DefaultRateBurst      = 40
@@ -55,6 +56,11 @@ type Options struct {
 	// upgrade is refused with 503. Presenters always get in.
 	// 0 means DefaultMaxConns, <0 no cap.
 	MaxConns int
+	// MaxConnsPerIP caps simultaneous audience connections from one
+	// client address (ClientIP); beyond it the upgrade is refused with
+	// 429. Presenters and loopback clients (this machine, or a reverse
+	// proxy on it) are not capped. 0 means DefaultMaxConnsPerIP, <0 no cap.
+	MaxConnsPerIP int
 	// MaxMessageSize is the largest client frame accepted; bigger ones
 	// close the connection with 1009. 0 means DefaultMaxMessageSize.
 	MaxMessageSize int64
@@ -97,6 +103,7 @@ type Hub struct {
 	log      *slog.Logger
 	upgrader websocket.Upgrader
 	hello    [2]*websocket.PreparedMessage // audience, presenter
+	perIP    ipCount
 
 	// Tests shorten these; everything else uses the constants.
 	writeWait, pongWait, pingPeriod, closeGrace time.Duration
@@ -127,6 +134,9 @@ func New(opts Options) *Hub {
 	if opts.MaxConns == 0 {
 		opts.MaxConns = DefaultMaxConns
 	}
+	if opts.MaxConnsPerIP == 0 {
+		opts.MaxConnsPerIP = DefaultMaxConnsPerIP
+	}
 	if opts.MaxMessageSize <= 0 {
 		opts.MaxMessageSize = DefaultMaxMessageSize
 	}
@@ -154,6 +164,7 @@ func New(opts Options) *Hub {
 		clients:    make(map[*client]struct{}),
 		drained:    make(chan struct{}),
 		stop:       make(chan struct{}),
+		perIP:      ipCount{max: opts.MaxConnsPerIP},
 	}
 	h.upgrader = websocket.Upgrader{
 		ReadBufferSize:  readBufferSize,
@@ -396,6 +407,16 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "503 too many connections", http.StatusServiceUnavailable)
 		return
 	}
+	ip := ""
+	if !presenter && !loopback(r) {
+		if ip = ClientIP(r); !h.perIP.acquire(ip) {
+			h.mu.Unlock()
+			h.log.Info("websocket refused: too many connections from one address", "ip", ip, "max", h.opts.MaxConnsPerIP)
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "429 too many connections from your address", http.StatusTooManyRequests)
+			return
+		}
+	}
 	h.upgrading++
 	h.mu.Unlock()
 
@@ -405,11 +426,13 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.mu.Unlock()
 	h.upgrading--
 	if err != nil {
+		h.perIP.release(ip)
 		h.log.Debug("websocket upgrade failed", "remote", r.RemoteAddr, "err", err)
 		return // the upgrader has answered
 	}
-	c := &client{hub: h, conn: conn, presenter: presenter}
+	c := &client{hub: h, conn: conn, presenter: presenter, ip: ip}
 	if h.closing {
+		h.perIP.release(ip)
 		conn.Close()
 		return
 	}
@@ -442,6 +465,7 @@ func (h *Hub) unregister(c *client) {
 		return
 	}
 	delete(h.clients, c)
+	h.perIP.release(c.ip)
 	if c.presenter {
 		h.presenters--
 	}
