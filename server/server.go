@@ -44,6 +44,9 @@ type Config struct {
 	// MaxConns caps audience websockets (presenters always get in); 0
 	// means live.DefaultMaxConns.
 	MaxConns int
+	// MaxConnsPerIP caps audience websockets from one client address;
+	// 0 means live.DefaultMaxConnsPerIP, <0 no cap.
+	MaxConnsPerIP int
 	// Store keeps the presentation state (slide, step, blackout, hold,
 	// timer) and a random token across restarts; nil keeps nothing. What
 	// it holds cannot be read is a warning and a fresh start.
@@ -124,7 +127,8 @@ func New(cfg Config) (*Server, error) {
 		token = restore.Token
 	}
 	s.auth = live.NewAuth(token)
-	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, Logger: cfg.Logger,
+	s.auth.SetLogger(cfg.Logger)
+	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, MaxConnsPerIP: cfg.MaxConnsPerIP, Logger: cfg.Logger,
 		Store: cfg.Store, Restore: restore, KeepToken: cfg.Token == ""})
 	if _, err := s.Reload(); err != nil {
 		s.hub.Close()
