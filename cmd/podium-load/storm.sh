@@ -32,7 +32,7 @@ ulimit -n "$(ulimit -Hn)"
 OUT=/tmp/storm.$PORT.out
 now() { date -u +%H:%M:%S.%3N; }
 start() {
-	"$BIN/podium" serve --addr "127.0.0.1:$PORT" --token load --state "$STATE" "$DECK" >>"/tmp/podium.$PORT.log" 2>&1 &
+	"$BIN/podium" serve --addr "127.0.0.1:$PORT" --token load-test-token-16 --state "$STATE" "$DECK" >>"/tmp/podium.$PORT.log" 2>&1 &
 	SPID=$!
 }
 start
