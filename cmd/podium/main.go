@@ -180,6 +180,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	perIP := c.perIP
 	if perIP == 0 {
 		perIP = -1 // the flag's 0 is "no cap"
+	} else {
+		// TCP connections per address: its websockets plus room for a
+		// few browsers' page and API requests.
+		ln = server.LimitListener(ln, perIP+httpPerIP)
 	}
 	cfg := server.Config{
 		Deck: deckFS, Theme: c.theme, Token: c.token, AudienceURL: urls[0],
@@ -413,6 +417,12 @@ func load(ctx context.Context, cfg server.Config) (*server.Server, error) {
 		return nil, errInterrupted
 	}
 }
+
+// httpPerIP is how many TCP connections one client address may hold
+// beyond its --max-conns-per-ip websockets: browsers open up to six per
+// host for pages and API requests, and a presenter's laptop runs a few
+// tabs.
+const httpPerIP = 64
 
 // Descriptors kept for everything but audience websockets: presenters,
 // page and asset requests, deck files being served, the watcher, the
