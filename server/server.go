@@ -15,7 +15,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,6 +45,9 @@ type Config struct {
 	// MaxConns caps audience websockets (presenters always get in); 0
 	// means live.DefaultMaxConns.
 	MaxConns int
+	// MaxConnsPerIP caps audience websockets from one client address;
+	// 0 means live.DefaultMaxConnsPerIP, <0 no cap.
+	MaxConnsPerIP int
 	// Store keeps the presentation state (slide, step, blackout, hold,
 	// timer) and a random token across restarts; nil keeps nothing. What
 	// it holds cannot be read is a warning and a fresh start.
@@ -92,6 +94,9 @@ type published struct {
 	notes   *blob    // GET /api/notes: presenters only
 	data    pageData // what the page templates were rendered with
 	pages   map[string]*blob
+	// chapters identify the chapter files on disk, so that /deck/ can
+	// refuse them under any other name (a hard link, say).
+	chapters []fs.FileInfo
 }
 
 // New loads the deck and prepares every response. It fails with
@@ -126,7 +131,8 @@ func New(cfg Config) (*Server, error) {
 		token = restore.Token
 	}
 	s.auth = live.NewAuth(token)
-	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, Heartbeat: cfg.Heartbeat, Logger: cfg.Logger,
+	s.auth.SetLogger(cfg.Logger)
+	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, MaxConnsPerIP: cfg.MaxConnsPerIP, Heartbeat: cfg.Heartbeat, Logger: cfg.Logger,
 		Store: cfg.Store, Restore: restore, KeepToken: cfg.Token == ""})
 	if _, err := s.Reload(); err != nil {
 		s.hub.Close()
@@ -174,6 +180,7 @@ func (s *Server) routes() {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	baseHeaders(w.Header())
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -312,7 +319,11 @@ func (s *Server) publish(d *deck.Deck, t *theme) (*published, error) {
 	if err != nil {
 		return nil, err
 	}
-	notes := apiNotes{Version: p.version, Notes: make(map[string]string)}
+	notes := apiNotes{Version: p.version, Notes: make(map[string]string), Files: make([]string, len(d.Chapters))}
+	for i, c := range d.Chapters {
+		notes.Files[i] = c.File
+	}
+	p.chapters = chapterStats(s.cfg.Deck, notes.Files)
 	for _, sl := range d.Slides {
 		if sl.Notes != "" {
 			notes.Notes[sl.ID] = sl.Notes
@@ -348,9 +359,11 @@ type apiDeck struct {
 	Slides   []apiSlide   `json:"slides"`
 }
 
+// apiChapter has no file name: knowing a chapter's file name was the
+// first step of fetching it (and its notes) from /deck/. Presenters get
+// the names with the notes.
 type apiChapter struct {
 	Title  string   `json:"title"`
-	File   string   `json:"file"`
 	Slides []string `json:"slides"`
 }
 
@@ -365,9 +378,12 @@ type apiSlide struct {
 	Background *deck.Background `json:"background,omitempty"`
 }
 
+// apiNotes is the JSON of GET /api/notes, for presenters only: the notes
+// by slide id and each chapter's file name, in chapter order.
 type apiNotes struct {
 	Version string            `json:"version"`
 	Notes   map[string]string `json:"notes"`
+	Files   []string          `json:"files"`
 }
 
 func newAPIDeck(p *published) apiDeck {
@@ -383,7 +399,7 @@ func newAPIDeck(p *published) apiDeck {
 		for j, sl := range c.Slides {
 			ids[j] = sl.ID
 		}
-		a.Chapters[i] = apiChapter{Title: c.Title, File: c.File, Slides: ids}
+		a.Chapters[i] = apiChapter{Title: c.Title, Slides: ids}
 	}
 	for i, sl := range d.Slides {
 		a.Slides[i] = apiSlide{ID: sl.ID, Chapter: sl.Chapter, Title: sl.Title, HTML: sl.HTML, Steps: sl.Steps, Layout: sl.Layout, Class: sl.Class}
@@ -416,7 +432,7 @@ func (s *Server) page(name string) http.HandlerFunc {
 			return
 		}
 		p := s.public()
-		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("Content-Security-Policy", pagePolicy(r.Host))
 		p.pages[name].serve(w, r, "no-cache")
 	}
 }
@@ -487,27 +503,22 @@ func (s *Server) handleTheme(w http.ResponseWriter, r *http.Request) {
 	http.NotFound(w, r)
 }
 
-// handleDeckFile serves the deck's assets (images and the like). Chapter
-// sources are refused, since they hold the speaker notes, and so are
-// dotfiles and anything outside the deck folder (fs.ValidPath rejects
-// "..", and the folder's os.Root refuses symlinks that leave it).
+// handleDeckFile serves the deck's assets: only the types on the
+// allowlist (images, fonts, audio, video, PDF), only regular files, never
+// a chapter, a draft, an editor leftover or a dotfile, whatever the name
+// or link it is reached by (see openAsset). Anything else is 404.
 func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
-	if !servableAsset(name) {
-		http.NotFound(w, r)
-		return
+	chapters := s.cur.Load().chapters
+	if p := s.public(); p != s.cur.Load() {
+		chapters = append(chapters[:len(chapters):len(chapters)], p.chapters...)
 	}
-	f, err := s.cfg.Deck.Open(name)
+	f, st, ctype, err := openAsset(s.cfg.Deck, name, chapters)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		http.NotFound(w, r)
-		return
-	}
 	rs, ok := f.(io.ReadSeeker)
 	if !ok {
 		data, err := io.ReadAll(f)
@@ -517,20 +528,16 @@ func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 		}
 		rs = strings.NewReader(string(data))
 	}
-	w.Header().Set("Content-Type", contentType(name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "no-cache")
+	h := w.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-cache")
+	if ctype == "image/svg+xml" {
+		h.Set("Content-Security-Policy", svgPolicy)
+	} else {
+		// Media and fonts cannot run script; a PDF viewer (Chromium's is
+		// an extension) may refuse to work under a policy.
+		h.Del("Content-Security-Policy")
+	}
 	http.ServeContent(w, r, "", st.ModTime(), rs)
-}
-
-func servableAsset(name string) bool {
-	if !fs.ValidPath(name) || name == "." {
-		return false
-	}
-	for _, part := range strings.Split(name, "/") {
-		if strings.HasPrefix(part, ".") {
-			return false
-		}
-	}
-	return path.Ext(name) != ".md"
 }

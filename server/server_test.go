@@ -176,8 +176,8 @@ func TestDeckSymlinkEscape(t *testing.T) {
 	outside := filepath.Join(t.TempDir(), "secret.txt")
 	must(t, os.WriteFile(outside, []byte("outside"), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "01.md"), []byte("# hi\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "in.txt"), []byte("inside"), 0o644))
-	must(t, os.Symlink(outside, filepath.Join(dir, "escape.txt")))
+	must(t, os.WriteFile(filepath.Join(dir, "in.png"), []byte("inside"), 0o644))
+	must(t, os.Symlink(outside, filepath.Join(dir, "escape.png")))
 	root, err := os.OpenRoot(dir)
 	must(t, err)
 	defer root.Close()
@@ -185,10 +185,10 @@ func TestDeckSymlinkEscape(t *testing.T) {
 	must(t, err)
 	ts := httptest.NewServer(s)
 	defer ts.Close()
-	if resp, body := get(t, ts.URL+"/deck/in.txt"); resp.StatusCode != 200 || string(body) != "inside" {
-		t.Errorf("in.txt: %d %q", resp.StatusCode, body)
+	if resp, body := get(t, ts.URL+"/deck/in.png"); resp.StatusCode != 200 || string(body) != "inside" {
+		t.Errorf("in.png: %d %q", resp.StatusCode, body)
 	}
-	if resp, body := get(t, ts.URL+"/deck/escape.txt"); resp.StatusCode != 404 || bytes.Contains(body, []byte("outside")) {
+	if resp, body := get(t, ts.URL+"/deck/escape.png"); resp.StatusCode != 404 || bytes.Contains(body, []byte("outside")) {
 		t.Errorf("symlink escape: %d %q", resp.StatusCode, body)
 	}
 }

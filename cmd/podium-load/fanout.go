@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"net/url"
@@ -122,6 +123,21 @@ func fanout(cfg config) error {
 			fmt.Printf("server RSS: %d kB with no client, %d kB with %d idle (RssAnon %d → %d kB): %d bytes = %.2f KiB per connection\n",
 				rss0, rss1, cfg.n, anon0, anon1, (rss1-rss0)*1024/int64(cfg.n), float64(rss1-rss0)/float64(cfg.n))
 		}
+	}
+
+	if cfg.attack != "" {
+		ctx, stop := context.WithCancel(context.Background())
+		var st attackStats
+		errc := make(chan error, 1)
+		start := time.Now()
+		go func() { errc <- attack(ctx, cfg, cfg.attack, &st) }()
+		defer func() {
+			stop()
+			if err := <-errc; err != nil {
+				fmt.Println(err)
+			}
+			st.report(cfg.attack, time.Since(start))
+		}()
 	}
 
 	var all, roundMax []time.Duration

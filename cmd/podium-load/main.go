@@ -59,6 +59,7 @@ type config struct {
 	warmup int
 	slides int
 	idle   time.Duration
+	attack string
 
 	// storm
 	window  time.Duration
@@ -88,6 +89,7 @@ func main() {
 	flag.IntVar(&cfg.warmup, "warmup", 2, "fanout: unmeasured rounds first")
 	flag.IntVar(&cfg.slides, "slides", 20, "fanout: goto cycles through slide indexes 1..slides (the deck must have that many)")
 	flag.DurationVar(&cfg.idle, "idle", 0, "fanout: hold the connections idle this long before the rounds")
+	flag.StringVar(&cfg.attack, "attack", "", "fanout: one hostile client meanwhile: pings (a ping flood) or logins (wrong tokens)")
 	flag.DurationVar(&cfg.window, "window", 20*time.Second, "storm: how long to watch after the first disconnect")
 	flag.DurationVar(&cfg.wait, "wait", 60*time.Second, "storm: give up if no disconnect comes within this")
 	flag.DurationVar(&cfg.backoff, "backoff", 250*time.Millisecond, "storm: base of the exponential backoff")

@@ -18,7 +18,7 @@ BIN=${BIN:-/tmp}; DECK=${DECK:-slides}; FILE=${FILE:-01-docker-coreos.md}; PORT=
 ulimit -n "$(ulimit -Hn)"
 DIR=$(mktemp -d /tmp/podium-deck.XXXXXX)
 cp -r "$DECK"/. "$DIR"/
-"$BIN/podium" serve --addr "127.0.0.1:$PORT" --token load "$DIR" >"/tmp/podium.$PORT.log" 2>&1 &
+"$BIN/podium" serve --addr "127.0.0.1:$PORT" --token load-test-token-16 "$DIR" >"/tmp/podium.$PORT.log" 2>&1 &
 SPID=$!
 trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null; rm -rf "$DIR"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/api/deck" >/dev/null && break; sleep 0.1; done

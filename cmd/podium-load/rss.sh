@@ -20,7 +20,7 @@ echo "machine: nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 for bin in "$@"; do
 	: >/tmp/rss.runs
 	for i in $(seq 1 "$RUNS"); do
-		"$bin" serve --addr "127.0.0.1:$PORT" --token load "$DECK" >/dev/null 2>&1 &
+		"$bin" serve --addr "127.0.0.1:$PORT" --token load-test-token-16 "$DECK" >/dev/null 2>&1 &
 		pid=$!
 		for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/api/deck" >/dev/null && break; sleep 0.1; done
 		for _ in 1 2 3; do

@@ -32,14 +32,14 @@ ulimit -n "$(ulimit -Hn)"
 OUT=/tmp/storm.$PORT.out
 now() { date -u +%H:%M:%S.%3N; }
 start() {
-	"$BIN/podium" serve --addr "127.0.0.1:$PORT" --token load --state "$STATE" "$DECK" >>"/tmp/podium.$PORT.log" 2>&1 &
+	"$BIN/podium" serve --addr "127.0.0.1:$PORT" --token load-test-token-16 --state "$STATE" "$DECK" >>"/tmp/podium.$PORT.log" 2>&1 &
 	SPID=$!
 }
 start
 trap 'kill $SPID 2>/dev/null; wait $SPID 2>/dev/null' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/api/deck" >/dev/null && break; sleep 0.1; done
 echo "machine: nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$BIN/podium-load" -mode storm -url "ws://127.0.0.1:$PORT/ws" -n "$N" -window "${WINDOW}s" ${GOTO:+-token load -goto "$GOTO"} >"$OUT" 2>&1 &
+"$BIN/podium-load" -mode storm -url "ws://127.0.0.1:$PORT/ws" -n "$N" -window "${WINDOW}s" ${GOTO:+-token load-test-token-16 -goto "$GOTO"} >"$OUT" 2>&1 &
 LPID=$!
 for _ in $(seq 1 600); do grep -q '^ready:' "$OUT" && break; sleep 0.2; done
 if [ -n "$GOTO" ]; then

@@ -42,6 +42,9 @@ const (
 	exitOK    = 0
 	exitError = 1 // the deck has errors, or serving failed
 	exitUsage = 2 // bad command line
+	// exitInterrupted: SIGINT or SIGTERM came before the deck had loaded
+	// (the shell's 128+SIGINT). A check cut short must not look clean.
+	exitInterrupted = 130
 )
 
 const usage = `podium serves a folder of Markdown chapters as a live web presentation.
@@ -73,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "serve":
 		return serve(ctx, args, stdout, stderr)
 	case "check":
-		return check(args, stdout, stderr)
+		return check(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -91,6 +94,7 @@ type serveConfig struct {
 	theme    string
 	token    string
 	maxConns int
+	perIP    int
 	dev      bool
 	state    string
 	fresh    bool
@@ -105,6 +109,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.theme, "theme", "", "theme `name`, overriding the deck's (light, dark)")
 	fl.StringVar(&c.token, "token", os.Getenv("PODIUM_TOKEN"), "presenter `token` (default $PODIUM_TOKEN, else the one kept in the state file, else random)")
 	fl.IntVar(&c.maxConns, "max-conns", live.DefaultMaxConns, "most audience `connections` at once; more are refused with 503 (presenters always get in)")
+	fl.IntVar(&c.perIP, "max-conns-per-ip", live.DefaultMaxConnsPerIP, "most audience `connections` from one address (0: no cap; loopback and presenters are never capped)")
 	fl.BoolVar(&c.dev, "dev", false, "serve web/ and themes/ from the working directory instead of the binary")
 	fl.StringVar(&c.state, "state", "", "`file` that keeps the slide, step, blackout, hold, timer and random token across restarts (default: in the user's state folder, one per deck folder)")
 	fl.BoolVar(&c.fresh, "fresh", false, "start the talk over: ignore the saved state (and a kept token), and replace it")
@@ -117,6 +122,13 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if c.maxConns < 1 {
 		return c, fmt.Errorf("--max-conns must be at least 1, got %d", c.maxConns)
+	}
+	if c.perIP < 0 {
+		return c, fmt.Errorf("--max-conns-per-ip must be 0 (no cap) or more, got %d", c.perIP)
+	}
+	if c.token != "" && len(c.token) < live.MinTokenLen {
+		return c, fmt.Errorf("the presenter token (--token or $PODIUM_TOKEN) must be at least %d characters, got %d: "+
+			"anyone on the network could guess a short one; leave it out for a random one", live.MinTokenLen, len(c.token))
 	}
 	switch fl.NArg() {
 	case 0:
@@ -165,15 +177,28 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer ln.Close()
 	urls := audienceURLs(ln.Addr().(*net.TCPAddr))
+	perIP := c.perIP
+	if perIP == 0 {
+		perIP = -1 // the flag's 0 is "no cap"
+	} else {
+		// TCP connections per address: its websockets plus room for a
+		// few browsers' page and API requests.
+		ln = server.LimitListener(ln, perIP+httpPerIP)
+	}
 	cfg := server.Config{
-		Deck: deckFS, Theme: c.theme, Token: c.token, AudienceURL: urls[0], MaxConns: c.maxConns,
+		Deck: deckFS, Theme: c.theme, Token: c.token, AudienceURL: urls[0],
+		MaxConns: audienceCap(log, c.maxConns), MaxConnsPerIP: perIP,
 		Store: live.NewFileStore(state), Fresh: c.fresh,
 		Web: web.FS, Themes: themes.FS, Logger: log,
 	}
 	if c.dev {
 		cfg.Web, cfg.Themes = os.DirFS("web"), os.DirFS("themes")
 	}
-	srv, err := server.New(cfg)
+	srv, err := load(ctx, cfg)
+	if errors.Is(err, errInterrupted) {
+		fmt.Fprintln(stderr, "podium: interrupted while loading the deck")
+		return exitInterrupted
+	}
 	if err != nil {
 		printErr(stderr, where, err)
 		return exitError
@@ -346,7 +371,7 @@ func openDeck(dir string) (fs.FS, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return root.FS(), dir, nil
+	return server.DeckDir(root), dir, nil
 }
 
 // printErr prints deck problems one per line, each prefixed with the deck
@@ -367,7 +392,71 @@ func printErr(w io.Writer, where string, err error) {
 	}
 }
 
-func check(args []string, stdout, stderr io.Writer) int {
+// errInterrupted is load's error when a signal came first.
+var errInterrupted = errors.New("interrupted")
+
+// load runs server.New, which reads and renders the whole deck, and
+// returns as soon as ctx ends (SIGINT, SIGTERM) instead of when the load
+// does: a hostile or huge deck must not make podium deaf to Ctrl-C. The
+// abandoned load goes on in its goroutine until the process exits, which
+// the caller does at once.
+func load(ctx context.Context, cfg server.Config) (*server.Server, error) {
+	type result struct {
+		srv *server.Server
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		srv, err := server.New(cfg)
+		done <- result{srv, err}
+	}()
+	select {
+	case r := <-done:
+		return r.srv, r.err
+	case <-ctx.Done():
+		return nil, errInterrupted
+	}
+}
+
+// httpPerIP is how many TCP connections one client address may hold
+// beyond its --max-conns-per-ip websockets: browsers open up to six per
+// host for pages and API requests, and a presenter's laptop runs a few
+// tabs.
+const httpPerIP = 64
+
+// Descriptors kept for everything but audience websockets: presenters,
+// page and asset requests, deck files being served, the watcher, the
+// listener and stdio. A tenth of the limit, and never fewer than
+// minReserve.
+const minReserve = 128
+
+// audienceCap raises the open-files limit and caps audience websockets
+// at what it leaves after the reserve, so that a full room can never
+// lock out the presenter or the pages (accept: too many open files). It
+// logs the figures.
+func audienceCap(log *slog.Logger, maxConns int) int {
+	limit, was, err := raiseOpenFiles()
+	if err != nil || limit == 0 {
+		if err != nil {
+			log.Warn("cannot read the open-files limit; the audience cap stays --max-conns", "max_conns", maxConns, "err", err)
+		}
+		return maxConns
+	}
+	reserve := max(uint64(minReserve), limit/10)
+	avail := 1
+	if limit > reserve {
+		avail = int(min(limit-reserve, uint64(1<<30)))
+	}
+	if avail < maxConns {
+		log.Warn("open files limit caps the audience below --max-conns; raise it with ulimit -n (or the service's LimitNOFILE)",
+			"open_files", limit, "raised_from", was, "reserve", reserve, "audience_cap", avail, "max_conns", maxConns)
+		return avail
+	}
+	log.Info("audience cap", "audience_cap", maxConns, "open_files", limit, "raised_from", was, "reserve", reserve)
+	return maxConns
+}
+
+func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	theme := fl.String("theme", "", "also check that the deck serves with theme `name`")
@@ -390,7 +479,11 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "podium:", err)
 		return exitError
 	}
-	srv, err := server.New(server.Config{Deck: deckFS, Theme: *theme, Web: web.FS, Themes: themes.FS})
+	srv, err := load(ctx, server.Config{Deck: deckFS, Theme: *theme, Web: web.FS, Themes: themes.FS})
+	if errors.Is(err, errInterrupted) {
+		fmt.Fprintln(stderr, "podium: interrupted while checking the deck")
+		return exitInterrupted
+	}
 	if err != nil {
 		printErr(stdout, where, err)
 		return exitError

@@ -107,6 +107,12 @@ func TestUsage(t *testing.T) {
 	if code, _, stderr := runCmd(t, "serve", "--addr", "127.0.0.1:0", "--state", filepath.Join(deck, "img", "s.json"), deck); code != 2 || !strings.Contains(stderr, "inside the deck folder") {
 		t.Errorf("serve --state inside the deck: %d %q", code, stderr)
 	}
+	if code, _, stderr := runCmd(t, "serve", "--token", "fifteen-chars!!"); code != 2 || !strings.Contains(stderr, "at least 16 characters, got 15") {
+		t.Errorf("serve --token of 15 characters: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCmd(t, "serve", "--max-conns-per-ip", "-1"); code != 2 || !strings.Contains(stderr, "--max-conns-per-ip must be 0") {
+		t.Errorf("serve --max-conns-per-ip -1: %d %q", code, stderr)
+	}
 	if code, _, stderr := runCmd(t, "serve", "a", "b"); code != 2 || !strings.Contains(stderr, "one folder") {
 		t.Errorf("serve a b: %d %q", code, stderr)
 	}
@@ -200,5 +206,14 @@ func TestAudienceURLs(t *testing.T) {
 		if strings.Contains(u, "127.0.0.1") || !strings.HasSuffix(u, ":8080/") {
 			t.Errorf("all interfaces: bad LAN URL %q in %v", u, all)
 		}
+	}
+}
+
+// TestShortTokenFromEnvironment: $PODIUM_TOKEN is held to the same
+// length as --token.
+func TestShortTokenFromEnvironment(t *testing.T) {
+	t.Setenv("PODIUM_TOKEN", "1234")
+	if code, _, stderr := runCmd(t, "serve", "--addr", "127.0.0.1:0"); code != 2 || !strings.Contains(stderr, "$PODIUM_TOKEN") {
+		t.Errorf("short $PODIUM_TOKEN: %d %q", code, stderr)
 	}
 }

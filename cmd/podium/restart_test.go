@@ -253,8 +253,8 @@ func TestRestartKeepsTheTalk(t *testing.T) {
 	})
 
 	t.Run("--token wins and stays out of the file", func(t *testing.T) {
-		p := startPodium(t, bin, addr, home, append([]string{"serve", "--token", "speaker-chose", "--addr", addr, "--state", state}, deck)...)
-		if p.token != "speaker-chose" {
+		p := startPodium(t, bin, addr, home, append([]string{"serve", "--token", "speaker-chose-a-token", "--addr", addr, "--state", state}, deck)...)
+		if p.token != "speaker-chose-a-token" {
 			t.Errorf("token %q, want the one given", p.token)
 		}
 		aud := dialWS(t, addr, "")
@@ -263,7 +263,7 @@ func TestRestartKeepsTheTalk(t *testing.T) {
 			t.Errorf("state with --token: %v, want slide 21 step 2 still", st)
 		}
 		savedState(t, state, func(s map[string]any) bool { return s["token"] == nil })
-		if b, _ := os.ReadFile(state); bytes.Contains(b, []byte("speaker-chose")) {
+		if b, _ := os.ReadFile(state); bytes.Contains(b, []byte("speaker-chose-a-token")) {
 			t.Errorf("the chosen token reached the state file: %s", b)
 		}
 		p.kill()

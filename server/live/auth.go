@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // CookieName is the cookie that carries the presenter token after the first
@@ -26,12 +29,19 @@ func NewToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
+// MinTokenLen is the shortest presenter token the command line accepts:
+// 16 characters. Auth itself takes any (tests use short ones).
+const MinTokenLen = 16
+
 // Auth decides who may drive the presentation. It holds only the SHA-256 of
 // the token so that comparisons take the same time whatever the length or
-// content of the guess.
+// content of the guess, and it limits wrong guesses per client address
+// (LoginBurst, LoginEvery), logging them.
 type Auth struct {
 	token string
 	sum   [sha256.Size]byte
+	fails failures
+	log   *slog.Logger
 }
 
 // NewAuth returns an Auth for token; an empty token gets a random one
@@ -40,7 +50,43 @@ func NewAuth(token string) *Auth {
 	if token == "" {
 		token = NewToken()
 	}
-	return &Auth{token: token, sum: sha256.Sum256([]byte(token))}
+	return &Auth{token: token, sum: sha256.Sum256([]byte(token)),
+		fails: failures{burst: LoginBurst, every: LoginEvery}, log: slog.New(slog.DiscardHandler)}
+}
+
+// SetLogger sends failed logins and blocked addresses to l.
+func (a *Auth) SetLogger(l *slog.Logger) {
+	if l != nil {
+		a.log = l
+	}
+}
+
+// verify checks a token presented by r. A client address that has used
+// up its failures is not checked at all (limited): were the right token
+// accepted meanwhile, a guesser could go on guessing at full speed.
+func (a *Auth) verify(r *http.Request, guess string) (ok, limited bool) {
+	if guess == "" {
+		return false, false
+	}
+	ip := ClientIP(r)
+	now := time.Now()
+	if a.fails.blocked(ip, now) {
+		return false, true
+	}
+	g := sha256.Sum256([]byte(guess))
+	if subtle.ConstantTimeCompare(g[:], a.sum[:]) == 1 {
+		a.fails.forgive(ip)
+		return true, false
+	}
+	counted, blocked := a.fails.fail(ip, g, now)
+	if counted {
+		a.log.Warn("wrong presenter token", "ip", ip, "path", r.URL.Path)
+	}
+	if blocked {
+		a.log.Warn("too many wrong presenter tokens: this address is refused for a while",
+			"ip", ip, "burst", a.fails.burst, "one more every", a.fails.every)
+	}
+	return false, false
 }
 
 // Token returns the presenter token, for the startup banner and QR code.
@@ -62,18 +108,22 @@ func (a *Auth) IsPresenter(r *http.Request) bool {
 	if a == nil {
 		return false
 	}
-	if c, err := r.Cookie(CookieName); err == nil && a.Check(c.Value) {
-		return true
+	if c, err := r.Cookie(CookieName); err == nil {
+		if ok, _ := a.verify(r, c.Value); ok {
+			return true
+		}
 	}
-	return a.Check(r.URL.Query().Get(TokenParam))
+	ok, _ := a.verify(r, r.URL.Query().Get(TokenParam))
+	return ok
 }
 
 // Login is the first step of every page handler. When the request carries
 // ?token=, Login answers it and returns true: a valid token is stored in an
 // HttpOnly, SameSite=Strict cookie and the browser is redirected (303) to the
 // same URL without the token, so it leaves the address bar and history; an
-// invalid token gets 403. Without ?token= Login writes nothing and returns
-// false.
+// invalid token gets 403, and 429 once the client's address has made too
+// many wrong guesses (see LoginBurst). Without ?token= Login writes
+// nothing and returns false.
 //
 // Browsers do not send SameSite=Strict cookies on the redirected request when
 // the link was followed from another site (a chat message, say): that first
@@ -87,7 +137,17 @@ func (a *Auth) Login(w http.ResponseWriter, r *http.Request) bool {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	if a == nil || !a.Check(q.Get(TokenParam)) {
+	if a == nil {
+		http.Error(w, "403 forbidden: invalid presenter token", http.StatusForbidden)
+		return true
+	}
+	ok, limited := a.verify(r, q.Get(TokenParam))
+	if limited {
+		w.Header().Set("Retry-After", strconv.Itoa(int(a.fails.every.Seconds()+0.5)))
+		http.Error(w, "429 too many wrong presenter tokens from your address; wait a moment", http.StatusTooManyRequests)
+		return true
+	}
+	if !ok {
 		http.Error(w, "403 forbidden: invalid presenter token", http.StatusForbidden)
 		return true
 	}

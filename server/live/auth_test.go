@@ -1,6 +1,7 @@
 package live
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +15,10 @@ func TestNewToken(t *testing.T) {
 	}
 	if NewAuth("").Token() == "" {
 		t.Error("NewAuth(\"\") has no token")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(a)
+	if err != nil || len(raw)*8 < 128 || len(a) < MinTokenLen {
+		t.Errorf("token %q: %d random bits (%v), %d characters; want >= 128 bits and >= MinTokenLen", a, len(raw)*8, err, len(a))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -18,6 +19,7 @@ type client struct {
 	driver    bool        // a presenter on the audience page: a projector
 	device    string      // the page's device id, "" if none (presence)
 	slot      int         // heartbeat group (see Hub.pinger); set at register
+	ip        string      // counted in Hub.perIP; "" when not counted
 	closing   atomic.Bool // a close frame is queued: the reader stops extending deadlines
 
 	mu       sync.Mutex // guards the outbox below
@@ -178,15 +180,34 @@ func (c *client) readLoop() {
 	}()
 	c.conn.SetReadLimit(h.opts.MaxMessageSize)
 	c.conn.SetReadDeadline(time.Now().Add(h.pongWait))
-	c.conn.SetPongHandler(func(string) error { c.extend(); return nil })
 	b := bucket{rate: h.opts.RateLimit, burst: float64(h.opts.RateBurst)}
 	strikes := 0
-	// Pings count against the rate limit too; the pong goes through the
-	// writer like every other frame. (The handler runs inside ReadMessage,
-	// on this goroutine, so sharing b is safe.)
-	c.conn.SetPingHandler(func(data string) error {
-		c.extend()
+	// over takes a token for one frame, data or control: a flood of pings
+	// or pongs costs as much as a flood of messages and ends the same way,
+	// with 1008 once RateBurst frames in a row found the bucket empty.
+	// (The control handlers run inside ReadMessage, on this goroutine, so
+	// sharing b and strikes is safe.)
+	over := func() bool {
 		if b.allow(time.Now()) {
+			strikes = 0
+			return false
+		}
+		if strikes++; strikes > h.opts.RateBurst {
+			c.closeWith(ClosePolicyViolation, "rate limit exceeded")
+		}
+		return true
+	}
+	c.conn.SetPongHandler(func(string) error {
+		if !c.closing.Load() && !over() {
+			c.extend()
+		}
+		return nil
+	})
+	// A ping is answered through the writer like every other frame, and
+	// only when it is within the rate limit.
+	c.conn.SetPingHandler(func(data string) error {
+		if !c.closing.Load() && !over() {
+			c.extend()
 			c.queuePong(data)
 		}
 		return nil
@@ -199,17 +220,19 @@ func (c *client) readLoop() {
 		if c.closing.Load() {
 			continue
 		}
-		c.extend()
-		if !b.allow(time.Now()) {
-			strikes++
-			if strikes > h.opts.RateBurst {
-				c.closeWith(ClosePolicyViolation, "rate limit exceeded")
-				continue
+		if over() {
+			if !c.closing.Load() {
+				c.sendError(ErrRateLimited, "too many messages; this one was dropped", "")
 			}
-			c.sendError(ErrRateLimited, "too many messages; this one was dropped", "")
 			continue
 		}
-		strikes = 0
+		c.extend()
+		// RFC 6455 5.6: a text frame that is not UTF-8 fails the
+		// connection with 1007; gorilla leaves the check to us.
+		if typ == websocket.TextMessage && !utf8.Valid(data) {
+			c.closeWith(CloseInvalidPayload, "text frame is not valid UTF-8")
+			continue
+		}
 		h.handle(c, typ, data)
 	}
 }

@@ -56,6 +56,7 @@ const deviceIDMax = 64
 // Defaults for zero Options fields.
 const (
 	DefaultMaxConns       = 20000
+	DefaultMaxConnsPerIP  = 64
 	DefaultMaxMessageSize = 4096
 	DefaultRateLimit      = 20 // messages per second, per connection
 	DefaultRateBurst      = 40
@@ -69,6 +70,11 @@ type Options struct {
 	// upgrade is refused with 503. Presenters always get in.
 	// 0 means DefaultMaxConns, <0 no cap.
 	MaxConns int
+	// MaxConnsPerIP caps simultaneous audience connections from one
+	// client address (ClientIP); beyond it the upgrade is refused with
+	// 429. Presenters and loopback clients (this machine, or a reverse
+	// proxy on it) are not capped. 0 means DefaultMaxConnsPerIP, <0 no cap.
+	MaxConnsPerIP int
 	// MaxMessageSize is the largest client frame accepted; bigger ones
 	// close the connection with 1009. 0 means DefaultMaxMessageSize.
 	MaxMessageSize int64
@@ -117,6 +123,7 @@ type Hub struct {
 	hello    [2]*websocket.PreparedMessage // audience, presenter
 	beat     *websocket.PreparedMessage    // the heartbeat frame, encoded once
 	pingPM   *websocket.PreparedMessage    // the heartbeat's ping, likewise
+	perIP    ipCount
 
 	// Tests shorten these; everything else uses the constants.
 	writeWait, pongWait, pingPeriod, closeGrace time.Duration
@@ -151,6 +158,9 @@ func New(opts Options) *Hub {
 	if opts.MaxConns == 0 {
 		opts.MaxConns = DefaultMaxConns
 	}
+	if opts.MaxConnsPerIP == 0 {
+		opts.MaxConnsPerIP = DefaultMaxConnsPerIP
+	}
 	if opts.MaxMessageSize <= 0 {
 		opts.MaxMessageSize = DefaultMaxMessageSize
 	}
@@ -181,6 +191,7 @@ func New(opts Options) *Hub {
 		clients:    make(map[*client]struct{}),
 		drained:    make(chan struct{}),
 		stop:       make(chan struct{}),
+		perIP:      ipCount{max: opts.MaxConnsPerIP},
 	}
 	h.upgrader = websocket.Upgrader{
 		ReadBufferSize:  readBufferSize,
@@ -472,6 +483,16 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "503 too many connections", http.StatusServiceUnavailable)
 		return
 	}
+	ip := ""
+	if !presenter && !loopback(r) {
+		if ip = ClientIP(r); !h.perIP.acquire(ip) {
+			h.mu.Unlock()
+			h.log.Info("websocket refused: too many connections from one address", "ip", ip, "max", h.opts.MaxConnsPerIP)
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "429 too many connections from your address", http.StatusTooManyRequests)
+			return
+		}
+	}
 	h.upgrading++
 	h.mu.Unlock()
 
@@ -481,12 +502,14 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.mu.Unlock()
 	h.upgrading--
 	if err != nil {
+		h.perIP.release(ip)
 		h.log.Debug("websocket upgrade failed", "remote", r.RemoteAddr, "err", err)
 		return // the upgrader has answered
 	}
-	c := &client{hub: h, conn: conn, presenter: presenter, device: deviceID(r),
+	c := &client{hub: h, conn: conn, presenter: presenter, ip: ip, device: deviceID(r),
 		driver: presenter && r.URL.Query().Get("page") == "audience"}
 	if h.closing {
+		h.perIP.release(ip)
 		conn.Close()
 		return
 	}
@@ -521,6 +544,7 @@ func (h *Hub) unregister(c *client) {
 		return
 	}
 	delete(h.clients, c)
+	h.perIP.release(c.ip)
 	h.count(c, -1)
 	h.presenceLocked()
 	if h.closing && len(h.clients) == 0 {

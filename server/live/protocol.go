@@ -29,8 +29,9 @@ const (
 // Close codes the hub sends besides those gorilla sends itself
 // (1009 message too big, 1002 protocol error).
 const (
-	CloseGoingAway       = websocket.CloseGoingAway       // 1001: hub shutting down
-	ClosePolicyViolation = websocket.ClosePolicyViolation // 1008: rate limit exceeded persistently
+	CloseGoingAway       = websocket.CloseGoingAway               // 1001: hub shutting down
+	CloseInvalidPayload  = websocket.CloseInvalidFramePayloadData // 1007: a text frame that is not UTF-8
+	ClosePolicyViolation = websocket.ClosePolicyViolation         // 1008: rate limit exceeded persistently (messages, pings or pongs)
 )
 
 // Frame kinds; a client's outbox holds the latest frame of each kind and
