@@ -4,6 +4,7 @@
 //	podium                       serve ./slides, or the talk built into the binary
 //	podium serve [flags] [DIR]   serve DIR
 //	podium check DIR             report every problem in DIR as file:line: message
+//	podium export [flags] [DIR]  write DIR as a PDF or a static HTML folder
 //
 // Run "podium help" or "podium serve --help" for the flags.
 package main
@@ -31,6 +32,7 @@ import (
 
 	"github.com/podium-talks/podium/server"
 	"github.com/podium-talks/podium/server/deck"
+	"github.com/podium-talks/podium/server/export"
 	"github.com/podium-talks/podium/server/live"
 	"github.com/podium-talks/podium/slides"
 	"github.com/podium-talks/podium/themes"
@@ -50,9 +52,10 @@ Usage:
   podium                       serve ./slides if it exists, else the built-in talk
   podium serve [flags] [DIR]   serve the deck in DIR
   podium check [DIR]           print every problem in the deck as file:line: message
+  podium export [flags] [DIR]  write the deck as a PDF (default) or a static HTML folder
   podium help                  show this help
 
-Run "podium serve --help" or "podium check --help" for their flags.
+Run "podium serve --help", "podium check --help" or "podium export --help" for their flags.
 `
 
 func main() {
@@ -74,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return serve(ctx, args, stdout, stderr)
 	case "check":
 		return check(args, stdout, stderr)
+	case "export":
+		return exportDeck(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -397,5 +402,71 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	d := srv.Deck()
 	fmt.Fprintf(stdout, "%s: ok: %d chapters, %d slides\n", where, len(d.Chapters), len(d.Slides))
+	return exitOK
+}
+
+// parseExport parses the command line of "podium export" into an
+// export.Config, without the file systems.
+func parseExport(args []string, stderr io.Writer) (export.Config, error) {
+	var c export.Config
+	fl := flag.NewFlagSet("export", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.StringVar(&c.Format, "format", "pdf", "`pdf` (printed by headless Chromium) or html (a static folder that works from file://)")
+	fl.BoolVar(&c.Steps, "steps", false, "PDF: one page per step instead of one per slide at its last step")
+	fl.BoolVar(&c.Notes, "notes", false, "PDF: a handout, each slide with its speaker notes below it")
+	fl.StringVar(&c.Theme, "theme", "", "theme `name`, overriding the deck's (light, dark)")
+	fl.StringVar(&c.Out, "o", "", "output `path`: the PDF file, or the HTML folder (default NAME.pdf or NAME-html, NAME the deck folder's)")
+	fl.StringVar(&c.Browser, "browser", "", "Chromium executable `path` (default: chromium, chromium-browser or google-chrome on PATH)")
+	fl.Usage = func() {
+		fmt.Fprint(stderr, "Usage: podium export [flags] [DIR]\n\nWrites the deck in DIR (default ./slides, else the built-in talk) as a PDF or a\nstatic HTML folder. Speaker notes appear only with --notes.\n\nFlags:\n")
+		fl.PrintDefaults()
+	}
+	// Flags may follow the folder too (podium export slides -o talk.pdf).
+	var dirs []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			return c, err
+		}
+		if fl.NArg() == 0 {
+			break
+		}
+		dirs, args = append(dirs, fl.Arg(0)), fl.Args()[1:]
+	}
+	if len(dirs) > 1 {
+		fl.Usage()
+		return c, fmt.Errorf("export takes one folder, got %d: %s", len(dirs), strings.Join(dirs, " "))
+	}
+	if len(dirs) == 1 {
+		c.DeckName = dirs[0]
+	}
+	return c, nil
+}
+
+func exportDeck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := parseExport(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "podium:", err)
+		return exitUsage
+	}
+	deckFS, where, err := openDeck(c.DeckName)
+	if err != nil {
+		fmt.Fprintln(stderr, "podium:", err)
+		return exitError
+	}
+	if c.DeckName == "" && where != builtIn {
+		c.DeckName = where
+	}
+	c.Deck, c.Themes, c.Web, c.Progress = deckFS, themes.FS, web.FS, stderr
+	if err := export.Run(ctx, c); err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "podium: export interrupted; nothing written")
+			return exitError
+		}
+		printErr(stderr, where, err)
+		return exitError
+	}
 	return exitOK
 }
