@@ -73,7 +73,10 @@ func setInfo(pdf []byte, title, author string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-var entryRE = regexp.MustCompile(`(?s)^(.*?)(/Title|/Author|/Creator)\s*(\([^)]*\)|<[0-9A-Fa-f\s]*>)`)
+// entryRE finds an entry to replace; its value is a literal string (with
+// backslash escapes, as Chromium writes the parentheses of its user
+// agent) or a hex string.
+var entryRE = regexp.MustCompile(`(?s)^(.*?)(/Title|/Author|/Creator)\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)`)
 
 // infoEntries returns the entries of Info object obj other than Title,
 // Author and Creator (the producer, the dates), or nil.
