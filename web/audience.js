@@ -118,6 +118,13 @@ async function main() {
   root.append(back);
   controls.blackout.onBrowse = () => t.follow(false);
 
+  // The download link, while the presenter offers the slides.
+  const download = document.createElement("a");
+  download.className = "download-link";
+  download.href = "/download";
+  download.hidden = true;
+  view.bar.prepend(download);
+
   let seen = false, speakerBlack = false;
   function refresh() {
     const w = words(view.deck?.lang || document.documentElement.lang);
@@ -132,6 +139,8 @@ async function main() {
       status.lastChild.textContent = state ? w[state] : "";
       status.title = state ? w[state + "Hint"] : "";
     }
+    download.hidden = !t.state?.download;
+    download.textContent = w.download;
     back.hidden = t.following || !at;
     if (at) {
       back.querySelector(".back-label").textContent = w.backToLive;

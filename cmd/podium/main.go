@@ -99,6 +99,8 @@ type serveConfig struct {
 	dev      bool
 	state    string
 	fresh    bool
+	download bool
+	browser  string
 	dir      string
 }
 
@@ -113,6 +115,8 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.BoolVar(&c.dev, "dev", false, "serve web/ and themes/ from the working directory instead of the binary")
 	fl.StringVar(&c.state, "state", "", "`file` that keeps the slide, step, blackout, hold, timer and random token across restarts (default: in the user's state folder, one per deck folder)")
 	fl.BoolVar(&c.fresh, "fresh", false, "start the talk over: ignore the saved state (and a kept token), and replace it")
+	fl.BoolVar(&c.download, "download", false, "start with the slides offered to the audience (the presenter view has the switch)")
+	fl.StringVar(&c.browser, "browser", "", "Chromium `path` that prints the audience's PDF (default: chromium, chromium-browser or google-chrome on PATH; none: a zip of the static HTML)")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: podium serve [flags] [DIR]\n\nServes the deck in DIR (default ./slides, else the built-in talk).\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -170,10 +174,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer ln.Close()
 	urls := audienceURLs(ln.Addr().(*net.TCPAddr))
+	// The audience's download is a PDF when there is a browser to print
+	// it, else the static HTML as a zip.
+	browser, err := export.FindBrowser(c.browser)
+	if err != nil && c.browser != "" {
+		fmt.Fprintln(stderr, "podium:", err)
+		return exitError
+	}
 	cfg := server.Config{
 		Deck: deckFS, Theme: c.theme, Token: c.token, AudienceURL: urls[0], MaxConns: c.maxConns,
 		Store: live.NewFileStore(state), Fresh: c.fresh,
-		Web: web.FS, Themes: themes.FS, Logger: log,
+		Web: web.FS, Themes: themes.FS, Logger: log, Download: c.download, Browser: browser,
 	}
 	if c.dev {
 		cfg.Web, cfg.Themes = os.DirFS("web"), os.DirFS("themes")
@@ -206,7 +217,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "  presenter:  %spresenter?token=%s\n", urls[0], srv.PresenterToken())
 	fmt.Fprintf(stdout, "  remote:     %sremote?token=%s\n", urls[0], srv.PresenterToken())
-	fmt.Fprintf(stdout, "  state:      %s\n\n", state)
+	fmt.Fprintf(stdout, "  state:      %s\n", state)
+	if c.download {
+		kind := "PDF"
+		if browser == "" {
+			kind = "static HTML as a zip (no Chromium to print a PDF)"
+		}
+		fmt.Fprintf(stdout, "  download:   %sdownload (%s)\n", urls[0], kind)
+	}
+	fmt.Fprintln(stdout)
 	if qr, err := server.QRText(urls[0]); err == nil {
 		fmt.Fprint(stdout, qr)
 	}
