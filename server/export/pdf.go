@@ -102,6 +102,11 @@ func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("font-render-hinting", "none"),
+		// One page in one renderer: no spare renderer kept warm, no process
+		// per site (the print page is the only site), no background work.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,SpareRendererForSitePerProcess,OptimizationHints,MediaRouter,Prerender2,BackForwardCache"),
+		chromedp.Flag("disable-site-isolation-trials", true),
+		chromedp.Flag("renderer-process-limit", "1"),
 		chromedp.WindowSize(stageWidth, stageHeight),
 	)
 	if opt.UserDataDir != "" {
