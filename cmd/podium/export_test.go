@@ -78,3 +78,17 @@ func TestExportHTML(t *testing.T) {
 		t.Error("index.html holds the notes")
 	}
 }
+
+// TestExportOneFile: "podium export FILE.md" exports that chapter alone.
+func TestExportOneFile(t *testing.T) {
+	dir := writeDeck(t, map[string]string{"01-a.md": "# A\n", "02-b.md": "# B only\n\n---\n\n# B two\n"})
+	out := filepath.Join(t.TempDir(), "site")
+	code, _, stderr := runCmd(t, "export", "--format", "html", "-o", out, filepath.Join(dir, "02-b.md"))
+	if code != exitOK || !strings.Contains(stderr, "(2 slides") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	idx, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if strings.Contains(string(idx), `"A"`) || !strings.Contains(string(idx), "B two") {
+		t.Errorf("the export is not the one chapter:\n%s", idx)
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -437,7 +438,7 @@ func parseExport(args []string, stderr io.Writer) (export.Config, error) {
 	fl.StringVar(&c.Out, "o", "", "output `path`: the PDF file, or the HTML folder (default NAME.pdf or NAME-html, NAME the deck folder's)")
 	fl.StringVar(&c.Browser, "browser", "", "Chromium executable `path` (default: chromium, chromium-browser or google-chrome on PATH)")
 	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: podium export [flags] [DIR]\n\nWrites the deck in DIR (default ./slides, else the built-in talk) as a PDF or a\nstatic HTML folder. Speaker notes appear only with --notes.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: podium export [flags] [DIR|FILE.md]\n\nWrites the deck in DIR (default ./slides, else the built-in talk), or the one\nchapter FILE.md, as a PDF or a static HTML folder. Speaker notes appear only with --notes.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
 	// Flags may follow the folder too (podium export slides -o talk.pdf).
@@ -470,7 +471,16 @@ func exportDeck(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "podium:", err)
 		return exitUsage
 	}
-	deckFS, where, err := openDeck(c.DeckName)
+	var deckFS fs.FS
+	var where string
+	if st, serr := os.Stat(c.DeckName); serr == nil && st.Mode().IsRegular() && filepath.Ext(c.DeckName) == ".md" {
+		// One chapter file: the deck is that file, with its folder's assets.
+		deckFS, where, err = openDeck(filepath.Dir(c.DeckName))
+		deckFS = oneChapter{deckFS, filepath.Base(c.DeckName)}
+		c.DeckName = strings.TrimSuffix(c.DeckName, ".md")
+	} else {
+		deckFS, where, err = openDeck(c.DeckName)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "podium:", err)
 		return exitError
@@ -488,4 +498,22 @@ func exportDeck(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitError
 	}
 	return exitOK
+}
+
+// oneChapter is a deck folder in which only one chapter file is seen: the
+// deck of "podium export FILE.md". Its other files stay readable, since
+// the chapter's images live beside it.
+type oneChapter struct {
+	fs.FS
+	name string
+}
+
+func (o oneChapter) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(o.FS, name)
+	if name != "." || err != nil {
+		return entries, err
+	}
+	return slices.DeleteFunc(entries, func(e fs.DirEntry) bool {
+		return strings.HasSuffix(e.Name(), ".md") && e.Name() != o.name
+	}), nil
 }
