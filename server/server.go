@@ -58,7 +58,13 @@ type Config struct {
 	// Heartbeat is the live connections' heartbeat period; 0 means
 	// live.DefaultHeartbeat. Tests shorten it to stay fast.
 	Heartbeat time.Duration
-	Logger    *slog.Logger
+	// Download starts with the slides offered to the audience (the
+	// presenter's switch turns it on and off). Browser is the Chromium
+	// that prints the download; empty means the audience gets the static
+	// HTML copy as a zip instead.
+	Download bool
+	Browser  string
+	Logger   *slog.Logger
 }
 
 // Server serves one deck. Create it with New; it is an http.Handler.
@@ -72,6 +78,7 @@ type Server struct {
 	auth   *live.Auth
 	hub    *live.Hub
 	gz     gzipper
+	dl     *downloads
 
 	// loadMu serialises reloads: the loader is for one goroutine at a time.
 	loadMu sync.Mutex
@@ -105,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, loader: deck.NewLoader(cfg.Deck)}
+	s := &Server{cfg: cfg, log: cfg.Logger, loader: deck.NewLoader(cfg.Deck), dl: newDownloads(cfg.Browser)}
 	var err error
 	if s.bundle, err = newBundle(&s.gz, cfg.Web); err != nil {
 		return nil, fmt.Errorf("web files: %w", err)
@@ -143,6 +150,9 @@ func New(cfg Config) (*Server, error) {
 		s.log.Info("resuming the talk where it was", "slide", st.Index+1, "step", st.Step, "blackout", st.Blackout)
 	}
 	s.routes()
+	if cfg.Download {
+		s.setDownload(true)
+	}
 	return s, nil
 }
 
@@ -176,6 +186,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /assets/{hash}/{file...}", s.handleAsset)
 	m.HandleFunc("GET /theme/{hash}/{file}", s.handleTheme)
 	m.HandleFunc("GET /deck/{file...}", s.handleDeckFile)
+	m.HandleFunc("GET /download", s.handleDownload)
+	m.HandleFunc("GET /api/download", s.handleDownloadInfo)
+	m.Handle("POST /api/download", s.auth.Require(http.HandlerFunc(s.handleSetDownload)))
 	s.mux = m
 }
 
@@ -193,7 +206,10 @@ func (s *Server) PresenterToken() string { return s.auth.Token() }
 // Shutdown sends every websocket a close frame and waits for them to go,
 // at most until ctx ends. Call it beside http.Server.Shutdown, which does
 // not track upgraded connections.
-func (s *Server) Shutdown(ctx context.Context) error { return s.hub.Shutdown(ctx) }
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.dl.stop() // a download being printed is not worth waiting for
+	return s.hub.Shutdown(ctx)
+}
 
 // Reload re-reads the deck folder. On success the new deck replaces the
 // old one for every later request and changed reports whether anything
@@ -240,6 +256,9 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 	}
 	s.cur.Store(p)
 	s.hub.SetDeck(hubDeck(p))
+	if s.hub.State().Download {
+		s.dl.get(s, s.public()) // the new version's download, in the background
+	}
 	return true, nil
 }
 

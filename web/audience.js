@@ -159,6 +159,13 @@ async function main() {
   const browse = () => t.follow(false);
   controls.blackout.onBrowse = browse;
 
+  // The download link, while the presenter offers the slides.
+  const download = document.createElement("a");
+  download.className = "download-link";
+  download.href = "/download";
+  download.hidden = true;
+  view.bar.prepend(download);
+
   let seen = false, speakerBlack = false;
   function refresh() {
     const w = words(view.deck?.lang || document.documentElement.lang);
@@ -174,6 +181,8 @@ async function main() {
       status.lastChild.textContent = state ? w[state] : "";
       status.title = state ? w[state + "Hint"] : "";
     }
+    download.hidden = driving || !t.state?.download;
+    download.textContent = w.download;
     back.hidden = driving || t.following || !at;
     if (at) {
       back.querySelector(".back-label").textContent = w.backToLive;

@@ -251,6 +251,7 @@ function render() {
   act("blackout").setAttribute("aria-pressed", String(black));
   out("blackbadge").hidden = !black;
   doc.body.classList.toggle("pz-blackout", black);
+  act("download").setAttribute("aria-pressed", String(!!s?.download));
   tick();
 }
 
@@ -312,6 +313,12 @@ const actions = {
   blackout: () => send({type: "blackout"}),
   hold: () => send(t.hold?.held ? {type: "publish"} : {type: "hold"}),
   publish: () => send({type: "publish"}),
+  // The download switch is an HTTP call (the server starts building the
+  // file at once); its state comes back in the state frames.
+  download: () => fetch("/api/download", {
+    method: "POST", headers: {"Content-Type": "application/json"},
+    body: JSON.stringify({on: !t.state?.download}),
+  }).catch(() => {}),
   "timer-toggle": () => send({type: "timer", action: clock.running ? "pause" : "start"}),
   "timer-reset": () => send({type: "timer", action: "reset"}),
   "problems-close": () => { problemsBox.hidden = true; },

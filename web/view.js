@@ -34,6 +34,7 @@ const EN = {
   detached: "Browsing", detachedHint: "You are browsing on your own; the speaker's slides do not move this page",
   backToLive: "Back to live", paused: "The speaker paused the screen",
   pausedHint: "The slides come back when the talk goes on.", browse: "Browse the slides meanwhile",
+  download: "Download the slides",
 };
 const ZH = {
   slide: "幻灯片", of: "/", prev: "上一页", next: "下一页", overview: "总览",
@@ -45,6 +46,7 @@ const ZH = {
   detached: "自由浏览", detachedHint: "你在自己浏览，演讲者翻页不会带动本页",
   backToLive: "回到直播", paused: "演讲者暂停了画面",
   pausedHint: "演讲继续时，画面会自动回来。", browse: "先自己看看幻灯片",
+  download: "下载幻灯片",
 };
 
 /**

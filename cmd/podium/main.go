@@ -4,6 +4,7 @@
 //	podium                       serve ./slides, or the talk built into the binary
 //	podium serve [flags] [DIR]   serve DIR
 //	podium check DIR             report every problem in DIR as file:line: message
+//	podium export [flags] [DIR]  write DIR as a PDF or a static HTML folder
 //
 // Run "podium help" or "podium serve --help" for the flags.
 package main
@@ -25,12 +26,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/podium-talks/podium/server"
 	"github.com/podium-talks/podium/server/deck"
+	"github.com/podium-talks/podium/server/export"
 	"github.com/podium-talks/podium/server/live"
 	"github.com/podium-talks/podium/slides"
 	"github.com/podium-talks/podium/themes"
@@ -53,9 +56,10 @@ Usage:
   podium                       serve ./slides if it exists, else the built-in talk
   podium serve [flags] [DIR]   serve the deck in DIR
   podium check [DIR]           print every problem in the deck as file:line: message
+  podium export [flags] [DIR]  write the deck as a PDF (default) or a static HTML folder
   podium help                  show this help
 
-Run "podium serve --help" or "podium check --help" for their flags.
+Run "podium serve --help", "podium check --help" or "podium export --help" for their flags.
 `
 
 func main() {
@@ -77,6 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return serve(ctx, args, stdout, stderr)
 	case "check":
 		return check(ctx, args, stdout, stderr)
+	case "export":
+		return exportDeck(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -98,6 +104,8 @@ type serveConfig struct {
 	dev      bool
 	state    string
 	fresh    bool
+	download bool
+	browser  string
 	dir      string
 }
 
@@ -113,6 +121,8 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.BoolVar(&c.dev, "dev", false, "serve web/ and themes/ from the working directory instead of the binary")
 	fl.StringVar(&c.state, "state", "", "`file` that keeps the slide, step, blackout, hold, timer and random token across restarts (default: in the user's state folder, one per deck folder)")
 	fl.BoolVar(&c.fresh, "fresh", false, "start the talk over: ignore the saved state (and a kept token), and replace it")
+	fl.BoolVar(&c.download, "download", false, "start with the slides offered to the audience (the presenter view has the switch)")
+	fl.StringVar(&c.browser, "browser", "", "Chromium `path` that prints the audience's PDF (default: chromium, chromium-browser or google-chrome on PATH; none: a zip of the static HTML)")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: podium serve [flags] [DIR]\n\nServes the deck in DIR (default ./slides, else the built-in talk).\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -185,11 +195,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// few browsers' page and API requests.
 		ln = server.LimitListener(ln, perIP+httpPerIP)
 	}
+	// The audience's download is a PDF when there is a browser to print
+	// it, else the static HTML as a zip.
+	browser, err := export.FindBrowser(c.browser)
+	if err != nil && c.browser != "" {
+		fmt.Fprintln(stderr, "podium:", err)
+		return exitError
+	}
 	cfg := server.Config{
 		Deck: deckFS, Theme: c.theme, Token: c.token, AudienceURL: urls[0],
 		MaxConns: audienceCap(log, c.maxConns), MaxConnsPerIP: perIP,
 		Store: live.NewFileStore(state), Fresh: c.fresh,
-		Web: web.FS, Themes: themes.FS, Logger: log,
+		Web: web.FS, Themes: themes.FS, Logger: log, Download: c.download, Browser: browser,
 	}
 	if c.dev {
 		cfg.Web, cfg.Themes = os.DirFS("web"), os.DirFS("themes")
@@ -226,7 +243,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "  presenter:  %spresenter?token=%s\n", urls[0], srv.PresenterToken())
 	fmt.Fprintf(stdout, "  remote:     %sremote?token=%s\n", urls[0], srv.PresenterToken())
-	fmt.Fprintf(stdout, "  state:      %s\n\n", state)
+	fmt.Fprintf(stdout, "  state:      %s\n", state)
+	if c.download {
+		kind := "PDF"
+		if browser == "" {
+			kind = "static HTML as a zip (no Chromium to print a PDF)"
+		}
+		fmt.Fprintf(stdout, "  download:   %sdownload (%s)\n", urls[0], kind)
+	}
+	fmt.Fprintln(stdout)
 	if qr, err := server.QRText(urls[0]); err == nil {
 		fmt.Fprint(stdout, qr)
 	}
@@ -498,4 +523,97 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout)
 	return exitOK
+}
+
+// parseExport parses the command line of "podium export" into an
+// export.Config, without the file systems.
+func parseExport(args []string, stderr io.Writer) (export.Config, error) {
+	var c export.Config
+	fl := flag.NewFlagSet("export", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.StringVar(&c.Format, "format", "pdf", "`pdf` (printed by headless Chromium) or html (a static folder that works from file://)")
+	fl.BoolVar(&c.Steps, "steps", false, "PDF: one page per step instead of one per slide at its last step")
+	fl.BoolVar(&c.Notes, "notes", false, "PDF: a handout, each slide with its speaker notes below it")
+	fl.StringVar(&c.Theme, "theme", "", "theme `name`, overriding the deck's (light, dark)")
+	fl.StringVar(&c.Out, "o", "", "output `path`: the PDF file, or the HTML folder (default NAME.pdf or NAME-html, NAME the deck folder's)")
+	fl.StringVar(&c.Browser, "browser", "", "Chromium executable `path` (default: chromium, chromium-browser or google-chrome on PATH)")
+	fl.Usage = func() {
+		fmt.Fprint(stderr, "Usage: podium export [flags] [DIR|FILE.md]\n\nWrites the deck in DIR (default ./slides, else the built-in talk), or the one\nchapter FILE.md, as a PDF or a static HTML folder. Speaker notes appear only with --notes.\n\nFlags:\n")
+		fl.PrintDefaults()
+	}
+	// Flags may follow the folder too (podium export slides -o talk.pdf).
+	var dirs []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			return c, err
+		}
+		if fl.NArg() == 0 {
+			break
+		}
+		dirs, args = append(dirs, fl.Arg(0)), fl.Args()[1:]
+	}
+	if len(dirs) > 1 {
+		fl.Usage()
+		return c, fmt.Errorf("export takes one folder, got %d: %s", len(dirs), strings.Join(dirs, " "))
+	}
+	if len(dirs) == 1 {
+		c.DeckName = dirs[0]
+	}
+	return c, nil
+}
+
+func exportDeck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := parseExport(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "podium:", err)
+		return exitUsage
+	}
+	var deckFS fs.FS
+	var where string
+	if st, serr := os.Stat(c.DeckName); serr == nil && st.Mode().IsRegular() && filepath.Ext(c.DeckName) == ".md" {
+		// One chapter file: the deck is that file, with its folder's assets.
+		deckFS, where, err = openDeck(filepath.Dir(c.DeckName))
+		deckFS = oneChapter{deckFS, filepath.Base(c.DeckName)}
+		c.DeckName = strings.TrimSuffix(c.DeckName, ".md")
+	} else {
+		deckFS, where, err = openDeck(c.DeckName)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "podium:", err)
+		return exitError
+	}
+	if c.DeckName == "" && where != builtIn {
+		c.DeckName = where
+	}
+	c.Deck, c.Themes, c.Web, c.Progress = deckFS, themes.FS, web.FS, stderr
+	if err := export.Run(ctx, c); err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "podium: export interrupted; nothing written")
+			return exitError
+		}
+		printErr(stderr, where, err)
+		return exitError
+	}
+	return exitOK
+}
+
+// oneChapter is a deck folder in which only one chapter file is seen: the
+// deck of "podium export FILE.md". Its other files stay readable, since
+// the chapter's images live beside it.
+type oneChapter struct {
+	fs.FS
+	name string
+}
+
+func (o oneChapter) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(o.FS, name)
+	if name != "." || err != nil {
+		return entries, err
+	}
+	return slices.DeleteFunc(entries, func(e fs.DirEntry) bool {
+		return strings.HasSuffix(e.Name(), ".md") && e.Name() != o.name
+	}), nil
 }

@@ -414,6 +414,12 @@ func (h *Hub) Blackout(on bool) {
 	h.navigate(false, func(s State, _ *Deck) State { s.Blackout = on; return s })
 }
 
+// SetDownload offers the slides to the audience, or stops offering them:
+// every client hears it in the next state frame.
+func (h *Hub) SetDownload(on bool) {
+	h.navigate(false, func(s State, _ *Deck) State { s.Download = on; return s })
+}
+
 // navigate applies f to the state; moved says it is a move of the
 // presenter's (not a blackout), which makes the result their chosen slide.
 func (h *Hub) navigate(moved bool, f func(State, *Deck) State) {

@@ -282,7 +282,7 @@ func TestLateJoinerGetsSnapshotFirst(t *testing.T) {
 // frame type. Anything else (notes above all) is a leak.
 var allowedAudience = map[string][]string{
 	"hello": {"type", "role", "protocol", "max_message_size", "rate"},
-	"state": {"type", "slide", "index", "step", "blackout", "version"},
+	"state": {"type", "slide", "index", "step", "blackout", "version", "download"},
 	"deck":  {"type", "version"},
 	"error": {"type", "code", "message", "for"},
 }

@@ -28,6 +28,9 @@ type State struct {
 	Step     int    `json:"step"`
 	Blackout bool   `json:"blackout"`
 	Version  string `json:"version"`
+	// Download is on while the presenter offers the slides: audience
+	// pages then show a link to GET /download.
+	Download bool `json:"download"`
 }
 
 // copyDeck keeps the hub's deck away from the caller's slice.

@@ -1,0 +1,124 @@
+package export
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/podium-talks/podium/server/internal/browsertest"
+	"github.com/podium-talks/podium/themes"
+	"github.com/podium-talks/podium/web"
+)
+
+// TestHTMLFromFile opens the static copy of the talk from file:// (where
+// no ES module loads) and drives it as a reader would.
+func TestHTMLFromFile(t *testing.T) {
+	tk := talk(t)
+	site, err := tk.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := site.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	// No file of the copy holds a speaker note, nor a chapter source.
+	phrases := notePhrases(t, tk)
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.HasSuffix(p, ".md") {
+			t.Errorf("the copy has a chapter source: %s", p)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The deck is JSON in index.html: non-ASCII stays as it is, so
+		// the notes would show verbatim.
+		text := squash(string(data))
+		for _, ph := range phrases {
+			if strings.Contains(text, ph) {
+				t.Errorf("%s holds speaker notes: %q", p, ph)
+			}
+		}
+		return nil
+	})
+
+	ctx := browsertest.New(t)
+	u := url.URL{Scheme: "file", Path: filepath.Join(dir, "index.html")}
+	browsertest.Do(t, ctx, chromedp.Navigate(u.String()))
+	browsertest.WaitFor(t, ctx, `document.getElementById("podium").dataset.ready === "true"`, "the static copy to start")
+	if got := browsertest.Eval[string](t, ctx, `document.querySelector(".slide.current h1").textContent`); got != tk.Deck.Slides[0].Title {
+		t.Errorf("first slide shows %q, want %q", got, tk.Deck.Slides[0].Title)
+	}
+	browsertest.Do(t, ctx, browsertest.Key(kb.ArrowRight))
+	browsertest.WaitFor(t, ctx, `podium.view.index === 1 && location.hash === "#2"`, "→ to move to slide 2")
+	// Overview and go-to work without a server.
+	browsertest.Do(t, ctx, browsertest.Key("o"))
+	browsertest.WaitFor(t, ctx, `podium.controls.overview.open`, "the overview to open")
+	// The images load from the copy's deck/ folder.
+	img := -1
+	for i, sl := range tk.Deck.Slides {
+		if strings.Contains(sl.HTML, "<img") {
+			img = i
+			break
+		}
+	}
+	if img < 0 {
+		t.Fatal("the talk has no image to look for")
+	}
+	browsertest.Do(t, ctx, chromedp.Navigate(u.String()+"#"+strconv.Itoa(img+1)))
+	browsertest.WaitFor(t, ctx, `podium.view.index === `+strconv.Itoa(img)+` && (() => {
+		const i = document.querySelector(".slide.current img");
+		return i && i.complete && i.naturalWidth > 0;
+	})()`, "the hash to open the slide with the image, and the image to load")
+}
+
+// TestHTMLAssets copies only the assets the slides name, under deck/, and
+// points the slides there.
+func TestHTMLAssets(t *testing.T) {
+	fsys := fstest.MapFS{
+		"01-a.md":       {Data: []byte("# A\n\n![pic](img/a%20b.svg)\n\nNote: secret words here\n")},
+		"img/a b.svg":   {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)},
+		"unused.txt":    {Data: []byte("draft")},
+		"_draft.md":     {Data: []byte("# draft\n")},
+		".hidden/x.svg": {Data: []byte("x")},
+	}
+	tk, err := Load(fsys, themes.FS, web.FS, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := tk.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for n := range site {
+		names = append(names, n)
+	}
+	want := map[string]bool{"index.html": true, "podium.css": true, "theme.css": true, "podium.js": true, "deck/img/a b.svg": true}
+	for _, n := range names {
+		if !want[n] {
+			t.Errorf("unexpected file %s", n)
+		}
+		delete(want, n)
+	}
+	for n := range want {
+		t.Errorf("missing file %s", n)
+	}
+	idx := string(site["index.html"])
+	if strings.Contains(idx, `/deck/`) || !strings.Contains(idx, `src=\"deck/img/a%20b.svg\"`) {
+		t.Errorf("slide image not relative to the copy:\n%s", idx)
+	}
+	if strings.Contains(idx, "secret words") {
+		t.Error("index.html holds the notes")
+	}
+}

@@ -1,0 +1,334 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// Browsers are the executables FindBrowser looks for on PATH, in order.
+var browsers = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+
+// ErrNoBrowser is FindBrowser's error when there is no Chromium: its text
+// is the one line a user needs.
+var ErrNoBrowser = errors.New("no Chromium found on PATH (chromium, chromium-browser, google-chrome): " +
+	"install one (Debian/Ubuntu: apt-get install chromium; macOS: brew install --cask chromium) or give --browser PATH")
+
+// FindBrowser returns the browser to print with: path itself when it is
+// given (it must be an executable), else the first of chromium,
+// chromium-browser, google-chrome on PATH.
+func FindBrowser(path string) (string, error) {
+	if path != "" {
+		p, err := exec.LookPath(path)
+		if err != nil {
+			return "", fmt.Errorf("--browser %s: %w", path, err)
+		}
+		return p, nil
+	}
+	for _, n := range browsers {
+		if p, err := exec.LookPath(n); err == nil {
+			return p, nil
+		}
+	}
+	return "", ErrNoBrowser
+}
+
+// PDFOptions say what to print.
+type PDFOptions struct {
+	// Browser is the Chromium executable (see FindBrowser).
+	Browser string
+	// Steps prints one page per step instead of one per slide at its
+	// last step.
+	Steps bool
+	// Notes prints a handout: each slide with its speaker notes below. No
+	// other option lets notes into the output.
+	Notes bool
+	// Progress, when set, hears how many pages are laid out, then once
+	// more with done == total when printing starts.
+	Progress func(done, total int)
+	// UserDataDir is the browser's profile folder; empty means a fresh
+	// temporary one, removed afterwards. Tests set it to find the
+	// browser's processes.
+	UserDataDir string
+}
+
+// Stage is the slide's logical size in CSS pixels (view.js's STAGE_WIDTH
+// and STAGE_HEIGHT); a PDF page is exactly this, in points at 96 dpi.
+const stageWidth, stageHeight = 1280, 720
+
+// PDF prints the talk with headless Chromium and returns the PDF: the
+// real audience pages (podium.css, the theme, view.js) laid out one per
+// page by web/print.js, vector text with embedded fonts, links, an
+// outline of chapters and slide titles, the deck's title, author and
+// language. Cancelling ctx stops the browser and every process it
+// started.
+func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
+	if opt.Browser == "" {
+		return nil, ErrNoBrowser
+	}
+	pages := t.pages(opt.Steps)
+	doc, err := t.printPage(pages, opt.Notes)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	hs := &http.Server{Handler: t.printHandler(doc), ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	defer hs.Close()
+
+	flags := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(opt.Browser),
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("font-render-hinting", "none"),
+		// One page in one renderer: no spare renderer kept warm, no process
+		// per site (the print page is the only site), no background work.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,SpareRendererForSitePerProcess,OptimizationHints,MediaRouter,Prerender2,BackForwardCache"),
+		chromedp.Flag("disable-site-isolation-trials", true),
+		chromedp.Flag("renderer-process-limit", "1"),
+		chromedp.WindowSize(stageWidth, stageHeight),
+	)
+	if opt.UserDataDir != "" {
+		flags = append(flags, chromedp.UserDataDir(opt.UserDataDir))
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, flags...)
+	defer cancelAlloc()
+	bctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+
+	url := "http://" + ln.Addr().String() + "/"
+	if err := chromedp.Do(bctx, chromedp.Navigate(url)); err != nil {
+		return nil, fmt.Errorf("browser: %w", err)
+	}
+	if err := waitLaidOut(bctx, len(pages), opt.Progress); err != nil {
+		return nil, err
+	}
+	if opt.Progress != nil {
+		opt.Progress(len(pages), len(pages))
+	}
+	w, h := float64(stageWidth)/96, float64(stageHeight)/96
+	pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF(
+		chromedp.PDFPaper(chromedp.PaperSize{Width: w, Height: h}),
+		chromedp.PDFMargin(0),
+		chromedp.PDFPreferCSSPageSize(),
+		chromedp.PDFPrintBackground(),
+		chromedp.PDFOutlineAndTagged(),
+		chromedp.PDFStream(),
+		func(p *page.PrintToPDFParams) { p.DisplayHeaderFooter = new(false) },
+	))
+	if err != nil {
+		return nil, fmt.Errorf("browser: print: %w", err)
+	}
+	return setInfo(pdf, t.Deck.Meta.Title, t.Deck.Meta.Author)
+}
+
+// waitLaidOut polls the print page until print.js has laid out every page
+// and its fonts and images are in, reporting progress on the way.
+func waitLaidOut(ctx context.Context, total int, progress func(done, total int)) error {
+	type status struct {
+		Pages string `json:"pages"`
+		Ready string `json:"ready"`
+		Error string `json:"error"`
+	}
+	last := -1
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		st, err := chromedp.Run(ctx, chromedp.Evaluate[status](`({...document.documentElement.dataset})`))
+		if err != nil {
+			return fmt.Errorf("browser: %w", err)
+		}
+		if st.Error != "" {
+			return fmt.Errorf("browser: print page: %s", st.Error)
+		}
+		var n int
+		fmt.Sscan(st.Pages, &n)
+		if progress != nil && n != last && n < total {
+			progress(n, total)
+			last = n
+		}
+		if st.Ready == "true" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// pages lists what each PDF page shows, as [slide, step]: every slide at
+// its last step, or every step of every slide.
+func (t *Talk) pages(steps bool) [][2]int {
+	var p [][2]int
+	for i, sl := range t.Deck.Slides {
+		if !steps {
+			p = append(p, [2]int{i, sl.Steps})
+			continue
+		}
+		for s := 0; s <= sl.Steps; s++ {
+			p = append(p, [2]int{i, s})
+		}
+	}
+	return p
+}
+
+var printTemplate = template.Must(template.New("print").Parse(`<!doctype html>
+<html lang="{{.Lang}}" data-theme="{{.Theme}}">
+<head>
+<meta charset="utf-8">
+<title>{{.Title}}</title>
+{{if .Author}}<meta name="author" content="{{.Author}}">
+{{end}}<link rel="stylesheet" href="/web/podium.css">
+<link rel="stylesheet" href="/theme.css">
+<link rel="stylesheet" href="/web/print.css">
+<script type="application/json" id="podium-print">{{.Data}}</script>
+<script type="module" src="/web/print.js"></script>
+</head>
+<body></body>
+</html>
+`))
+
+// printPage is the HTML of the page print.js lays out. Notes go into it
+// only for a handout.
+func (t *Talk) printPage(pages [][2]int, handout bool) ([]byte, error) {
+	data := struct {
+		Deck    deckJSON          `json:"deck"`
+		Pages   [][2]int          `json:"pages"`
+		Notes   map[string]string `json:"notes,omitempty"`
+		Handout bool              `json:"handout"`
+	}{Deck: t.viewDeck(nil), Pages: pages, Handout: handout}
+	if handout {
+		data.Notes = make(map[string]string)
+		for _, sl := range t.Deck.Slides {
+			if sl.Notes != "" {
+				data.Notes[sl.ID] = sl.Notes
+			}
+		}
+	}
+	js, err := json.Marshal(data)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	m := t.Deck.Meta
+	err = printTemplate.Execute(&buf, map[string]any{
+		"Lang": m.Lang, "Theme": t.Theme, "Title": m.Title, "Author": m.Author,
+		// json.Marshal escapes <, > and &, so the JSON cannot end the script.
+		"Data": template.JS(js),
+	})
+	return buf.Bytes(), err
+}
+
+// printHandler serves the print page on loopback, for the browser only:
+// the page, the web files, the theme, and the deck's assets (never its
+// chapter sources).
+func (t *Talk) printHandler(doc []byte) http.Handler {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(doc)
+	})
+	m.HandleFunc("GET /theme.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Write(t.ThemeCSS)
+	})
+	m.HandleFunc("GET /web/{file...}", func(w http.ResponseWriter, r *http.Request) {
+		name := r.PathValue("file")
+		if strings.HasSuffix(name, ".go") || strings.HasSuffix(name, ".html") {
+			http.NotFound(w, r)
+			return
+		}
+		serveFile(w, r, t.Web, name)
+	})
+	m.HandleFunc("GET /deck/{file...}", func(w http.ResponseWriter, r *http.Request) {
+		name := r.PathValue("file")
+		if !servableAsset(name) {
+			http.NotFound(w, r)
+			return
+		}
+		serveFile(w, r, t.Files, name)
+	})
+	return m
+}
+
+func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
+	if !fs.ValidPath(name) {
+		http.NotFound(w, r)
+		return
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", contentType(name))
+	w.Write(data)
+}
+
+func contentType(name string) string {
+	switch path.Ext(name) {
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	}
+	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// writeFile writes data to name through a temporary file in the same
+// folder, so that an interrupted export leaves no half-written file.
+func writeFile(name string, data []byte) error {
+	f, err := os.CreateTemp(dirOf(name), ".podium-export-*")
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, bytes.NewReader(data))
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+func dirOf(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		return name[:i+1]
+	}
+	return "."
+}
