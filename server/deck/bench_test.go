@@ -112,3 +112,20 @@ func BenchmarkReloadOneChapter(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDuplicateIDs is the hostile deck of 20,000 equal slides: a cold
+// load, then a reload that reconciles every ID with the previous deck.
+func BenchmarkDuplicateIDs(b *testing.B) {
+	fsys := fstest.MapFS{"01.md": {Data: []byte(strings.Repeat("a\n\n---\n\n", 19999) + "a\n")}}
+	defer reportCPU(b)()
+	for b.Loop() {
+		l := NewLoader(fsys)
+		if _, err := l.Load(); err != nil {
+			b.Fatal(err)
+		}
+		fsys["01.md"].Data = append(fsys["01.md"].Data, '\n')
+		if _, err := l.Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

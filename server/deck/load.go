@@ -79,7 +79,10 @@ type chapter struct {
 	meta   Meta // first chapter only, before defaults
 	slides []rendered
 	images []string
-	digest [sha256.Size]byte // of everything rendered
+	// digest covers what audiences are sent (titles, HTML, steps, the
+	// metadata they see); notes covers the speaker notes. A notes-only
+	// edit changes notes alone, so audience devices hear nothing of it.
+	digest, notes [sha256.Size]byte
 }
 
 // rendered is one slide as rendered, before it gets its place in a deck.
@@ -352,7 +355,7 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 		return nil, probs
 	}
 	c := &chapter{slides: w.slides}
-	h := sha256.New()
+	h, hn := sha256.New(), sha256.New()
 	var buf []byte
 	for i := range c.slides {
 		r := &c.slides[i]
@@ -361,18 +364,18 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 		if c.title == "" {
 			c.title = r.heading
 		}
-		buf = append(append(append(buf[:0], w.file...), 0), r.norm...)
-		r.base = shortHashBytes(buf)
-		full := sha256.Sum256(buf[len(w.file)+1:])
+		r.base = publicID(r.title, r.html, r.steps)
+		full := sha256.Sum256([]byte(r.norm))
 		r.sum = srcSum(full[:16])
 		// Line is not part of it: moving a slide down a line renders
 		// nothing new.
 		buf = buf[:0]
-		for _, v := range []string{r.title, r.html, r.notes} {
+		for _, v := range []string{r.title, r.html} {
 			buf = append(append(buf, v...), 0)
 		}
 		buf = append(strconv.AppendInt(buf, int64(r.steps), 10), 0)
 		h.Write(buf)
+		hn.Write(append(append(buf[:0], r.notes...), 0))
 	}
 	if len(probs) > 0 {
 		return nil, probs
@@ -389,8 +392,10 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 	if w.first {
 		c.meta = Meta{Title: v["title"], Author: v["author"], Date: v["date"], Lang: v["lang"], Theme: v["theme"], HTML: v["html"] == "true"}
 	}
-	fmt.Fprintf(h, "%s\x00%+v", c.title, c.meta)
+	m := c.meta // but m.HTML, which shows only through the HTML
+	fmt.Fprintf(h, "%q %q %q %q %q %q", c.title, m.Title, m.Author, m.Date, m.Lang, m.Theme)
 	h.Sum(c.digest[:0])
+	hn.Sum(c.notes[:0])
 	return c, nil
 }
 
@@ -459,7 +464,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 		for _, r := range c.slides {
 			s := &Slide{
 				ID: r.base, Chapter: ci, Index: len(d.Slides), File: ch.File, Line: r.line,
-				Title: r.title, HTML: r.html, Notes: r.notes, Steps: r.steps, norm: r.norm, sum: r.sum,
+				Title: r.title, HTML: r.html, Notes: r.notes, Steps: r.steps, pub: r.base, norm: r.norm, sum: r.sum,
 			}
 			if s.Title == "" {
 				s.Title = "Slide " + strconv.Itoa(s.Index+1)
@@ -472,7 +477,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 	assignIDs(d, prev)
 	h := sha256.New()
 	m := d.Meta
-	fmt.Fprintf(h, "%q %q %q %q %q %t\n", m.Title, m.Author, m.Date, m.Lang, m.Theme, m.HTML)
+	fmt.Fprintf(h, "%q %q %q %q %q\n", m.Title, m.Author, m.Date, m.Lang, m.Theme)
 	for ci, c := range chapters {
 		fmt.Fprintf(h, "%q %x\n", files[ci], c.digest)
 	}
@@ -483,17 +488,14 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 		h.Write([]byte{0})
 	}
 	d.Version = hex.EncodeToString(h.Sum(nil)[:8])
+	// The presenter's version: the public one (which fixes the slide IDs
+	// the notes are keyed by) and every chapter's notes.
+	io.WriteString(h, "notes\n")
+	for _, c := range chapters {
+		h.Write(c.notes[:])
+	}
+	d.PresenterVersion = hex.EncodeToString(h.Sum(nil)[:8])
 	return d
-}
-
-func shortHash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:4])
-}
-
-func shortHashBytes(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:4])
 }
 
 // parallel calls f(0), …, f(n-1) on up to GOMAXPROCS goroutines, the

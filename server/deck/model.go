@@ -25,9 +25,14 @@ type Deck struct {
 	// Slides is every slide of every chapter, in presentation order;
 	// Slides[i].Index == i.
 	Slides []*Slide
-	// Version changes whenever anything rendered changes (slides, notes,
-	// titles, metadata) and only then.
+	// Version changes whenever something audience devices are sent
+	// changes (slide IDs, titles, HTML, steps, chapter titles and files,
+	// metadata), and only then: it is the audience's ETag and the hub's
+	// state version. A notes-only edit keeps it, so phones hear nothing.
 	Version string
+	// PresenterVersion changes whenever Version or any speaker note
+	// changes: the version of what presenters are sent (/api/notes).
+	PresenterVersion string
 }
 
 // Chapter is one Markdown file of the deck folder.
@@ -52,6 +57,7 @@ type Slide struct {
 	Notes   string // speaker notes as HTML; empty when there are none
 	Steps   int    // number of reveal steps after the initial state (0: none)
 
+	pub  string // base ID (publicID), to keep every ID when only notes change
 	norm string // normalized source, to pair edited slides across reloads
 	sum  srcSum // hash of norm, to match unchanged slides across reloads
 }
