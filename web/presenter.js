@@ -102,6 +102,7 @@ conn = connect({
     doc.body.classList.toggle("pz-pending", !!(m.held && m.pending));
   },
   onProblems(m) { problems(m.problems || []); },
+  onNotes: loadNotes, // a notes-only edit: the deck itself did not change
   onTimer(m) {
     clock.set(m);
     tick();
