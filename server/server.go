@@ -83,15 +83,15 @@ type Server struct {
 type published struct {
 	deck    *deck.Deck
 	theme   *theme
-	version string   // what the hub and audience devices know this deck as
+	version string // what the hub and audience devices know this deck as
 	// notesVersion is the version of the notes (/api/notes): it changes
 	// with version and with every notes-only edit, which audience devices
 	// must not hear of.
 	notesVersion string
-	api     *blob    // GET /api/deck: no notes, ever
-	notes   *blob    // GET /api/notes: presenters only
-	data    pageData // what the page templates were rendered with
-	pages   map[string]*blob
+	api          *blob    // GET /api/deck: no notes, ever
+	notes        *blob    // GET /api/notes: presenters only
+	data         pageData // what the page templates were rendered with
+	pages        map[string]*blob
 }
 
 // New loads the deck and prepares every response. It fails with
