@@ -104,6 +104,7 @@ type slideOut struct {
 	notes   string
 	steps   int
 	images  []string
+	guard   guardStat // its paragraphs' cost to goldmark
 }
 
 // Load reads the folder again and returns the new deck, or nil and
@@ -304,15 +305,17 @@ type chapterWork struct {
 	fm         frontMatter
 	probs      []Problem // of the front matter and the splitter
 	raws       []rawSlide
-	slides     []rendered  // slideOut nil until rendered
-	slideProbs [][]Problem // of each slide
-	todo       []int       // slides to render
+	slides     []rendered   // slideOut nil until rendered
+	slideProbs [][]Problem  // of each slide
+	todo       []int        // slides to render
+	budget     atomic.Int64 // what its slides may still cost goldmark (guard.go)
 }
 
 // split splits a chapter into slides and takes those rendered before from
 // cache, which is only read.
 func (e *engine) split(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) *chapterWork {
 	w := &chapterWork{file: file, first: first, md: e.safe}
+	w.budget.Store(guardBudget)
 	if allowHTML {
 		w.md = e.unsafe
 	}
@@ -345,7 +348,7 @@ func (e *engine) split(fsys fs.FS, file, text string, first bool, firstFile stri
 // renderSlide renders slide i of w. Different slides may be rendered
 // concurrently.
 func (e *engine) renderSlide(fsys fs.FS, w *chapterWork, i int) {
-	w.slides[i].slideOut, w.slideProbs[i] = e.slide(w.md, fsys, w.file, w.raws[i])
+	w.slides[i].slideOut, w.slideProbs[i] = e.slide(w.md, fsys, w.file, w.raws[i], &w.budget)
 }
 
 // finish assembles the chapter once all its slides are rendered.
@@ -377,6 +380,9 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 		h.Write(buf)
 		hn.Write(append(append(buf[:0], r.notes...), 0))
 	}
+	if p := guardProblem(w.file, c.slides); p != nil {
+		probs = append(probs, *p)
+	}
 	if len(probs) > 0 {
 		return nil, probs
 	}
@@ -400,8 +406,9 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 }
 
 // slide renders one slide: its body, segment by segment, then its notes.
-func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlide) (out *slideOut, probs []Problem) {
-	st := &renderState{fsys: fsys, file: file}
+// budget is the chapter's guard budget.
+func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlide, budget *atomic.Int64) (out *slideOut, probs []Problem) {
+	st := &renderState{fsys: fsys, file: file, guard: &guardState{budget: budget}}
 	defer func() {
 		// A bug in a Markdown library must not take the server down with
 		// it: it becomes the author's problem report instead.
@@ -429,6 +436,7 @@ func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlid
 		out.notes = buf.String()
 	}
 	out.images = st.images
+	out.guard = st.guard.done()
 	return out, st.problems
 }
 

@@ -65,7 +65,10 @@ func (e *engine) markdown(unsafe bool) goldmark.Markdown {
 			// breaks between wide characters are dropped by renderText.
 			extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksSimple), extension.WithEscapedSpace()),
 		),
-		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(transformer{}, 100))),
+		goldmark.WithParserOptions(
+			parser.WithASTTransformers(util.Prioritized(transformer{}, 100)),
+			parser.WithInlineParsers(util.Prioritized(guardParser{}, 0)), // before all others (guard.go)
+		),
 		goldmark.WithRendererOptions(ropts...),
 	)
 }
@@ -103,6 +106,7 @@ type renderState struct {
 	line    int // file line of src's first line
 	segStep int // data-step of the segment's top-level blocks; 0 = none
 
+	guard    *guardState // bounds goldmark's work (guard.go); nil: unbounded
 	problems []Problem
 	images   []string // image paths checked in fsys
 	heading  string   // text of the first heading
