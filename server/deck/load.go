@@ -283,16 +283,6 @@ func imagesExist(fsys fs.FS, images []string) bool {
 	return true
 }
 
-// chapter parses and renders one sanitized chapter file.
-// cache holds slides rendered before; it is only read.
-func (e *engine) chapter(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) (*chapter, []Problem) {
-	w := e.split(fsys, file, text, first, firstFile, allowHTML, cache)
-	for _, i := range w.todo {
-		e.renderSlide(fsys, w, i)
-	}
-	return w.finish()
-}
-
 // chapterWork is one chapter on its way to a *chapter: split (which finds
 // the slides rendered before), its other slides rendered, each on its own
 // (renderSlide), then finished. Load renders the slides of all changed
