@@ -62,7 +62,8 @@ func FuzzLoad(f *testing.F) {
 			t.Errorf("reloading the same files changed the deck")
 		}
 		// A secret added to the last slide's notes shows in no ID and not
-		// in the public Version, on a cold load (a restart) too.
+		// in the public Version, on a cold load (a restart) too, as long
+		// as what the audience sees did not change with it.
 		if d == nil {
 			return
 		}
@@ -73,6 +74,13 @@ func FuzzLoad(f *testing.F) {
 		}
 		if d4 == nil || !strings.Contains(d4.Slides[len(d4.Slides)-2].Notes, "4831") {
 			return // the line did not become a note (inside raw HTML, say)
+		}
+		for i, s := range d.Slides {
+			if o := d4.Slides[i]; o.HTML != s.HTML || o.Title != s.Title || o.Steps != s.Steps {
+				// What the audience sees changed too (the blank line
+				// before the note, inside an unclosed raw HTML block).
+				return
+			}
 		}
 		if d4.Version != d.Version {
 			t.Errorf("a note changed the public Version")

@@ -388,7 +388,7 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 	if w.first {
 		c.meta = Meta{Title: v["title"], Author: v["author"], Date: v["date"], Lang: v["lang"], Theme: v["theme"], HTML: v["html"] == "true"}
 	}
-	m := c.meta // but m.HTML, which shows only through the HTML
+	m := c.meta // every field but HTML, which shows only in the rendered HTML
 	fmt.Fprintf(h, "%q %q %q %q %q %q", c.title, m.Title, m.Author, m.Date, m.Lang, m.Theme)
 	h.Sum(c.digest[:0])
 	hn.Sum(c.notes[:0])
