@@ -36,6 +36,19 @@ func TestGuardRefusesHostileParagraphs(t *testing.T) {
 	}
 }
 
+// TestGuardMessage pins the problem exactly, as an author sees it.
+func TestGuardMessage(t *testing.T) {
+	_, err := Load(deckFS(t, "01.md", "# T\n\n"+strings.Repeat("[a](b", 5000)+"\n"))
+	want := "01.md:3: paragraph too complex: 25000 bytes with 15000 markup characters ([]!(<*_~`); " +
+		"the chapter's paragraphs total 375000000 bytes × markup characters (limit 300000000): split long paragraphs with blank lines"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+	if _, err := Load(deckFS(t, "01.md", "# T\n\n"+strings.Repeat("[a](b", 4000)+"\n")); err != nil {
+		t.Errorf("just under the budget: %v", err)
+	}
+}
+
 // TestGuardAcceptsOrdinaryDecks: a big realistic deck and a paragraph of
 // 14 KB of nothing but markup load as before.
 func TestGuardAcceptsOrdinaryDecks(t *testing.T) {
