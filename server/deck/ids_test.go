@@ -390,3 +390,17 @@ func TestManyDuplicates(t *testing.T) {
 		t.Error("IDs of duplicates differ between loads")
 	}
 }
+
+// TestTwinsRenderOnce: equal slides of a chapter are rendered once on a
+// cold load (they share their HTML), but each reports its own problems,
+// at its own line.
+func TestTwinsRenderOnce(t *testing.T) {
+	d := mustLoad(t, NewLoader(deckFS(t, "01.md", slides("# Start", "# Same\n\n* a\n* b", "# Other", "# Same\n\n* a\n* b", "# End"))))
+	if a, b := d.Slides[1], d.Slides[3]; unsafe.StringData(a.HTML) != unsafe.StringData(b.HTML) || a.Steps != 2 || b.Steps != 2 {
+		t.Errorf("twins rendered apart: %q (%d steps), %q (%d steps)", a.HTML, a.Steps, b.HTML, b.Steps)
+	}
+	_, err := Load(deckFS(t, "01.md", slides("# Start", "![x](gone.png)", "# Other", "![x](gone.png)", "# End")))
+	if ps, _ := err.(Problems); len(ps) != 2 || ps[0].Line != 5 || ps[1].Line != 13 || ps[0].Msg != ps[1].Msg {
+		t.Errorf("twins with a problem: %v", err)
+	}
+}

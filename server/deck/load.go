@@ -167,6 +167,7 @@ func (l *Loader) Load() (*Deck, error) {
 	chProbs := make([][]Problem, len(files))
 	parallel(len(todo), func(k int) {
 		i := todo[k]
+		l.eng.renderTwins(l.fsys, works[i])
 		chapters[i], chProbs[i] = works[i].finish()
 	})
 	for _, i := range todo {
@@ -298,6 +299,7 @@ type chapterWork struct {
 	slides     []rendered   // slideOut nil until rendered
 	slideProbs [][]Problem  // of each slide
 	todo       []int        // slides to render
+	twins      [][2]int     // slides (first) whose source equals an earlier one's (second) in todo
 	budget     atomic.Int64 // what its slides may still cost goldmark (guard.go)
 }
 
@@ -323,16 +325,34 @@ func (e *engine) split(fsys fs.FS, file, text string, first bool, firstFile stri
 	w.raws = raws
 	w.slides = make([]rendered, len(raws))
 	w.slideProbs = make([][]Problem, len(raws))
+	seen := make(map[slideKey]int) // slide of w.todo by source
 	for i, rs := range raws {
 		r := &w.slides[i]
 		*r = rendered{key: slideKey{file, allowHTML, rs.src}, line: rs.line, norm: rs.norm}
 		if out := cache[r.key]; out != nil && imagesExist(fsys, out.images) {
 			r.slideOut = out
+		} else if j, ok := seen[r.key]; ok {
+			w.twins = append(w.twins, [2]int{i, j})
 		} else {
+			seen[r.key] = i
 			w.todo = append(w.todo, i)
 		}
 	}
 	return w
+}
+
+// renderTwins gives each twin the rendering of its earlier equal, which
+// is all a render depends on, so that n equal slides render once, not n
+// times. Problems carry lines, though: the twins of a slide with problems
+// are rendered on their own. Call it once w.todo is rendered.
+func (e *engine) renderTwins(fsys fs.FS, w *chapterWork) {
+	for _, t := range w.twins {
+		if len(w.slideProbs[t[1]]) > 0 {
+			e.renderSlide(fsys, w, t[0])
+			continue
+		}
+		w.slides[t[0]].slideOut = w.slides[t[1]].slideOut
+	}
 }
 
 // renderSlide renders slide i of w. Different slides may be rendered
