@@ -277,7 +277,7 @@
 // keeps its ID when it sits between the same unchanged neighbours as
 // before. So a viewer on a slide stays on it when it is edited or when
 // slides are inserted or removed above it, and [Nearest] finds where to go
-// when it was deleted. Reconciliation takes time linear in the number of
+// when it was deleted. Reconciliation takes O(n log n) time in the number n of
 // slides, however many are alike (20,000 equal slides: well under a
 // second).
 //
