@@ -96,11 +96,15 @@ type Server struct {
 type published struct {
 	deck    *deck.Deck
 	theme   *theme
-	version string   // what the hub and the browsers know this deck as
-	api     *blob    // GET /api/deck: no notes, ever
-	notes   *blob    // GET /api/notes: presenters only
-	data    pageData // what the page templates were rendered with
-	pages   map[string]*blob
+	version string // what the hub and audience devices know this deck as
+	// notesVersion is the version of the notes (/api/notes): it changes
+	// with version and with every notes-only edit, which audience devices
+	// must not hear of.
+	notesVersion string
+	api          *blob    // GET /api/deck: no notes, ever
+	notes        *blob    // GET /api/notes: presenters only
+	data         pageData // what the page templates were rendered with
+	pages        map[string]*blob
 	// chapters identify the chapter files on disk, so that /deck/ can
 	// refuse them under any other name (a hard link, say).
 	chapters []fs.FileInfo
@@ -239,7 +243,7 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 		return false, err
 	}
 	old := s.cur.Load()
-	if old != nil && old.version == version(d, t) {
+	if old != nil && old.version == version(d, t) && old.notesVersion == d.PresenterVersion {
 		return false, nil
 	}
 	for _, w := range d.Warnings {
@@ -248,6 +252,13 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 	p, err := s.publish(d, t)
 	if err != nil {
 		return false, err
+	}
+	if old != nil && old.version == p.version {
+		// Only notes changed: presenters refetch them, the audience
+		// hears nothing (same hub deck, same /api/deck bytes and ETag).
+		s.cur.Store(p)
+		s.hub.SetNotes(p.notesVersion)
+		return true, nil
 	}
 	if old != nil {
 		if _, published, _ := s.hub.Held(); old.version == published {
@@ -325,7 +336,7 @@ func (s *Server) themeFor(d *deck.Deck) (*theme, error) {
 
 // publish prepares every response derived from a good deck.
 func (s *Server) publish(d *deck.Deck, t *theme) (*published, error) {
-	p := &published{deck: d, theme: t, version: version(d, t), pages: make(map[string]*blob)}
+	p := &published{deck: d, theme: t, version: version(d, t), notesVersion: d.PresenterVersion, pages: make(map[string]*blob)}
 	p.data = pageData{
 		Title:       d.Meta.Title,
 		Lang:        d.Meta.Lang,
@@ -338,7 +349,7 @@ func (s *Server) publish(d *deck.Deck, t *theme) (*published, error) {
 	if err != nil {
 		return nil, err
 	}
-	notes := apiNotes{Version: p.version, Notes: make(map[string]string), Files: make([]string, len(d.Chapters))}
+	notes := apiNotes{Version: p.notesVersion, Notes: make(map[string]string), Files: make([]string, len(d.Chapters))}
 	for i, c := range d.Chapters {
 		notes.Files[i] = c.File
 	}

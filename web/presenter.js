@@ -99,6 +99,7 @@ conn = connect({
     problems(m.problems || []);
     pendingEdits();
   },
+  onNotes: loadNotes, // a notes-only edit: the deck itself did not change
   onTimer(m) {
     clock.set(m);
     tick();

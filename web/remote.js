@@ -38,6 +38,7 @@ conn = connect({
     if (ok) loadNotes();
   },
   onTimer(m) { clock.set(m); tick(); },
+  onNotes: loadNotes, // a notes-only edit: the deck itself did not change
   onError(m) { toast(m.message || m.code); },
   onStatus(s) {
     t.onStatus(s);

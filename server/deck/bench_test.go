@@ -112,3 +112,49 @@ func BenchmarkReloadOneChapter(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDuplicateIDs is the hostile deck of 20,000 equal slides: a cold
+// load, then a reload that reconciles every ID with the previous deck.
+func BenchmarkDuplicateIDs(b *testing.B) {
+	fsys := fstest.MapFS{"01.md": {Data: []byte(strings.Repeat("a\n\n---\n\n", 19999) + "a\n")}}
+	defer reportCPU(b)()
+	for b.Loop() {
+		l := NewLoader(fsys)
+		if _, err := l.Load(); err != nil {
+			b.Fatal(err)
+		}
+		fsys["01.md"].Data = append(fsys["01.md"].Data, '\n')
+		if _, err := l.Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAssignIDs is duplicate-ID resolution alone for 20,000 equal
+// slides: fresh (a cold load) and reconciled with the previous deck after
+// a slide was inserted at the top (so nothing is skipped by samePublic).
+func BenchmarkAssignIDs(b *testing.B) {
+	mk := func(n int) *Deck {
+		d := &Deck{Chapters: []*Chapter{{File: "01.md"}}}
+		for i := range n {
+			s := &Slide{ID: "0badf00d", pub: "0badf00d", Index: i, File: "01.md", norm: "a", sum: srcSum{1}}
+			d.Slides = append(d.Slides, s)
+			d.Chapters[0].Slides = append(d.Chapters[0].Slides, s)
+		}
+		return d
+	}
+	b.Run("fresh", func(b *testing.B) {
+		for b.Loop() {
+			assignIDs(mk(20000), nil)
+		}
+	})
+	b.Run("reconciled", func(b *testing.B) {
+		prev := mk(20000)
+		assignIDs(prev, nil)
+		for b.Loop() {
+			d := mk(20001)
+			d.Slides[0].pub, d.Slides[0].ID, d.Slides[0].sum = "0000cafe", "0000cafe", srcSum{2}
+			assignIDs(d, prev)
+		}
+	})
+}

@@ -1,6 +1,8 @@
 package deck
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 )
@@ -8,8 +10,35 @@ import (
 // srcSum identifies a normalized slide source (128 bits of its SHA-256).
 type srcSum [16]byte
 
+// publicID is a slide's base ID: a hash of what every audience device is
+// sent anyway (the slide's HTML, title and step count), never of its
+// source. The source holds the notes, HTML comments, raw HTML that the
+// safe renderer drops, and the chapter's file name; any of these in the
+// hash could be recovered from the ID by brute force ("PIN is 4831" in a
+// note takes milliseconds against 32 bits). A hash of public output can
+// only be brute-forced to what the audience already has, needs no key to
+// keep or lose, and is the same on every start of the server, so a
+// persisted position survives a restart. See "Slide IDs" in the package
+// doc for the alternatives weighed.
+func publicID(title, html string, steps int) string {
+	h := sha256.New()
+	h.Write([]byte(title))
+	h.Write([]byte{0})
+	h.Write([]byte(html))
+	h.Write([]byte{0})
+	h.Write(strconv.AppendInt(nil, int64(steps), 10))
+	return hex.EncodeToString(h.Sum(nil)[:4])
+}
+
+// dupID is the k-th further ID of base (k >= 2), for slides whose base ID
+// is taken by an earlier one.
+func dupID(base string, k int) string {
+	sum := sha256.Sum256([]byte(base + "#" + strconv.Itoa(k)))
+	return hex.EncodeToString(sum[:4])
+}
+
 // assignIDs gives every slide of d its ID. Without a previous deck a slide's
-// ID is its base ID (a hash of chapter file and normalized source), made
+// ID is its base ID (publicID: a hash of its public rendering), made
 // unique in deck order. With one, IDs are reconciled:
 //
 //  1. a slide whose source equals an old slide's takes that slide's ID,
@@ -20,8 +49,20 @@ type srcSum [16]byte
 //     lines first, with the unmatched old slides between the same
 //     neighbours: an edited slide keeps its ID;
 //  3. the rest take their base ID, made unique.
+//
+// Before all that, a deck that looks the same to the audience as prev
+// (same chapters, same public rendering slide by slide) keeps prev's IDs
+// by position: only notes or invisible source changed, and audience
+// devices must not hear of it, not even as two look-alike slides trading
+// IDs because their notes were swapped.
 func assignIDs(d *Deck, prev *Deck) {
 	cur := d.Slides
+	if samePublic(cur, prev) {
+		for i, s := range cur {
+			s.ID = prev.Slides[i].ID
+		}
+		return
+	}
 	ids := make([]string, len(cur))
 	used := make(map[string]bool, len(cur))
 	if prev != nil {
@@ -42,8 +83,13 @@ func assignIDs(d *Deck, prev *Deck) {
 			byFile[fileSrc{s.File, s.sum}] = append(byFile[fileSrc{s.File, s.sum}], j)
 			bySrc[s.sum] = append(bySrc[s.sum], j)
 		}
-		pop := func(q []int) int {
-			for _, j := range q {
+		// pop takes the first old slide of *q not taken yet and drops the
+		// taken ones from the front of *q, so that n equal slides cost
+		// O(n) in all, not O(n²).
+		pop := func(q *[]int) int {
+			for len(*q) > 0 {
+				j := (*q)[0]
+				*q = (*q)[1:]
 				if !taken[j] {
 					taken[j] = true
 					return j
@@ -52,11 +98,16 @@ func assignIDs(d *Deck, prev *Deck) {
 			return -1
 		}
 		for i, s := range cur {
-			match[i] = pop(byFile[fileSrc{s.File, s.sum}])
+			k := fileSrc{s.File, s.sum}
+			q := byFile[k]
+			match[i] = pop(&q)
+			byFile[k] = q
 		}
 		for i, s := range cur {
 			if match[i] < 0 {
-				match[i] = pop(bySrc[s.sum])
+				q := bySrc[s.sum]
+				match[i] = pop(&q)
+				bySrc[s.sum] = q
 			}
 		}
 		// 2. Edited slides, chapter by chapter.
@@ -74,14 +125,21 @@ func assignIDs(d *Deck, prev *Deck) {
 			}
 		}
 	}
-	// 3. Fresh IDs.
+	// 3. Fresh IDs. next remembers, per base ID, the k to try next: the
+	// i-th of n equal slides would otherwise try k = 2…i again, and n
+	// equal slides would cost O(n²) hashes (10,000 took 11 s).
+	next := make(map[string]int)
 	for i, s := range cur {
 		if ids[i] != "" {
 			continue
 		}
-		id := s.ID // the base ID
-		for k := 2; used[id]; k++ {
-			id = shortHash(s.ID + "#" + strconv.Itoa(k))
+		base, id := s.ID, s.ID
+		if used[id] {
+			k := max(next[base], 2)
+			for id = dupID(base, k); used[id]; k++ {
+				id = dupID(base, k+1)
+			}
+			next[base] = k + 1
 		}
 		ids[i] = id
 		used[id] = true
@@ -89,6 +147,20 @@ func assignIDs(d *Deck, prev *Deck) {
 	for i, s := range cur {
 		s.ID = ids[i]
 	}
+}
+
+// samePublic reports whether the slides cur, before IDs are assigned,
+// render as prev's do, in the same chapters.
+func samePublic(cur []*Slide, prev *Deck) bool {
+	if prev == nil || len(prev.Slides) != len(cur) {
+		return false
+	}
+	for i, s := range cur {
+		if o := prev.Slides[i]; o.pub != s.pub || o.File != s.File || o.Chapter != s.Chapter {
+			return false
+		}
+	}
+	return true
 }
 
 // pairEdited runs step 2 of assignIDs for one chapter. oldIdx are the old

@@ -294,7 +294,6 @@ func TestVersion(t *testing.T) {
 	}
 	v := load("01.md", "# A\n\nNote: n\n")
 	for name, files := range map[string][]string{
-		"notes":   {"01.md", "# A\n\nNote: m\n"},
 		"meta":    {"01.md", "---\nauthor: me\n---\n# A\n\nNote: n\n"},
 		"steps":   {"01.md", "# A\n\n* a\n\nNote: n\n"},
 		"file":    {"02.md", "# A\n\nNote: n\n"},
@@ -306,5 +305,102 @@ func TestVersion(t *testing.T) {
 	}
 	if load("01.md", "# A\n\nNote: n\n") != v {
 		t.Error("version is not deterministic")
+	}
+}
+
+// TestNotesOnlyEdit: editing only notes (or what the audience never sees,
+// like an HTML comment or a blank line) keeps every ID and the public
+// Version, and changes PresenterVersion exactly when notes change.
+func TestNotesOnlyEdit(t *testing.T) {
+	base := slides("# A\n\na\n\nNote: first", "# B\n\nb", "# A\n\na\n\nNote: twin")
+	fsys := deckFS(t, "01.md", base, "02.md", "# C\n\nNote: c\n")
+	l := NewLoader(fsys)
+	old := mustLoad(t, l)
+	for _, tt := range []struct {
+		name, ch1, ch2 string
+		notes          bool // the notes changed
+	}{
+		{"edit a note", slides("# A\n\na\n\nNote: PIN is 4831", "# B\n\nb", "# A\n\na\n\nNote: twin"), "# C\n\nNote: c\n", true},
+		{"add a note", slides("# A\n\na\n\nNote: first", "# B\n\nb\n\nNote: new", "# A\n\na\n\nNote: twin"), "# C\n\nNote: c\n", true},
+		{"drop a note", slides("# A\n\na\n\nNote: first", "# B\n\nb", "# A\n\na\n\nNote: twin"), "# C\n", true},
+		{"swap twin notes", slides("# A\n\na\n\nNote: twin", "# B\n\nb", "# A\n\na\n\nNote: first"), "# C\n\nNote: c\n", true},
+		{"blanks", slides("# A   \n\n\na\n\nNote: first", "# B\n\nb\n\n\n", "# A\n\na\n\nNote: twin"), "\n# C\n\nNote: c\n", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys["01.md"].Data = []byte(tt.ch1)
+			fsys["02.md"].Data = []byte(tt.ch2)
+			cur := mustLoad(t, l)
+			if fmt.Sprint(ids(cur)) != fmt.Sprint(ids(old)) {
+				t.Errorf("IDs %v → %v", ids(old), ids(cur))
+			}
+			if cur.Version != old.Version {
+				t.Errorf("Version %s → %s", old.Version, cur.Version)
+			}
+			if got := cur.PresenterVersion != old.PresenterVersion; got != tt.notes {
+				t.Errorf("PresenterVersion changed: %t, want %t", got, tt.notes)
+			}
+			// Back to the start, for the next case.
+			fsys["01.md"].Data, fsys["02.md"].Data = []byte(base), []byte("# C\n\nNote: c\n")
+			if back := mustLoad(t, l); back.PresenterVersion != old.PresenterVersion || fmt.Sprint(ids(back)) != fmt.Sprint(ids(old)) {
+				t.Errorf("back to the start: %v %s, want %v %s", ids(back), back.PresenterVersion, ids(old), old.PresenterVersion)
+			}
+		})
+	}
+}
+
+// TestIDsRevealNoNotes: an ID depends on what the audience sees, not on
+// the notes, the chapter's file name or source the renderer drops; a cold
+// load (a restart) gives the same IDs again.
+func TestIDsRevealNoNotes(t *testing.T) {
+	cold := func(files ...string) []string { t.Helper(); return ids(mustLoad(t, NewLoader(deckFS(t, files...)))) }
+	for _, tt := range []struct{ name, a, b string }{
+		{"notes", slides("# A\n\na", "# B"), slides("# A\n\na\n\nNote: PIN is 4831", "# B\n\nNote: x")},
+		// The safe renderer drops raw HTML, leaving a marker the
+		// audience sees; what the comment said is in no ID.
+		{"comment", slides("# A\n\n<!-- PIN is 0000 -->\n\na", "# B"), slides("# A\n\n<!-- PIN is 4831 -->\n\na", "# B")},
+		{"source", slides("# A\n\na", "# B"), slides("A\n===\n\na   ", "# B #")},
+	} {
+		want := cold("01.md", tt.a)
+		if got := cold("01.md", tt.b); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: IDs %v, want %v", tt.name, got, want)
+		}
+		if got := cold("07-secret-plans.md", tt.b); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s in another file: IDs %v, want %v", tt.name, got, want)
+		}
+	}
+	// The ID is a function of the public rendering alone.
+	d := mustLoad(t, NewLoader(deckFS(t, "01.md", "# A\n\na\n\nNote: n\n")))
+	s := d.Slides[0]
+	if s.ID != publicID(s.Title, s.HTML, s.Steps) {
+		t.Errorf("ID %s is not publicID of the slide", s.ID)
+	}
+}
+
+// TestManyDuplicates: 20,000 equal slides get unique IDs, the same on a
+// second cold load, and keep them on a reload. (Its speed is in
+// BenchmarkDuplicateIDs.)
+func TestManyDuplicates(t *testing.T) {
+	ch := strings.Repeat("# Same\n\n---\n\n", 19999) + "# Same\n"
+	d1 := mustLoad(t, NewLoader(deckFS(t, "01.md", ch)))
+	checkUnique(t, d1)
+	l := NewLoader(deckFS(t, "01.md", ch))
+	d2 := mustLoad(t, l)
+	d3 := mustLoad(t, l)
+	if fmt.Sprint(ids(d1)) != fmt.Sprint(ids(d2)) || fmt.Sprint(ids(d2)) != fmt.Sprint(ids(d3)) {
+		t.Error("IDs of duplicates differ between loads")
+	}
+}
+
+// TestTwinsRenderOnce: equal slides of a chapter are rendered once on a
+// cold load (they share their HTML), but each reports its own problems,
+// at its own line.
+func TestTwinsRenderOnce(t *testing.T) {
+	d := mustLoad(t, NewLoader(deckFS(t, "01.md", slides("# Start", "# Same\n\n* a\n* b", "# Other", "# Same\n\n* a\n* b", "# End"))))
+	if a, b := d.Slides[1], d.Slides[3]; unsafe.StringData(a.HTML) != unsafe.StringData(b.HTML) || a.Steps != 2 || b.Steps != 2 {
+		t.Errorf("twins rendered apart: %q (%d steps), %q (%d steps)", a.HTML, a.Steps, b.HTML, b.Steps)
+	}
+	_, err := Load(deckFS(t, "01.md", slides("# Start", "![x](gone.png)", "# Other", "![x](gone.png)", "# End")))
+	if ps, _ := err.(Problems); len(ps) != 2 || ps[0].Line != 5 || ps[1].Line != 13 || ps[0].Msg != ps[1].Msg {
+		t.Errorf("twins with a problem: %v", err)
 	}
 }

@@ -92,7 +92,12 @@ type chapter struct {
 	slides   []rendered
 	images   []string
 	warnings []Problem
-	digest   [sha256.Size]byte // of everything rendered
+	// digest covers what audiences are sent (titles, HTML, steps,
+	// settings, the metadata they see); notes covers the speaker notes. A
+	// notes-only edit changes notes alone, so audience devices hear
+	// nothing of it.
+	digest, notes [sha256.Size]byte
+	guard         int64 // its paragraphs' cost to goldmark (guard.go)
 }
 
 // rendered is one slide as rendered, before it gets its place in a deck.
@@ -180,6 +185,7 @@ func (l *Loader) Load() (*Deck, error) {
 	chProbs := make([][]Problem, len(files))
 	parallel(len(todo), func(k int) {
 		i := todo[k]
+		l.eng.renderTwins(works[i])
 		chapters[i], chProbs[i] = works[i].finish()
 	})
 	for _, i := range todo {
@@ -292,16 +298,6 @@ func imagesExist(fsys fs.FS, images []string) bool {
 	return true
 }
 
-// chapter parses and renders one sanitized chapter file.
-// cache holds slides rendered before; it is only read.
-func (e *engine) chapter(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) (*chapter, []Problem) {
-	w := e.parse(fsys, file, text, first, firstFile, allowHTML, cache)
-	for _, i := range w.todo {
-		e.renderSlide(w, i)
-	}
-	return w.finish()
-}
-
 // chapterWork is one chapter on its way to a *chapter: parsed (which
 // finds the slides rendered before), its other slides rendered, each on
 // its own (renderSlide), then finished. Load renders the slides of all
@@ -319,6 +315,8 @@ type chapterWork struct {
 	slides     []rendered  // slideOut nil until rendered
 	slideProbs [][]Problem // of each slide
 	todo       []int       // slides to render
+	twins      [][2]int    // slides (first) whose source equals an earlier one's (second) in todo
+	guard      int64       // the chapter's cost to goldmark (guard.go)
 }
 
 // parse parses a chapter, finds its slides and takes those rendered
@@ -329,7 +327,7 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 		w.md = e.unsafe
 	}
 	fr := &fmReader{as: &assetResolver{fsys: fsys, file: file}, first: firstFile}
-	cs := &chapterState{fm: fr, src: w.src, lines: newLineIndex(w.src)}
+	cs := &chapterState{fm: fr, src: w.src, lines: newLineIndex(w.src), guard: guardState{budget: guardBudget}}
 	reg, ok, p := findFrontMatter(file, text)
 	if p != nil {
 		w.probs = []Problem{*p}
@@ -368,15 +366,24 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	doc := e.parser().Parse(gmtext.NewReader(w.src), parser.WithContext(pc))
 	refs := refsKey(pc)
 	eachSlide(doc, func(s *slideNode) { w.nodes = append(w.nodes, s) })
-	w.probs, w.warnings = fr.problems, fr.warnings
+	if p := cs.guard.problem(cs); p != nil {
+		fr.problems = append(fr.problems, *p)
+	}
+	w.probs, w.warnings, w.guard = fr.problems, fr.warnings, cs.guard.cost
 	w.slides = make([]rendered, len(w.nodes))
 	w.slideProbs = make([][]Problem, len(w.nodes))
+	seen := make(map[slideKey]int) // slide of w.todo by source
 	for i, s := range w.nodes {
 		r := &w.slides[i]
 		*r = rendered{key: slideKey{file, allowHTML, text[s.start:s.end], refs, s.settings.noSteps}, line: s.line, norm: s.norm, settings: s.settings}
 		if out := cache[r.key]; out != nil && imagesExist(fsys, out.images) {
 			r.slideOut = out
-		} else if len(w.probs) == 0 {
+		} else if len(w.probs) > 0 {
+			continue
+		} else if j, ok := seen[r.key]; ok {
+			w.twins = append(w.twins, [2]int{i, j})
+		} else {
+			seen[r.key] = i
 			w.todo = append(w.todo, i)
 		}
 	}
@@ -395,6 +402,20 @@ func refsKey(pc parser.Context) string {
 		fmt.Fprintf(h, "%q %q %q\n", r.Label(), r.Destination(), r.Title())
 	}
 	return string(h.Sum(nil))
+}
+
+// renderTwins gives each twin the rendering of its earlier equal, which
+// is all a render depends on, so that n equal slides render once, not n
+// times. Problems carry lines, though: the twins of a slide with problems
+// are rendered on their own. Call it once w.todo is rendered.
+func (e *engine) renderTwins(w *chapterWork) {
+	for _, t := range w.twins {
+		if len(w.slideProbs[t[1]]) > 0 {
+			e.renderSlide(w, t[0])
+			continue
+		}
+		w.slides[t[0]].slideOut = w.slides[t[1]].slideOut
+	}
 }
 
 // renderSlide renders slide i of w. Different slides may be rendered
@@ -440,8 +461,8 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 	if w.nodes == nil || len(probs) > 0 {
 		return nil, probs
 	}
-	c := &chapter{slides: w.slides, warnings: w.warnings}
-	h := sha256.New()
+	c := &chapter{slides: w.slides, warnings: w.warnings, guard: w.guard}
+	h, hn := sha256.New(), sha256.New()
 	var buf []byte
 	for i := range c.slides {
 		r := &c.slides[i]
@@ -450,19 +471,19 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 		if c.title == "" {
 			c.title = r.heading
 		}
-		buf = append(append(append(buf[:0], w.file...), 0), r.norm...)
-		r.base = shortHashBytes(buf)
-		full := sha256.Sum256(buf[len(w.file)+1:])
+		r.base = publicID(r.title, r.html, r.steps)
+		full := sha256.Sum256([]byte(r.norm))
 		r.sum = srcSum(full[:16])
 		// Line is not part of it: moving a slide down a line renders
 		// nothing new.
 		buf = buf[:0]
 		st := r.settings
-		for _, v := range []string{r.title, r.html, r.notes, st.layout, st.class, st.title, st.bg.Image, st.bg.Color, st.bg.Size, st.bg.Position} {
+		for _, v := range []string{r.title, r.html, st.layout, st.class, st.title, st.bg.Image, st.bg.Color, st.bg.Size, st.bg.Position} {
 			buf = append(append(buf, v...), 0)
 		}
 		buf = append(strconv.AppendInt(buf, int64(r.steps), 10), 0)
 		h.Write(buf)
+		hn.Write(append(append(buf[:0], r.notes...), 0))
 	}
 	if len(probs) > 0 {
 		return nil, probs
@@ -479,8 +500,10 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 	if w.first {
 		c.meta = fm.meta
 	}
-	fmt.Fprintf(h, "%s\x00%+v", c.title, c.meta)
+	m := c.meta // every field but HTML, which shows only in the rendered HTML
+	fmt.Fprintf(h, "%q %q %q %q %q %q", c.title, m.Title, m.Author, m.Date, m.Lang, m.Theme)
 	h.Sum(c.digest[:0])
+	hn.Sum(c.notes[:0])
 	return c, nil
 }
 
@@ -518,7 +541,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 			st := r.settings
 			s := &Slide{
 				ID: r.base, Chapter: ci, Index: len(d.Slides), File: ch.File, Line: r.line,
-				Title: r.title, HTML: r.html, Notes: r.notes, Steps: r.steps, norm: r.norm, sum: r.sum,
+				Title: r.title, HTML: r.html, Notes: r.notes, Steps: r.steps, pub: r.base, norm: r.norm, sum: r.sum,
 				Layout: st.layout, Class: st.class, Background: st.bg,
 			}
 			switch {
@@ -545,7 +568,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 	assignIDs(d, prev)
 	h := sha256.New()
 	m := d.Meta
-	fmt.Fprintf(h, "%q %q %q %q %q %t\n", m.Title, m.Author, m.Date, m.Lang, m.Theme, m.HTML)
+	fmt.Fprintf(h, "%q %q %q %q %q\n", m.Title, m.Author, m.Date, m.Lang, m.Theme)
 	for ci, c := range chapters {
 		fmt.Fprintf(h, "%q %x\n", files[ci], c.digest)
 	}
@@ -558,17 +581,14 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 		h.Write([]byte{0})
 	}
 	d.Version = hex.EncodeToString(h.Sum(nil)[:8])
+	// The presenter's version: the public one (which fixes the slide IDs
+	// the notes are keyed by) and every chapter's notes.
+	io.WriteString(h, "notes\n")
+	for _, c := range chapters {
+		h.Write(c.notes[:])
+	}
+	d.PresenterVersion = hex.EncodeToString(h.Sum(nil)[:8])
 	return d
-}
-
-func shortHash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:4])
-}
-
-func shortHashBytes(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:4])
 }
 
 // parallel calls f(0), …, f(n-1) on up to GOMAXPROCS goroutines, the

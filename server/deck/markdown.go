@@ -10,6 +10,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
 )
 
 // This file sets up goldmark. Each of podium's Markdown features is a
@@ -22,6 +23,7 @@ import (
 //	assets.go   link and image targets resolved in the deck folder
 //	cjk.go      soft line breaks between East Asian wide characters
 //	titles.go   a slide's title: its first heading, else its first text
+//	guard.go    a bound on goldmark's work for hostile paragraphs
 //
 // A chapter file is parsed once, as one goldmark document; the slides
 // extension groups its top-level blocks into slides, and the others work
@@ -74,6 +76,8 @@ func markdown(lx *lexers, unsafe bool) goldmark.Markdown {
 			assets{},
 			titling{},
 		),
+		// Before every other inline parser: it bounds their work (guard.go).
+		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(guardParser{}, 0))),
 	)...)
 }
 
@@ -92,8 +96,9 @@ type chapterState struct {
 	fmEnd int      // offset of the front matter's closing line
 	first settings // of the first slide, from the file's front matter
 
-	tooDeep bool  // nesting reported
-	long    []int // offsets of paragraphs too long to parse
+	tooDeep bool       // nesting reported
+	long    []int      // offsets of paragraphs too long to parse
+	guard   guardState // what its paragraphs cost goldmark (guard.go)
 }
 
 // chapterOf returns the chapterState of a parse, or nil.

@@ -25,9 +25,14 @@ type Deck struct {
 	// Slides is every slide of every chapter, in presentation order;
 	// Slides[i].Index == i.
 	Slides []*Slide
-	// Version changes whenever anything rendered changes (slides, notes,
-	// titles, settings, metadata) and only then.
+	// Version changes whenever something audience devices are sent
+	// changes (slide IDs, titles, HTML, steps, settings, chapter titles,
+	// metadata), and only then: it is the audience's ETag and the hub's
+	// state version. A notes-only edit keeps it, so phones hear nothing.
 	Version string
+	// PresenterVersion changes whenever Version or any speaker note
+	// changes: the version of what presenters are sent (/api/notes).
+	PresenterVersion string
 	// Warnings are things the author probably got wrong but that do not
 	// stop the deck from loading (an unknown front matter key, say), in
 	// file and line order. podium check prints them; the server shows
@@ -64,6 +69,7 @@ type Slide struct {
 	Class      string     // the slide's "class" setting: class names for its wrapper
 	Background Background // the slide's "background" settings
 
+	pub  string // base ID (publicID), to keep every ID when only notes change
 	norm string // normalized source, to pair edited slides across reloads
 	sum  srcSum // hash of norm, to match unchanged slides across reloads
 }

@@ -320,6 +320,15 @@ func (h *Hub) SetProblems(problems []string) {
 	h.broadcastLocked(kindProblems, pm, true)
 }
 
+// SetNotes tells presenters that the speaker notes changed (to version)
+// in an edit that changed nothing else: a notes frame, so they refetch
+// /api/notes. The audience is never told; nothing it sees changed.
+func (h *Hub) SetNotes(version string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.broadcastLocked(kindNotes, prepare(notesMsg{"notes", version}), true)
+}
+
 // Held reports whether deck edits are held, the published version (the one
 // State refers to and the audience must be served) and the pending one (""
 // when nothing waits). The server keeps the rendered deck of the published

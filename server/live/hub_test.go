@@ -923,3 +923,26 @@ func TestPresenceCountsDevices(t *testing.T) {
 	e.dialQuery(t, "device=laptop&page=audience")
 	presence(5, 1, 0)
 }
+
+// TestNotesFrameOnlyToPresenters: SetNotes reaches every presenter as a
+// notes frame and no audience connection.
+func TestNotesFrameOnlyToPresenters(t *testing.T) {
+	e := newEnv(t, Options{})
+	p := e.dial(t, true)
+	a := e.dial(t, false)
+	e.hub.SetNotes("v2")
+	if f := p.until(isType("notes")); f["version"] != "v2" {
+		t.Errorf("notes frame = %v", f)
+	}
+	// The audience got nothing of it: its next frame is the next state.
+	e.hub.Next()
+	for {
+		f := a.read()
+		if f.typ() == "notes" {
+			t.Fatalf("audience got %v", f)
+		}
+		if f.typ() == "state" && f.num("index") == 1 {
+			break
+		}
+	}
+}

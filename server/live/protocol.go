@@ -47,6 +47,7 @@ const (
 	kindHold
 	kindPresence
 	kindProblems
+	kindNotes
 	kindError
 	kindBeat
 	numKinds
@@ -89,6 +90,13 @@ type holdMsg struct {
 type problemsMsg struct {
 	Type     string   `json:"type"`
 	Problems []string `json:"problems"`
+}
+
+// notesMsg tells presenters the speaker notes changed while nothing the
+// audience sees did: refetch /api/notes. The audience never gets it.
+type notesMsg struct {
+	Type    string `json:"type"`
+	Version string `json:"version"`
 }
 
 type presenceMsg struct {
