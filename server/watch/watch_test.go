@@ -232,9 +232,7 @@ func TestCheckoutOf500Files(t *testing.T) {
 	for i := range 500 {
 		files = append(files, fmt.Sprintf("part%d/%03d-slide.md", i%5, i))
 	}
-	// git writes 500 files in milliseconds; this test's writer, with -race
-	// on a shared machine, has been seen to pause for 50ms in the middle.
-	k := newTalk(t, watch.Options{Debounce: 3 * debounce}, files...)
+	k := newTalk(t, watch.Options{}, files...)
 	for i, f := range files {
 		if i%2 == 0 {
 			k.write(f, "checked out")
@@ -357,7 +355,7 @@ func TestSlowConsumer(t *testing.T) {
 	k := newTalk(t, watch.Options{}, smallTalk()...)
 	for _, f := range []string{"01-intro.md", chapter, "03-outro.md"} {
 		k.write(f, "edited")
-		time.Sleep(2 * debounce)
+		k.flush() // a batch is ready, and not taken
 	}
 	if b := k.one(); !slices.Equal(b.Paths, k.paths("01-intro.md", chapter, "03-outro.md")) {
 		t.Errorf("batch = %v, want all three chapters", k.rel(b))
@@ -410,6 +408,7 @@ func TestFallBackToPolling(t *testing.T) {
 			PollInterval: 20 * time.Millisecond,
 		}, noSpace)
 		k := newTalk(t, opts, smallTalk()...)
+		k.polling = true
 		k.noneFor(5 * 20 * time.Millisecond) // the first load needs no rescan
 		if !strings.Contains(log.String(), "polling") {
 			t.Errorf("no warning logged; log:\n%s", log.String())
@@ -435,6 +434,17 @@ func TestFallBackToPolling(t *testing.T) {
 		k := newTalk(t, opts, smallTalk()...)
 		started.Store(true) // from now on, the kernel is out of watches
 		k.mkdir("figures")
+		// The fallback closes fsnotify, so no fence is seen: wait for the
+		// Watcher to start its batch instead.
+		for deadline := time.Now().Add(patience); ; time.Sleep(time.Millisecond) {
+			if ready, waiting := k.w.Probe(); ready || waiting {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no batch started after mkdir")
+			}
+		}
+		k.polling = true
 		if b := k.next(); !b.Rescan {
 			t.Errorf("batch = %v, want a rescan", k.rel(b))
 		}
@@ -509,7 +519,7 @@ func TestClose(t *testing.T) {
 					}
 				}
 			})
-			time.Sleep(50 * time.Millisecond) // some batches go unread
+			<-w.Batches() // the watcher is busy; later batches go unread
 
 			var closers sync.WaitGroup
 			for range 3 {
@@ -558,28 +568,25 @@ func noGoroutines(t *testing.T, markers ...string) {
 }
 
 // TestNoStarvation: a file rewritten without pause (a recording, an export in
-// progress) does not hold batches back forever.
+// progress) does not hold batches back forever: the batch goes 2 s after its
+// first change at the latest.
 func TestNoStarvation(t *testing.T) {
 	k := newTalk(t, watch.Options{}, smallTalk()...)
-	start := time.Now()
+	const step = debounce / 2
 	for i := 0; ; i++ {
 		k.write("recording.log", fmt.Sprint(i))
-		select {
-		case b := <-k.w.Batches():
-			if !slices.Contains(b.Paths, k.path("recording.log")) {
+		k.pass(step)
+		if ready, _ := k.w.Probe(); ready {
+			if b := k.take(); !slices.Contains(b.Paths, k.path("recording.log")) {
 				t.Errorf("batch = %v, want recording.log", k.rel(b))
 			}
-			for { // let the writes in flight settle
-				select {
-				case <-k.w.Batches():
-				case <-time.After(k.quiet):
-					return
-				}
+			if waited := time.Duration(i+1) * step; waited < 2*time.Second || waited > 2*time.Second+step {
+				t.Errorf("the batch went after %v of writes, want 2s", waited)
 			}
-		case <-time.After(debounce / 10):
+			return
 		}
-		if time.Since(start) > patience {
-			t.Fatalf("no batch in %v of continuous writes", patience)
+		if i > 100 {
+			t.Fatalf("no batch in %v of continuous writes", time.Duration(i)*step)
 		}
 	}
 }
