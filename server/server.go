@@ -70,6 +70,12 @@ type Server struct {
 	// loadMu serialises reloads: the loader is for one goroutine at a time.
 	loadMu sync.Mutex
 	loader *deck.Loader
+	// files is the deck folder requests are served from: Config.Deck,
+	// until the folder is replaced on disk (see Watch).
+	files atomic.Pointer[deckFiles]
+	// gone, when not empty, tells presenters the deck folder is gone
+	// (guarded by loadMu).
+	gone string
 	// cur is the last good deck, swapped whole on each successful reload,
 	// so a broken edit never reaches a reader.
 	cur atomic.Pointer[published]
@@ -97,6 +103,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, loader: deck.NewLoader(cfg.Deck)}
+	s.files.Store(&deckFiles{fs: cfg.Deck})
 	var err error
 	if s.bundle, err = newBundle(&s.gz, cfg.Web); err != nil {
 		return nil, fmt.Errorf("web files: %w", err)
@@ -195,7 +202,7 @@ func (s *Server) Reload() (changed bool, err error) { return s.reload(false) }
 func (s *Server) reload(themes bool) (changed bool, err error) {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
-	defer func() { s.hub.SetProblems(problemLines(err)) }()
+	defer func() { s.hub.SetProblems(s.problemLines(err)) }()
 	if themes {
 		t, err := loadThemes(&s.gz, s.cfg.Themes)
 		if err != nil {
@@ -233,6 +240,15 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 // stylesheet, so that a theme edit reaches them like a slide edit.
 func version(d *deck.Deck, t *theme) string {
 	return d.Version + "-" + strings.Trim(t.css.etag, `"`)[:8]
+}
+
+// problemLines is what presenters are told after a reload: that the deck
+// folder is gone, and what is wrong with the deck.
+func (s *Server) problemLines(err error) []string {
+	if s.gone != "" {
+		return append([]string{s.gone}, problemLines(err)...)
+	}
+	return problemLines(err)
 }
 
 func problemLines(err error) []string {
@@ -485,7 +501,7 @@ func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := s.cfg.Deck.Open(name)
+	f, err := s.files.Load().fs.Open(name)
 	if err != nil {
 		http.NotFound(w, r)
 		return

@@ -2,10 +2,14 @@ package server
 
 import (
 	"context"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/podium-talks/podium/server/deck"
 	"github.com/podium-talks/podium/server/watch"
 )
 
@@ -32,6 +36,17 @@ func (s *Server) Watch(ctx context.Context, deckDir, themesDir string) error {
 			if !ok {
 				return nil
 			}
+			deckAbs, _ := filepath.Abs(deckDir)
+			if slices.Contains(b.Gone, deckAbs) {
+				s.deckGone(deckAbs)
+				continue
+			}
+			if slices.Contains(b.Replaced, deckAbs) {
+				if err := s.reopen(deckAbs); err != nil {
+					s.log.Warn("the deck folder is back but cannot be opened", "dir", deckAbs, "err", err)
+					continue
+				}
+			}
 			themes := themesDir != "" && (b.Rescan || anyUnder(b.Paths, themesAbs))
 			start := time.Now()
 			changed, err := s.reload(themes)
@@ -44,6 +59,43 @@ func (s *Server) Watch(ctx context.Context, deckDir, themesDir string) error {
 			}
 		}
 	}
+}
+
+// deckFiles is the deck folder as requests read it.
+type deckFiles struct {
+	fs   fs.FS
+	root *os.Root // when the server opened it, to close
+}
+
+// deckGone tells presenters that the deck folder was moved away or deleted:
+// the last good deck keeps serving, and the watcher waits for a folder of
+// that name to come back.
+func (s *Server) deckGone(dir string) {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	s.gone = dir + ": the deck folder was moved away or deleted; the last good deck " +
+		"keeps showing until a folder of that name is back"
+	s.log.Warn("the deck folder is gone; still serving the last good deck", "dir", dir)
+	s.hub.SetProblems(s.problemLines(nil))
+}
+
+// reopen reads the deck from the folder now at dir, a new one: the old
+// folder, still open, may live on elsewhere (moved away) and must not be
+// served any more. The reload that follows tells presenters how it went.
+func (s *Server) reopen(dir string) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	s.gone = ""
+	s.loader = deck.NewLoader(root.FS())
+	if old := s.files.Swap(&deckFiles{fs: root.FS(), root: root}); old.root != nil {
+		old.root.Close()
+	}
+	s.log.Info("the deck folder was replaced; reading the new one", "dir", dir)
+	return nil
 }
 
 func anyUnder(paths []string, dir string) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -589,4 +590,162 @@ func TestNoStarvation(t *testing.T) {
 			t.Fatalf("no batch in %v of continuous writes", time.Duration(i)*step)
 		}
 	}
+}
+
+// TestHalfSaves: a chapter missing or shorter than before when the folder
+// falls quiet is looked at again after the grace period; a save that passes
+// through such a state is one batch of the whole file, never a batch of the
+// half-saved one. Real deletions and cuts are sent after the grace period.
+func TestHalfSaves(t *testing.T) {
+	const whole = "# Standards\n\nOCI, CRI, CNI: the standards that made Kubernetes.\n"
+	// held asserts that after d on the clock nothing is sent yet.
+	held := func(k *talk, d time.Duration, what string) {
+		t.Helper()
+		k.pass(d)
+		if ready, waiting := k.w.Probe(); ready || !waiting {
+			t.Fatalf("%s: ready %v, waiting %v; want the batch held", what, ready, waiting)
+		}
+	}
+	sent := func(k *talk, what string) {
+		t.Helper()
+		if ready, _ := k.w.Probe(); !ready {
+			t.Fatalf("%s: no batch", what)
+		}
+		if b := k.take(); !slices.Equal(b.Paths, k.paths(chapter)) {
+			t.Errorf("%s: batch = %v, want [%s]", what, k.rel(b), chapter)
+		}
+		k.none()
+	}
+	setup := func(t *testing.T) *talk {
+		k := newTalk(t, watch.Options{}, smallTalk()...)
+		k.write(chapter, whole)
+		k.next()
+		return k
+	}
+
+	t.Run("removed and recreated identically within 200 ms", func(t *testing.T) {
+		k := setup(t)
+		k.remove(chapter)
+		held(k, 190*time.Millisecond, "removed")
+		k.create(chapter, whole)
+		k.flush()
+		sent(k, "recreated")
+		if got := k.read(chapter); got != whole {
+			t.Errorf("read %q at the batch, want the whole chapter", got)
+		}
+	})
+
+	t.Run("written in four chunks", func(t *testing.T) {
+		k := setup(t)
+		f, err := os.OpenFile(k.path(chapter), os.O_WRONLY|os.O_TRUNC, 0)
+		k.check(err)
+		for i, chunk := range chunks(whole, 4) {
+			k.check2(f.WriteString(chunk))
+			if i < 3 {
+				held(k, 2*debounce, fmt.Sprintf("after chunk %d", i+1))
+			}
+		}
+		k.check(f.Close())
+		k.pass(debounce)
+		sent(k, "after the last chunk")
+	})
+
+	t.Run("a real deletion waits the grace period", func(t *testing.T) {
+		k := setup(t)
+		k.remove(chapter)
+		held(k, debounce+watch.DefaultGrace-time.Millisecond, "deleted")
+		k.pass(time.Millisecond)
+		sent(k, "deleted, grace over")
+	})
+
+	t.Run("a real cut waits the grace period", func(t *testing.T) {
+		k := setup(t)
+		k.write(chapter, "# Standards\n")
+		held(k, debounce+watch.DefaultGrace-time.Millisecond, "cut")
+		k.pass(time.Millisecond)
+		sent(k, "cut, grace over")
+	})
+
+	t.Run("a file that keeps changing while short waits for it", func(t *testing.T) {
+		k := setup(t)
+		k.write(chapter, "")
+		held(k, debounce+watch.DefaultGrace/2, "truncated")
+		k.write(chapter, "# Stand")
+		held(k, debounce+watch.DefaultGrace/2, "partly written")
+		k.write(chapter, whole+"more\n")
+		k.pass(debounce)
+		sent(k, "whole and longer")
+	})
+
+	t.Run("a growing save goes after the debounce alone", func(t *testing.T) {
+		k := setup(t)
+		k.write(chapter, whole+"added\n")
+		k.pass(debounce)
+		sent(k, "grown")
+	})
+}
+
+// chunks cuts s into n pieces.
+func chunks(s string, n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, s[i*len(s)/n:(i+1)*len(s)/n])
+	}
+	return out
+}
+
+func (k *talk) check2(_ int, err error) { k.tb.Helper(); k.check(err) }
+
+// TestRootReplaced: a talk folder moved away or deleted is reported gone;
+// a folder made again under its name (or another one renamed there) is
+// watched instead, reported as replaced, with a rescan.
+func TestRootReplaced(t *testing.T) {
+	for _, how := range []string{"mv", "rm -r"} {
+		t.Run(how, func(t *testing.T) {
+			k := newTalk(t, watch.Options{}, smallTalk()...)
+			away := k.dir + ".old"
+			if how == "mv" {
+				k.check(os.Rename(k.dir, away))
+			} else {
+				k.check(os.RemoveAll(k.dir))
+			}
+			b := k.next()
+			if !slices.Equal(b.Gone, []string{k.dir}) || b.Replaced != nil {
+				t.Fatalf("after %s: gone %v, replaced %v; want gone [%s]", how, b.Gone, b.Replaced, k.dir)
+			}
+			k.none()
+			if how == "mv" {
+				// The old folder, elsewhere now, is not watched any more.
+				k.check(os.WriteFile(filepath.Join(away, chapter), []byte("edited away"), 0o644))
+				k.none()
+			}
+
+			k.mkdir(".")
+			k.write(chapter, "# New folder\n")
+			paths, rescan := k.settle()
+			if !rescan || !slices.Contains(paths, k.path(chapter)) {
+				t.Errorf("after mkdir: paths %v, rescan %v; want %s and a rescan", paths, rescan, chapter)
+			}
+			k.write(chapter, "# New folder, edited\n")
+			if b := k.one(); !slices.Equal(b.Paths, k.paths(chapter)) || b.Gone != nil || b.Replaced != nil {
+				t.Errorf("edit in the new folder: %v, gone %v, replaced %v", k.rel(b), b.Gone, b.Replaced)
+			}
+		})
+	}
+
+	t.Run("swapped within the grace period", func(t *testing.T) {
+		k := newTalk(t, watch.Options{}, smallTalk()...)
+		fresh := k.dir + ".new"
+		k.check(os.CopyFS(fresh, os.DirFS(k.dir)))
+		k.check(os.Rename(k.dir, k.dir+".old"))
+		k.check(os.Rename(fresh, k.dir))
+		b := k.one()
+		if b.Gone != nil || !slices.Equal(b.Replaced, []string{k.dir}) || !b.Rescan {
+			t.Errorf("gone %v, replaced %v, rescan %v; want replaced [%s] and a rescan", b.Gone, b.Replaced, b.Rescan, k.dir)
+		}
+		k.write("img/logo.svg", "<svg>new</svg>")
+		if b := k.one(); !slices.Equal(b.Paths, k.paths("img/logo.svg")) {
+			t.Errorf("edit in the swapped-in folder: %v", k.rel(b))
+		}
+	})
 }
