@@ -523,8 +523,23 @@ func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", contentType(name))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", s.deckFileCache(name, r.URL.Query().Get("v"), st))
 	http.ServeContent(w, r, "", st.ModTime(), rs)
+}
+
+// deckFileCache is how long browsers may keep a deck file: for good under
+// the URL a slide uses (its ?v= names the content) while the file still is
+// that version; anything else is revalidated, since the file may change.
+func (s *Server) deckFileCache(name, v string, st fs.FileInfo) string {
+	if v == "" {
+		return "no-cache"
+	}
+	for _, p := range []*published{s.cur.Load(), s.public()} {
+		if a, ok := p.deck.Assets[name]; ok && a.Version == v && a.Size == st.Size() && a.ModTime.Equal(st.ModTime()) {
+			return immutable
+		}
+	}
+	return "no-cache"
 }
 
 func servableAsset(name string) bool {

@@ -58,7 +58,7 @@ func NewLoader(fsys fs.FS) *Loader {
 }
 
 // cacheKey is everything a rendered chapter depends on, except the deck
-// folder's other files (images are re-checked on every Load).
+// folder's other files (the assets it uses are re-checked on every Load).
 type cacheKey struct {
 	file  string
 	sum   [sha256.Size]byte // of the file's bytes, which decide its text
@@ -66,7 +66,7 @@ type cacheKey struct {
 	html  bool              // raw HTML allowed
 }
 
-// slideKey is everything a rendered slide depends on, except images.
+// slideKey is everything a rendered slide depends on, except assets.
 type slideKey struct {
 	file string
 	html bool
@@ -78,7 +78,7 @@ type chapter struct {
 	title  string
 	meta   Meta // first chapter only, before defaults
 	slides []rendered
-	images []string
+	assets []assetRef
 	digest [sha256.Size]byte // of everything rendered
 }
 
@@ -93,14 +93,14 @@ type rendered struct {
 }
 
 // slideOut is the output of rendering one slide's source; it depends only
-// on the slideKey (and on the images it names existing).
+// on the slideKey (and on the versions of the assets it uses).
 type slideOut struct {
 	title   string // "" when the slide has no heading nor text
 	heading string // first heading, for the chapter title
 	html    string
 	notes   string
 	steps   int
-	images  []string
+	assets  []assetRef
 }
 
 // Load reads the folder again and returns the new deck, or nil and
@@ -135,7 +135,7 @@ func (l *Loader) Load() (*Deck, error) {
 			continue
 		}
 		keys[i] = cacheKey{file: f, sum: sums[i], first: i == 0, html: allowHTML}
-		if c := l.cache[keys[i]]; c != nil && imagesExist(l.fsys, c.images) {
+		if c := l.cache[keys[i]]; c != nil && l.eng.versions.current(l.fsys, c.assets) {
 			chapters[i], next[keys[i]] = c, c
 			continue
 		}
@@ -270,15 +270,6 @@ func readChapter(fsys fs.FS, file string, buf *bytes.Buffer) (text string, sum [
 	return text, sum, p
 }
 
-func imagesExist(fsys fs.FS, images []string) bool {
-	for _, im := range images {
-		if !regularFile(fsys, im) {
-			return false
-		}
-	}
-	return true
-}
-
 // chapter parses and renders one sanitized chapter file.
 // cache holds slides rendered before; it is only read.
 func (e *engine) chapter(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) (*chapter, []Problem) {
@@ -330,7 +321,7 @@ func (e *engine) split(fsys fs.FS, file, text string, first bool, firstFile stri
 	for i, rs := range raws {
 		r := &w.slides[i]
 		*r = rendered{key: slideKey{file, allowHTML, rs.src}, line: rs.line, norm: rs.norm}
-		if out := cache[r.key]; out != nil && imagesExist(fsys, out.images) {
+		if out := cache[r.key]; out != nil && e.versions.current(fsys, out.assets) {
 			r.slideOut = out
 		} else {
 			w.todo = append(w.todo, i)
@@ -357,7 +348,7 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 	for i := range c.slides {
 		r := &c.slides[i]
 		probs = append(probs, w.slideProbs[i]...)
-		c.images = append(c.images, r.images...)
+		c.assets = append(c.assets, r.assets...)
 		if c.title == "" {
 			c.title = r.heading
 		}
@@ -396,7 +387,7 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 
 // slide renders one slide: its body, segment by segment, then its notes.
 func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlide) (out *slideOut, probs []Problem) {
-	st := &renderState{fsys: fsys, file: file}
+	st := &renderState{fsys: fsys, file: file, versions: &e.versions}
 	defer func() {
 		// A bug in a Markdown library must not take the server down with
 		// it: it becomes the author's problem report instead.
@@ -423,7 +414,7 @@ func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlid
 		e.render(md, st, *rs.notes, bufWriter{buf})
 		out.notes = buf.String()
 	}
-	out.images = st.images
+	out.assets = st.assets
 	return out, st.problems
 }
 
@@ -444,7 +435,7 @@ func fileTitle(file string) string {
 // assemble builds the deck from rendered chapters, giving slides their IDs
 // (reconciled with prev) and the deck its version.
 func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
-	d := &Deck{Meta: chapters[0].meta}
+	d := &Deck{Meta: chapters[0].meta, Assets: make(map[string]Asset)}
 	if d.Meta.Lang == "" {
 		d.Meta.Lang = "en"
 	}
@@ -468,6 +459,11 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 			d.Slides = append(d.Slides, s)
 		}
 		d.Chapters = append(d.Chapters, ch)
+		for _, a := range c.assets {
+			if a.Version != "" {
+				d.Assets[a.name] = a.Asset
+			}
+		}
 	}
 	assignIDs(d, prev)
 	h := sha256.New()

@@ -26,8 +26,11 @@ type Deck struct {
 	// Slides[i].Index == i.
 	Slides []*Slide
 	// Version changes whenever anything rendered changes (slides, notes,
-	// titles, metadata) and only then.
+	// titles, metadata, the content of a file a slide uses) and only then.
 	Version string
+	// Assets holds the files of the deck folder the slides show or link to,
+	// by slash path, at the versions their URLs carry.
+	Assets map[string]Asset
 }
 
 // Chapter is one Markdown file of the deck folder.

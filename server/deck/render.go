@@ -29,6 +29,8 @@ import (
 type engine struct {
 	safe, unsafe goldmark.Markdown
 
+	versions assetVersions // of the files the slides use
+
 	mu     sync.Mutex
 	lexers map[string]chroma.Lexer // by lower-case language; nil value = unknown
 
@@ -104,7 +106,8 @@ type renderState struct {
 	segStep int // data-step of the segment's top-level blocks; 0 = none
 
 	problems []Problem
-	images   []string // image paths checked in fsys
+	versions *assetVersions
+	assets   []assetRef // files linked or shown, as checked in fsys
 	heading  string   // text of the first heading
 	text     string   // first line of text, when there is no heading
 }
@@ -306,8 +309,8 @@ func (st *renderState) codeBlock(n ast.Node, src []byte) *codeBlock {
 	return cb
 }
 
-// asset rewrites a relative link or image target to its /deck/ URL and
-// reports targets that escape the deck folder, name a dotfile or (images)
+// asset rewrites a relative link or image target to its /deck/ URL, with
+// the file's version (see Asset) when it exists, and reports targets that escape the deck folder, name a dotfile or (images)
 // do not exist.
 func (st *renderState) asset(n ast.Node, dest, src []byte, image bool) []byte {
 	d := string(dest)
@@ -344,14 +347,12 @@ func (st *renderState) asset(n ast.Node, dest, src []byte, image bool) []byte {
 			return dest
 		}
 	}
-	if image {
-		st.images = append(st.images, clean)
-		if !regularFile(st.fsys, clean) {
-			st.problem(off, "image %q not found (looked for %s in the deck folder)", d, clean)
-		}
+	a := st.versions.get(st.fsys, clean)
+	st.assets = append(st.assets, assetRef{clean, a})
+	if image && a.Version == "" {
+		st.problem(off, "image %q not found (looked for %s in the deck folder)", d, clean)
 	}
-	u := url.URL{Path: "/deck/" + clean}
-	return []byte(u.EscapedPath() + suffix)
+	return []byte(assetURL(clean, a.Version, suffix))
 }
 
 func regularFile(fsys fs.FS, name string) bool {
