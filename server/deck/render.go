@@ -108,8 +108,8 @@ type renderState struct {
 	problems []Problem
 	versions *assetVersions
 	assets   []assetRef // files linked or shown, as checked in fsys
-	heading  string   // text of the first heading
-	text     string   // first line of text, when there is no heading
+	heading  string     // text of the first heading
+	text     string     // first line of text, when there is no heading
 }
 
 func (st *renderState) problem(off int, format string, args ...any) {
