@@ -7,7 +7,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -79,6 +78,9 @@ type Server struct {
 	// cur is the last good deck, swapped whole on each successful reload,
 	// so a broken edit never reaches a reader.
 	cur atomic.Pointer[published]
+	// history keeps the last few decks, to send pages what changed since
+	// the one they have.
+	history recentDecks
 	// held keeps the deck the audience was last shown while the presenter
 	// holds edits back (see live.Hub.Held), so it can still be served.
 	held atomic.Pointer[published]
@@ -90,10 +92,30 @@ type published struct {
 	deck    *deck.Deck
 	theme   *theme
 	version string   // what the hub and the browsers know this deck as
-	api     *blob    // GET /api/deck: no notes, ever
-	notes   *blob    // GET /api/notes: presenters only
 	data    pageData // what the page templates were rendered with
 	pages   map[string]*blob
+
+	// The JSON responses are made on the first request for them, not at
+	// the reload: after an edit, pages fetch only what changed (a delta),
+	// and the reload that the audience waits for does not encode and
+	// compress the whole deck first.
+	z      *gzipper
+	api    lazyBlob // GET /api/deck: no notes, ever
+	notes  lazyBlob // GET /api/notes: presenters only
+	mu     sync.Mutex
+	deltas map[string]*blob // GET /api/deck?since=V, by V
+}
+
+// lazyBlob is a response made once, when first asked for.
+type lazyBlob struct {
+	once sync.Once
+	b    *blob
+	err  error
+}
+
+func (l *lazyBlob) get(make func() (*blob, error)) (*blob, error) {
+	l.once.Do(func() { l.b, l.err = make() })
+	return l.b, l.err
 }
 
 // New loads the deck and prepares every response. It fails with
@@ -232,7 +254,12 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 		}
 	}
 	s.cur.Store(p)
+	s.history.add(p)
 	s.hub.SetDeck(hubDeck(p))
+	if old != nil {
+		// Every page showing the old deck is about to ask for this.
+		go p.delta(old)
+	}
 	return true, nil
 }
 
@@ -317,22 +344,11 @@ func (s *Server) publish(d *deck.Deck, t *theme) (*published, error) {
 		Assets:      "/assets/" + s.bundle.hash + "/",
 		AudienceURL: s.cfg.AudienceURL,
 	}
-	api, err := json.Marshal(newAPIDeck(p))
-	if err != nil {
-		return nil, err
+	p.z = &s.gz
+	if old := s.cur.Load(); old != nil && old.data == p.data {
+		p.pages = old.pages // a slide edit: the pages are the same
+		return p, nil
 	}
-	notes := apiNotes{Version: p.version, Notes: make(map[string]string)}
-	for _, sl := range d.Slides {
-		if sl.Notes != "" {
-			notes.Notes[sl.ID] = sl.Notes
-		}
-	}
-	nj, err := json.Marshal(notes)
-	if err != nil {
-		return nil, err
-	}
-	p.api = newBlob(&s.gz, api, "application/json")
-	p.notes = newBlob(&s.gz, nj, "application/json")
 	for _, tmpl := range s.pages.Templates() {
 		var buf bytes.Buffer
 		if err := tmpl.Execute(&buf, p.data); err != nil {
@@ -435,7 +451,18 @@ func (s *Server) handleDeck(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Has("live") && s.auth.IsPresenter(r) {
 		p = s.cur.Load()
 	}
-	p.api.serve(w, r, "no-cache")
+	var b *blob
+	var err error
+	if since := r.URL.Query().Get("since"); since != "" {
+		b, err = p.delta(s.recent(since))
+	} else {
+		b, err = p.apiBlob()
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	b.serve(w, r, "no-cache")
 }
 
 // handleQR draws the audience URL as a QR code for the presenter view.
@@ -454,7 +481,12 @@ func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleNotes(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Vary", "Cookie")
-	s.cur.Load().notes.serve(w, r, "private, no-cache")
+	b, err := s.cur.Load().notesBlob()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	b.serve(w, r, "private, no-cache")
 }
 
 const immutable = "public, max-age=31536000, immutable"

@@ -90,9 +90,7 @@ export function track(view, opts = {}) {
     asked = v;
     view.prepare?.();
     try {
-      const r = await fetch(opts.live ? "/api/deck?live" : "/api/deck");
-      if (!r.ok) throw new Error("GET /api/deck: " + r.status);
-      const d = await r.json();
+      const d = await fetchDeck(opts.live, view.deck);
       // Another version (a presenter's, while held): do not ask again.
       if (d.version === asked) asked = null;
       if (d.version !== view.deck?.version) {
@@ -130,6 +128,25 @@ export function track(view, opts = {}) {
     onHold(m) { t.hold = m; t.sync(); },
   };
   return t;
+}
+
+// fetchDeck gets the server's deck (the newest with live). A page that
+// has a deck (base) asks only for what changed since (?since=): slides
+// whose HTML is as in base come without it, and are filled in from base.
+async function fetchDeck(live, base) {
+  const q = [live && "live", base && "since=" + encodeURIComponent(base.version)].filter(Boolean).join("&");
+  const r = await fetch("/api/deck" + (q && "?" + q));
+  if (!r.ok) throw new Error("GET /api/deck: " + r.status);
+  const d = await r.json();
+  if (!d.since) return d;
+  const old = new Map(base.version === d.since ? base.slides.map((s) => [s.id, s.html]) : []);
+  for (const s of d.slides) {
+    if (s.html !== undefined) continue;
+    if (!old.has(s.id)) return fetchDeck(live, null); // not the deck asked about
+    s.html = old.get(s.id);
+  }
+  delete d.since;
+  return d;
 }
 
 // swapTheme follows an edit of the theme: the new stylesheet is added
