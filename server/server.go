@@ -113,8 +113,8 @@ type lazyBlob struct {
 	err  error
 }
 
-func (l *lazyBlob) get(make func() (*blob, error)) (*blob, error) {
-	l.once.Do(func() { l.b, l.err = make() })
+func (l *lazyBlob) get(build func() (*blob, error)) (*blob, error) {
+	l.once.Do(func() { l.b, l.err = build() })
 	return l.b, l.err
 }
 
