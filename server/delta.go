@@ -3,6 +3,8 @@ package server
 import (
 	"encoding/json"
 	"sync"
+
+	"github.com/podium-talks/podium/server/deck"
 )
 
 // maxRecent is how many recent decks the server keeps to answer
@@ -38,20 +40,22 @@ func (s *Server) recent(version string) *published {
 }
 
 // apiDelta is the JSON of GET /api/deck?since=V: the deck, as /api/deck
-// has it, except that a slide whose HTML is the same as in version V has
-// none. A page showing V fills it in from what it has. No notes, ever.
+// has it, except that a slide's fields that are the same as in version V
+// are left out (a slide unchanged in every way is just its id). A page
+// showing V fills them in from what it has. No notes, ever.
 type apiDelta struct {
 	apiDeck
 	Since  string       `json:"since"`
 	Slides []deltaSlide `json:"slides"`
 }
 
+// deltaSlide is an apiSlide with the fields as in Since left out (nil).
 type deltaSlide struct {
 	ID      string  `json:"id"`
-	Chapter int     `json:"chapter"`
-	Title   string  `json:"title"`
-	HTML    *string `json:"html,omitempty"` // nil: as in Since
-	Steps   int     `json:"steps"`
+	Chapter *int    `json:"chapter,omitempty"`
+	Title   *string `json:"title,omitempty"`
+	HTML    *string `json:"html,omitempty"`
+	Steps   *int    `json:"steps,omitempty"`
 }
 
 func (p *published) apiBlob() (*blob, error) {
@@ -91,16 +95,27 @@ func (p *published) delta(base *published) (*blob, error) {
 	if b := p.deltas[base.version]; b != nil {
 		return b, nil
 	}
-	old := make(map[string]string, len(base.deck.Slides))
+	old := make(map[string]*deck.Slide, len(base.deck.Slides))
 	for _, sl := range base.deck.Slides {
-		old[sl.ID] = sl.HTML
+		old[sl.ID] = sl
 	}
 	d := apiDelta{apiDeck: newAPIDeck(p), Since: base.version}
 	d.Slides = make([]deltaSlide, len(p.deck.Slides))
 	for i, sl := range p.deck.Slides {
-		d.Slides[i] = deltaSlide{ID: sl.ID, Chapter: sl.Chapter, Title: sl.Title, Steps: sl.Steps}
-		if h, ok := old[sl.ID]; !ok || h != sl.HTML {
-			d.Slides[i].HTML = &sl.HTML
+		ds := &d.Slides[i]
+		ds.ID = sl.ID
+		was := old[sl.ID]
+		if was == nil || sl.Chapter != was.Chapter {
+			ds.Chapter = &sl.Chapter
+		}
+		if was == nil || sl.Title != was.Title {
+			ds.Title = &sl.Title
+		}
+		if was == nil || sl.HTML != was.HTML {
+			ds.HTML = &sl.HTML
+		}
+		if was == nil || sl.Steps != was.Steps {
+			ds.Steps = &sl.Steps
 		}
 	}
 	d.apiDeck.Slides = nil

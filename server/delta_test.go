@@ -24,10 +24,11 @@ func TestDeckDelta(t *testing.T) {
 	v2 := s.cur.Load().version
 
 	type slide struct {
-		ID    string  `json:"id"`
-		Title string  `json:"title"`
-		HTML  *string `json:"html"`
-		Steps int     `json:"steps"`
+		ID      string  `json:"id"`
+		Chapter *int    `json:"chapter"`
+		Title   *string `json:"title"`
+		HTML    *string `json:"html"`
+		Steps   *int    `json:"steps"`
 	}
 	var d struct {
 		Version, Since string
@@ -39,21 +40,32 @@ func TestDeckDelta(t *testing.T) {
 	if d.Version != v2 || d.Since != v1 || len(d.Chapters) != 2 || len(d.Slides) != 3 {
 		t.Fatalf("delta: version %s since %s, %d chapters, %d slides; want %s since %s, 2, 3", d.Version, d.Since, len(d.Chapters), len(d.Slides), v2, v1)
 	}
-	var withHTML []string
+	// Slide 1 ("Second") changed its title and HTML; the others nothing.
 	for i, sl := range d.Slides {
 		want := s.Deck().Slides[i]
-		if sl.ID != want.ID || sl.Title != want.Title || sl.Steps != want.Steps {
-			t.Errorf("slide %d = %+v, want %s %q %d steps", i, sl, want.ID, want.Title, want.Steps)
+		var got []string
+		if sl.Chapter != nil {
+			got = append(got, "chapter")
+		}
+		if sl.Title != nil {
+			got = append(got, "title "+*sl.Title)
 		}
 		if sl.HTML != nil {
-			withHTML = append(withHTML, sl.Title)
+			got = append(got, "html")
 			if *sl.HTML != want.HTML {
 				t.Errorf("slide %d: html %q, want %q", i, *sl.HTML, want.HTML)
 			}
 		}
-	}
-	if fmt.Sprint(withHTML) != "[Second, edited]" {
-		t.Errorf("slides with HTML: %v, want only the edited one", withHTML)
+		if sl.Steps != nil {
+			got = append(got, "steps")
+		}
+		wantFields := "[]"
+		if i == 1 {
+			wantFields = "[title Second, edited html]"
+		}
+		if sl.ID != want.ID || fmt.Sprint(got) != wantFields {
+			t.Errorf("slide %d: id %s, fields %v; want %s, %s", i, sl.ID, got, want.ID, wantFields)
+		}
 	}
 
 	for _, since := range []string{"", "unknown", "../" + v1} {

@@ -131,20 +131,18 @@ export function track(view, opts = {}) {
 }
 
 // fetchDeck gets the server's deck (the newest with live). A page that
-// has a deck (base) asks only for what changed since (?since=): slides
-// whose HTML is as in base come without it, and are filled in from base.
+// has a deck (base) asks only for what changed since (?since=): a slide's
+// fields as in base are left out, and filled in from base here.
 async function fetchDeck(live, base) {
   const q = [live && "live", base && "since=" + encodeURIComponent(base.version)].filter(Boolean).join("&");
   const r = await fetch("/api/deck" + (q && "?" + q));
   if (!r.ok) throw new Error("GET /api/deck: " + r.status);
   const d = await r.json();
   if (!d.since) return d;
-  const old = new Map(base.version === d.since ? base.slides.map((s) => [s.id, s.html]) : []);
-  for (const s of d.slides) {
-    if (s.html !== undefined) continue;
-    if (!old.has(s.id)) return fetchDeck(live, null); // not the deck asked about
-    s.html = old.get(s.id);
-  }
+  const old = new Map(base.version === d.since ? base.slides.map((s) => [s.id, s]) : []);
+  d.slides = d.slides.map((s) => ({...old.get(s.id), ...s}));
+  // Not the deck asked about: ask for the whole one.
+  if (d.slides.some((s) => s.html === undefined || s.steps === undefined)) return fetchDeck(live, null);
   delete d.since;
   return d;
 }
