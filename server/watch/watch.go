@@ -50,18 +50,21 @@ import (
 )
 
 const (
-	// DefaultDebounce covers every editor's save sequence, which takes well
-	// under a millisecond to a few milliseconds, while staying far below
-	// what a person waiting for the browser notices.
+	// DefaultDebounce is how long the folders must be quiet before a batch
+	// goes. It protects the audience from seeing one save as several
+	// reloads: every editor's save sequence (temp file, rename, backup,
+	// swap file) takes well under a millisecond to a few milliseconds. It
+	// stays far below what a person waiting for the browser notices.
 	DefaultDebounce = 20 * time.Millisecond
 
 	// DefaultGrace is how long a file found missing or shorter than before
 	// at the end of a burst may take to come back before the batch reports
 	// it so. It protects the audience from half-finished saves: an editor
 	// that truncates and writes in chunks, `git checkout` or a sync tool that
-	// removes a chapter and recreates it (within 200 ms, measured for git
-	// and rsync on a loaded machine) never publish the partial deck. Real
-	// deletions and cuts wait this much longer; nothing else does.
+	// removes a chapter and recreates it within 200 ms never publishes the
+	// partial deck, so the live position never jumps off a slide that is
+	// only briefly gone. The price: a save that deletes or shortens a file
+	// reaches the pages this much later; nothing else waits.
 	DefaultGrace = 250 * time.Millisecond
 
 	// DefaultPollInterval is the poller's period: slow enough that walking a
