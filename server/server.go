@@ -252,8 +252,6 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 		if _, published, _ := s.hub.Held(); old.version == published {
 			s.held.Store(old)
 		}
-	}
-	if old != nil {
 		// Every page showing the old deck asks for this as soon as it
 		// hears of the new one: have it ready (well under a millisecond
 		// for 200 slides, BenchmarkDelta).
