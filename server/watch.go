@@ -16,7 +16,10 @@ import (
 // Watch reloads the deck whenever a file under deckDir changes, and the
 // themes too when themesDir (the folder Config.Themes reads) is not empty,
 // until ctx ends. Each burst of saves gives one reload; a broken save keeps
-// the last good deck and tells the presenters why.
+// the last good deck and tells the presenters why. Config.Deck must be the
+// folder at deckDir. If that folder is moved away or deleted, presenters are
+// told and the last good deck keeps serving; a new folder made under the
+// same name is then opened (as an os.Root) and served instead.
 func (s *Server) Watch(ctx context.Context, deckDir, themesDir string) error {
 	roots := []string{deckDir}
 	if themesDir != "" {
@@ -28,6 +31,7 @@ func (s *Server) Watch(ctx context.Context, deckDir, themesDir string) error {
 	}
 	defer w.Close()
 	themesAbs, _ := filepath.Abs(themesDir)
+	deckAbs, _ := filepath.Abs(deckDir)
 	for {
 		select {
 		case <-ctx.Done():
@@ -36,7 +40,6 @@ func (s *Server) Watch(ctx context.Context, deckDir, themesDir string) error {
 			if !ok {
 				return nil
 			}
-			deckAbs, _ := filepath.Abs(deckDir)
 			if slices.Contains(b.Gone, deckAbs) {
 				s.deckGone(deckAbs)
 				continue
