@@ -70,7 +70,7 @@ func (ds *downloads) get(s *Server, p *published) *download {
 }
 
 func (ds *downloads) build(ctx context.Context, s *Server, p *published) (*blob, string, error) {
-	t := &export.Talk{Deck: p.deck, Theme: p.theme.name, ThemeCSS: p.theme.css.body, Web: s.cfg.Web, Files: s.cfg.Deck}
+	t := &export.Talk{Deck: p.deck, Theme: p.theme.name, ThemeCSS: p.theme.css.body, Web: s.cfg.Web, Files: s.files.Load().fs}
 	name := fileName(p.deck.Meta.Title)
 	if ds.browser == "" {
 		zipped, err := zipSite(t)

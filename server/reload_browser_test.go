@@ -45,8 +45,14 @@ type reloadDeck struct {
 
 func newReloadDeck(t *testing.T, withThemes bool) *reloadDeck {
 	t.Helper()
+	return newReloadDeckOf(t, reloadFiles, withThemes)
+}
+
+func newReloadDeckOf(t *testing.T, files map[string]string, withThemes bool) *reloadDeck {
+	t.Helper()
 	r := &reloadDeck{dir: t.TempDir(), log: &reloadLog{}}
-	for name, body := range reloadFiles {
+	for name, body := range files {
+		must(t, os.MkdirAll(filepath.Dir(filepath.Join(r.dir, name)), 0o755))
 		must(t, os.WriteFile(filepath.Join(r.dir, name), []byte(body), 0o644))
 	}
 	root, err := os.OpenRoot(r.dir)
@@ -289,40 +295,102 @@ func TestReloadTheme(t *testing.T) {
 // p95 and where the time goes; it asserts nothing. Run it with
 //
 //	PODIUM_MEASURE=1 go test -run TestReloadMeasure -v ./server/
+//
+// The small talk is reloadFiles; "200 slides" is a generated deck of 8
+// chapters of 25 slides (code, tables, Chinese text, notes), one chapter
+// edited.
 func TestReloadMeasure(t *testing.T) {
 	if os.Getenv("PODIUM_MEASURE") == "" {
 		t.Skip("set PODIUM_MEASURE=1 to measure save → page")
 	}
-	r := newReloadDeck(t, false)
+	t.Run("small", func(t *testing.T) { measureReload(t, reloadFiles, "01-intro.md", 1, "one") })
+	t.Run("200 slides", func(t *testing.T) { measureReload(t, bigDeck(), "03-chapter.md", 60, "tok-start") })
+}
+
+// bigDeck is a generated deck of 200 slides in 8 chapters, about 110 KB of
+// Markdown with 50 code blocks, like the deck package's benchmark deck.
+// Slide 60 (chapter 3's tenth) has a list item "tok-start".
+func bigDeck() map[string]string {
+	code := []string{
+		"```go {3-4|6}\npackage main\n\nimport (\n\t\"fmt\"\n)\n\nfunc main() {\n\tfor i := 0; i < 3; i++ {\n\t\tfmt.Println(\"hello, 世界\", i)\n\t}\n}\n```",
+		"```python\ndef fib(n):\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n```",
+		"```yaml {2}\nservices:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"80:80\"\n```",
+		"```sh\ndocker run --rm -it -v \"$PWD:/src\" golang:1.26 go test ./...\n```",
+	}
+	para := "容器技术在二〇一四年迎来了爆发，Docker 与 CoreOS 围绕镜像格式和运行时标准展开了激烈的竞争。\n" +
+		"This paragraph mixes **English** and `code` with a [link](https://example.com) and\n" +
+		"一段换行的中文文字，检验软换行。\n"
+	files := map[string]string{}
+	n := 0
+	for c := 1; c <= 8; c++ {
+		var slides []string
+		if c == 1 {
+			slides = append(slides, "---\ntitle: 200 slides\nlang: zh-CN\n---\n\n# 开场 Opening\n\n"+para)
+			n++
+		}
+		for len(slides) < 25 {
+			var b strings.Builder
+			fmt.Fprintf(&b, "## 第%d章 Slide %d: containers and standards\n\n%s\n", c, n, para)
+			if n == 60 {
+				b.WriteString("- tok-start\n\n")
+			}
+			switch n % 4 {
+			case 0:
+				b.WriteString(code[n/4%len(code)] + "\n")
+			case 1:
+				b.WriteString("| 项目 | Year |\n|---|---:|\n| Docker | 2013 |\n| rkt | 2014 |\n| OCI | 2015 |\n")
+			case 2:
+				b.WriteString("1) 第一步 first\n2) second step\n\n. . .\n\n> A quote with ~~strike~~\n")
+			case 3:
+				b.WriteString("- plain list\n- of things\n  - nested item\n")
+			}
+			b.WriteString("\nNote: 讲者备注 speaker notes for this slide, with *emphasis*.\n")
+			slides = append(slides, b.String())
+			n++
+		}
+		files[fmt.Sprintf("%02d-chapter.md", c)] = strings.Join(slides, "\n\n---\n\n")
+	}
+	return files
+}
+
+// measureReload is TestReloadMeasure on one deck: slide index holds the
+// list item "* first" (or "- first") in file, which each save rewrites.
+func measureReload(t *testing.T, files map[string]string, file string, index int, first string) {
+	r := newReloadDeckOf(t, files, false)
 	ctx := bt.New(t)
 	aud := liveTab(t, ctx, bt.DesktopSize)
 	openFollower(t, aud, r.url)
-	r.srv.hub.Goto(1, 0)
-	waitAt(t, aud, "audience", 1, 0)
-	// seen[token] is when the token appeared; fetches the /api/deck
-	// requests' start and end, from Resource Timing; all wall-clock ms.
-	bt.Eval[chromedp.Void](t, aud, `window.seen = {}; window.want = "";
+	if got := r.srv.Deck().Slides[index].HTML; !strings.Contains(got, first) {
+		t.Fatalf("slide %d does not hold %q: %s", index, first, got)
+	}
+	r.srv.hub.Goto(index, 0)
+	waitAt(t, aud, "audience", index, 0)
+	// seen[token] is when the token appeared; fetches the deck requests'
+	// start and end, from Resource Timing; all wall-clock ms.
+	bt.Eval[chromedp.Void](t, aud, fmt.Sprintf(`window.seen = {}; window.want = "";
 		const wall = (t) => performance.timeOrigin + t;
 		new MutationObserver(() => {
-			if (want && !seen[want] && podium.view.slideElement(1).textContent.includes(want)) seen[want] = wall(performance.now());
+			if (want && !seen[want] && podium.view.slideElement(%d).textContent.includes(want)) seen[want] = wall(performance.now());
 		}).observe(document.querySelector(".slides"), {subtree: true, childList: true, characterData: true});
 		window.fetches = [];
-		new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name.endsWith("/api/deck"))
-			fetches.push([wall(e.startTime), wall(e.responseEnd)]); }).observe({type: "resource"})`)
+		new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name.includes("/api/deck"))
+			fetches.push([wall(e.startTime), wall(e.responseEnd), e.transferSize]); }).observe({type: "resource"})`, index))
 
 	const saves = 20
-	var total, toReload, reload, toFetch, fetch, toDOM []float64
-	prev := "one"
+	var total, toReload, reload, toFetch, fetch, toDOM, size []float64
+	prev := first
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	wall := func(t time.Time) float64 { return float64(t.UnixMicro()) / 1000 }
 	for i := range saves + 1 { // the first save loads the morpher: a warm-up, not counted
-		tok := fmt.Sprintf("tok%dx%d", i, time.Now().UnixNano()%1e6)
+		// Tokens of one length: a save that shortens a chapter waits for
+		// the watcher's grace period, which this does not measure.
+		tok := fmt.Sprintf("tok%02dx%06d", i, time.Now().UnixNano()%1e6)
 		bt.Eval[chromedp.Void](t, aud, fmt.Sprintf(`window.want = %q`, tok))
-		b, err := os.ReadFile(filepath.Join(r.dir, "01-intro.md"))
+		b, err := os.ReadFile(filepath.Join(r.dir, file))
 		must(t, err)
-		body := strings.Replace(string(b), "* "+prev+"\n", "* "+tok+"\n", 1)
+		body := strings.Replace(string(b), " "+prev+"\n", " "+tok+"\n", 1)
 		start := time.Now()
-		must(t, os.WriteFile(filepath.Join(r.dir, "01-intro.md"), []byte(body), 0o644))
+		must(t, os.WriteFile(filepath.Join(r.dir, file), []byte(body), 0o644))
 		bt.WaitFor(t, aud, fmt.Sprintf(`!!seen[%q]`, tok), "the page to show save ", i)
 		prev = tok
 		if i == 0 {
@@ -331,7 +399,7 @@ func TestReloadMeasure(t *testing.T) {
 			continue
 		}
 		seen := bt.Eval[float64](t, aud, fmt.Sprintf(`seen[%q]`, tok))
-		f := bt.Eval[[]float64](t, aud, `fetches.at(-1) ?? [0, 0]`)
+		f := bt.Eval[[]float64](t, aud, `fetches.at(-1) ?? [0, 0, 0]`)
 		rec := r.log.last()
 		total = append(total, seen-wall(start))
 		toReload = append(toReload, wall(rec.end)-wall(start)-ms(rec.took))
@@ -339,15 +407,16 @@ func TestReloadMeasure(t *testing.T) {
 		toFetch = append(toFetch, f[0]-wall(rec.end))
 		fetch = append(fetch, f[1]-f[0])
 		toDOM = append(toDOM, seen-f[1])
+		size = append(size, f[2])
 		// Saves farther apart than the watcher's debounce: each one its own reload.
 		time.Sleep(200 * time.Millisecond)
 	}
 	p50, p95 := percentile(total, 50), percentile(total, 95)
-	t.Logf("save → audience page shows the edit, %d saves: p50 %.1f ms, p95 %.1f ms (min %.1f, max %.1f)",
-		saves, p50, p95, slices.Min(total), slices.Max(total))
+	t.Logf("%d slides: save → audience page shows the edit, %d saves: p50 %.1f ms, p95 %.1f ms (min %.1f, max %.1f); deck fetch %.0f bytes (median)",
+		len(r.srv.Deck().Slides), saves, p50, p95, slices.Min(total), slices.Max(total), percentile(size, 50))
 	for _, p := range []float64{50, 95} {
 		t.Logf("breakdown, p%.0f of each part: save → reload start (fsnotify + %v debounce) %.1f ms · reload %.1f ms · "+
-			"reload end → GET /api/deck start (deck frame over ws) %.1f ms · fetch %.1f ms · response → DOM (JSON, morph) %.1f ms",
+			"reload end → deck fetch start (deck frame over ws) %.1f ms · fetch %.1f ms · response → DOM (JSON, morph) %.1f ms",
 			p, watch.DefaultDebounce, percentile(toReload, p), percentile(reload, p), percentile(toFetch, p), percentile(fetch, p), percentile(toDOM, p))
 	}
 }

@@ -7,7 +7,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -83,9 +82,18 @@ type Server struct {
 	// loadMu serialises reloads: the loader is for one goroutine at a time.
 	loadMu sync.Mutex
 	loader *deck.Loader
+	// files is the deck folder requests are served from: Config.Deck,
+	// until the folder is replaced on disk (see Watch).
+	files atomic.Pointer[deckFiles]
+	// gone, when not empty, tells presenters the deck folder is gone
+	// (guarded by loadMu).
+	gone string
 	// cur is the last good deck, swapped whole on each successful reload,
 	// so a broken edit never reaches a reader.
 	cur atomic.Pointer[published]
+	// history keeps the last few decks, to send pages what changed since
+	// the one they have.
+	history recentDecks
 	// held keeps the deck the audience was last shown while the presenter
 	// holds edits back (see live.Hub.Held), so it can still be served.
 	held atomic.Pointer[published]
@@ -101,13 +109,32 @@ type published struct {
 	// with version and with every notes-only edit, which audience devices
 	// must not hear of.
 	notesVersion string
-	api          *blob    // GET /api/deck: no notes, ever
-	notes        *blob    // GET /api/notes: presenters only
 	data         pageData // what the page templates were rendered with
 	pages        map[string]*blob
 	// chapters identify the chapter files on disk, so that /deck/ can
 	// refuse them under any other name (a hard link, say).
 	chapters []fs.FileInfo
+	// The JSON responses are made on the first request for them, not at
+	// the reload: after an edit, pages fetch only what changed (a delta),
+	// and the reload that the audience waits for does not encode and
+	// compress the whole deck first.
+	z      *gzipper
+	api    lazyBlob // GET /api/deck: no notes, ever
+	notes  lazyBlob // GET /api/notes: presenters only
+	mu     sync.Mutex
+	deltas map[string]*blob // GET /api/deck?since=V, by V
+}
+
+// lazyBlob is a response made once, when first asked for.
+type lazyBlob struct {
+	once sync.Once
+	b    *blob
+	err  error
+}
+
+func (l *lazyBlob) get(build func() (*blob, error)) (*blob, error) {
+	l.once.Do(func() { l.b, l.err = build() })
+	return l.b, l.err
 }
 
 // New loads the deck and prepares every response. It fails with
@@ -117,6 +144,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, loader: deck.NewLoader(cfg.Deck), dl: newDownloads(cfg.Browser)}
+	s.files.Store(&deckFiles{fs: cfg.Deck})
 	var err error
 	if s.bundle, err = newBundle(&s.gz, cfg.Web); err != nil {
 		return nil, fmt.Errorf("web files: %w", err)
@@ -226,7 +254,7 @@ func (s *Server) Reload() (changed bool, err error) { return s.reload(false) }
 func (s *Server) reload(themes bool) (changed bool, err error) {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
-	defer func() { s.hub.SetProblems(problemLines(err)) }()
+	defer func() { s.hub.SetProblems(s.problemLines(err)) }()
 	if themes {
 		t, err := loadThemes(&s.gz, s.cfg.Themes)
 		if err != nil {
@@ -264,8 +292,15 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 		if _, published, _ := s.hub.Held(); old.version == published {
 			s.held.Store(old)
 		}
+		// Every page showing the old deck asks for this as soon as it
+		// hears of the new one: have it ready (well under a millisecond
+		// for 200 slides, BenchmarkDelta).
+		if _, err := p.delta(old); err != nil {
+			return false, err
+		}
 	}
 	s.cur.Store(p)
+	s.history.add(p)
 	s.hub.SetDeck(hubDeck(p))
 	if s.hub.State().Download {
 		s.dl.get(s, s.public()) // the new version's download, in the background
@@ -277,6 +312,15 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 // stylesheet, so that a theme edit reaches them like a slide edit.
 func version(d *deck.Deck, t *theme) string {
 	return d.Version + "-" + strings.Trim(t.css.etag, `"`)[:8]
+}
+
+// problemLines is what presenters are told after a reload: that the deck
+// folder is gone, and what is wrong with the deck.
+func (s *Server) problemLines(err error) []string {
+	if s.gone != "" {
+		return append([]string{s.gone}, problemLines(err)...)
+	}
+	return problemLines(err)
 }
 
 func problemLines(err error) []string {
@@ -345,26 +389,16 @@ func (s *Server) publish(d *deck.Deck, t *theme) (*published, error) {
 		Assets:      "/assets/" + s.bundle.hash + "/",
 		AudienceURL: s.cfg.AudienceURL,
 	}
-	api, err := json.Marshal(newAPIDeck(p))
-	if err != nil {
-		return nil, err
-	}
-	notes := apiNotes{Version: p.notesVersion, Notes: make(map[string]string), Files: make([]string, len(d.Chapters))}
+	p.z = &s.gz
+	files := make([]string, len(d.Chapters))
 	for i, c := range d.Chapters {
-		notes.Files[i] = c.File
+		files[i] = c.File
 	}
-	p.chapters = chapterStats(s.cfg.Deck, notes.Files)
-	for _, sl := range d.Slides {
-		if sl.Notes != "" {
-			notes.Notes[sl.ID] = sl.Notes
-		}
+	p.chapters = chapterStats(s.files.Load().fs, files)
+	if old := s.cur.Load(); old != nil && old.data == p.data {
+		p.pages = old.pages // a slide edit: the pages are the same
+		return p, nil
 	}
-	nj, err := json.Marshal(notes)
-	if err != nil {
-		return nil, err
-	}
-	p.api = newBlob(&s.gz, api, "application/json")
-	p.notes = newBlob(&s.gz, nj, "application/json")
 	for _, tmpl := range s.pages.Templates() {
 		var buf bytes.Buffer
 		if err := tmpl.Execute(&buf, p.data); err != nil {
@@ -477,7 +511,18 @@ func (s *Server) handleDeck(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Has("live") && s.auth.IsPresenter(r) {
 		p = s.cur.Load()
 	}
-	p.api.serve(w, r, "no-cache")
+	var b *blob
+	var err error
+	if since := r.URL.Query().Get("since"); since != "" {
+		b, err = p.delta(s.recent(since))
+	} else {
+		b, err = p.apiBlob()
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	b.serve(w, r, "no-cache")
 }
 
 // handleQR draws the audience URL as a QR code for the presenter view.
@@ -496,7 +541,12 @@ func (s *Server) handleQR(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleNotes(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Vary", "Cookie")
-	s.cur.Load().notes.serve(w, r, "private, no-cache")
+	b, err := s.cur.Load().notesBlob()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	b.serve(w, r, "private, no-cache")
 }
 
 const immutable = "public, max-age=31536000, immutable"
@@ -543,7 +593,7 @@ func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 	if p := s.public(); p != s.cur.Load() {
 		chapters = append(chapters[:len(chapters):len(chapters)], p.chapters...)
 	}
-	f, st, ctype, err := openAsset(s.cfg.Deck, name, chapters)
+	f, st, ctype, err := openAsset(s.files.Load().fs, name, chapters)
 	if err != nil {
 		http.NotFound(w, r)
 		return
@@ -561,7 +611,7 @@ func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", ctype)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-cache")
+	h.Set("Cache-Control", s.deckFileCache(name, r.URL.Query().Get("v"), st))
 	if ctype == "image/svg+xml" {
 		h.Set("Content-Security-Policy", svgPolicy)
 	} else {
@@ -570,4 +620,19 @@ func (s *Server) handleDeckFile(w http.ResponseWriter, r *http.Request) {
 		h.Del("Content-Security-Policy")
 	}
 	http.ServeContent(w, r, "", st.ModTime(), rs)
+}
+
+// deckFileCache is how long browsers may keep a deck file: for good under
+// the URL a slide uses (its ?v= names the content) while the file still is
+// that version; anything else is revalidated, since the file may change.
+func (s *Server) deckFileCache(name, v string, st fs.FileInfo) string {
+	if v == "" {
+		return "no-cache"
+	}
+	for _, p := range []*published{s.cur.Load(), s.public()} {
+		if a, ok := p.deck.Assets[name]; ok && a.Version == v && a.Size == st.Size() && a.ModTime.Equal(st.ModTime()) {
+			return immutable
+		}
+	}
+	return "no-cache"
 }

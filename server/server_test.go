@@ -82,7 +82,7 @@ func TestAPIDeck(t *testing.T) {
 	if len(got.Chapters) != 1 || len(got.Chapters[0].Slides) != 2 {
 		t.Errorf("chapters = %+v", got.Chapters)
 	}
-	if !strings.Contains(got.Slides[1].HTML, `src="/deck/img/logo.svg"`) {
+	if !strings.Contains(got.Slides[1].HTML, `src="/deck/img/logo.svg?v=`+s.Deck().Assets["img/logo.svg"].Version+`"`) {
 		t.Errorf("image not rewritten to /deck/: %s", got.Slides[1].HTML)
 	}
 }

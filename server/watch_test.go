@@ -260,3 +260,38 @@ func TestEverySaveIsOneReload(t *testing.T) {
 		}
 	}
 }
+
+// TestDeckFolderReplaced: a deck folder moved away tells the presenter, and
+// the audience keeps the last good deck; a new folder under the old name is
+// read from then on (not the old one, which lives on elsewhere), the
+// presenter's report clears and everyone gets the new deck.
+func TestDeckFolderReplaced(t *testing.T) {
+	l := newLiveDeck(t, map[string]string{"01.md": "# Before\n", "img.png": "png"})
+	p := l.dial(t, true)
+	a := l.dial(t, false)
+	p.until("state", nil)
+	a.until("state", nil)
+
+	must(t, os.Rename(l.dir, l.dir+".old"))
+	f := p.until("problems", func(f map[string]any) bool { return len(f["problems"].([]any)) > 0 })
+	if got := f["problems"].([]any); len(got) != 1 || !strings.Contains(got[0].(string), "moved away or deleted") {
+		t.Errorf("problems = %v, want the folder reported gone", got)
+	}
+	if _, body := get(t, l.ts.URL+"/api/deck"); !strings.Contains(string(body), "Before") {
+		t.Errorf("the last good deck is not served while the folder is gone: %s", body)
+	}
+	// Edits of the old folder, now elsewhere, do not reach anyone.
+	must(t, os.WriteFile(filepath.Join(l.dir+".old", "01.md"), []byte("# Old folder edited\n"), 0o644))
+
+	must(t, os.Mkdir(l.dir, 0o755))
+	l.write(t, "01.md", "# After\n")
+	p.until("problems", func(f map[string]any) bool { return len(f["problems"].([]any)) == 0 })
+	a.until("deck", nil)
+	_, body := get(t, l.ts.URL+"/api/deck")
+	if !strings.Contains(string(body), "After") || strings.Contains(string(body), "Old folder") {
+		t.Errorf("/api/deck after the folder came back: %s", body)
+	}
+	if r, _ := get(t, l.ts.URL+"/deck/img.png"); r.StatusCode != 404 {
+		t.Errorf("an asset of the old folder is still served: %d", r.StatusCode)
+	}
+}

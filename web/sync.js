@@ -180,9 +180,7 @@ export function track(view, opts = {}) {
     asked = v;
     view.prepare?.();
     try {
-      const r = await fetch("/api/deck");
-      if (!r.ok) throw new Error("GET /api/deck: " + r.status);
-      const d = await r.json();
+      const d = await fetchDeck(view.deck);
       if (d.version === asked) asked = null;
       if (d.version !== view.deck?.version) {
         swapTheme(d);
@@ -218,6 +216,23 @@ export function track(view, opts = {}) {
     onHold(m) { t.hold = m; t.sync(); },
   };
   return t;
+}
+
+// fetchDeck gets the deck the audience sees. A page that has a deck
+// (base) asks only for what changed since (?since=): a slide's fields as
+// in base are left out, and filled in from base here.
+async function fetchDeck(base) {
+  const q = base ? "since=" + encodeURIComponent(base.version) : "";
+  const r = await fetch("/api/deck" + (q && "?" + q));
+  if (!r.ok) throw new Error("GET /api/deck: " + r.status);
+  const d = await r.json();
+  if (!d.since) return d;
+  const old = new Map(base.version === d.since ? base.slides.map((s) => [s.id, s]) : []);
+  d.slides = d.slides.map((s) => ({...old.get(s.id), ...s}));
+  // Not the deck asked about: ask for the whole one.
+  if (d.slides.some((s) => s.html === undefined || s.steps === undefined)) return fetchDeck(null);
+  delete d.since;
+  return d;
 }
 
 // swapTheme follows an edit of the theme: the new stylesheet is added

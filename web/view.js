@@ -116,9 +116,13 @@ export function createView(root, options = {}) {
       r = {id: s.id, html: null, el};
     }
     r.data = s;
-    r.el.dataset.id = s.id;
     dress(r, s);
-    r.el.setAttribute("aria-label", `${i + 1} / ${n}: ${s.title}`);
+    // An edit changes a slide or two of many: touch only what differs.
+    const label = `${i + 1} / ${n}: ${s.title}`;
+    if (r.label !== label) {
+      r.el.dataset.id = s.id;
+      r.el.setAttribute("aria-label", r.label = label);
+    }
     if (r.html !== s.html) {
       // Parse in an inert template, so images wait for enhance() to make
       // them lazy: a slide's images load when it is near, not at start.
@@ -188,8 +192,8 @@ export function createView(root, options = {}) {
     shownID = r.id;
     if (slideChanged || deckChanged) {
       slides.forEach((x, k) => {
-        x.el.hidden = k !== i;
-        x.el.classList.toggle("current", k === i);
+        if (x.el.hidden !== (k !== i)) x.el.hidden = k !== i;
+        if (x.el.classList.contains("current") !== (k === i)) x.el.classList.toggle("current", k === i);
       });
     }
     index = i;

@@ -18,7 +18,7 @@ import (
 // assets is the goldmark extension that resolves relative link and image
 // targets in the deck folder: its transformer confines them to the folder,
 // checks that images exist and rewrites them to the URLs the server serves
-// them under (see assetURL).
+// them under, which carry the file's version (see assetURL and Asset).
 type assets struct{}
 
 func (assets) Extend(m goldmark.Markdown) {
@@ -34,7 +34,7 @@ func (assetsTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	}
 	src := reader.Source()
 	eachSlide(doc, func(s *slideNode) {
-		s.images = append(s.images, s.settings.images...)
+		s.assets = append(s.assets, s.settings.assets...)
 		walkSlide(s, func(n ast.Node, _ bool) ast.WalkStatus {
 			switch n := n.(type) {
 			case *ast.Image:
@@ -47,31 +47,25 @@ func (assetsTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	})
 }
 
-// assetURL is the URL the server serves the deck folder's file clean (a
-// clean slash path inside the folder) under. Every asset URL of a deck is
-// built here.
-func assetURL(clean string) string {
-	u := url.URL{Path: "/deck/" + clean}
-	return u.EscapedPath()
-}
-
 // assetResolver resolves the relative targets of one chapter file.
 type assetResolver struct {
-	fsys fs.FS
-	file string
+	fsys     fs.FS
+	file     string
+	versions *assetVersions // the engine's
 }
 
 // resolve resolves a link or image target d written in the chapter. It
 // returns d itself for targets left alone (URLs with a scheme, network
 // paths, fragments); else the asset's URL (query and fragment kept) and
-// its path in the deck folder; or what is wrong with d, to follow
-// `image "x"` in a message.
-func (r *assetResolver) resolve(d string, image bool) (u, clean, msg string) {
+// the file in the deck folder at its current version (name "" for a
+// target left alone); or what is wrong with d, to follow `image "x"` in a
+// message.
+func (r *assetResolver) resolve(d string, image bool) (u string, ref assetRef, msg string) {
 	if d == "" || d[0] == '#' || hasScheme(d) || strings.HasPrefix(d, "//") {
-		return d, "", ""
+		return d, ref, ""
 	}
 	if d[0] == '/' || d[0] == '\\' {
-		return "", "", fmt.Sprintf("%q: absolute path; use a path relative to the deck folder", d)
+		return "", ref, fmt.Sprintf("%q: absolute path; use a path relative to the deck folder", d)
 	}
 	p, suffix := d, ""
 	if i := strings.IndexAny(d, "?#"); i >= 0 {
@@ -79,21 +73,22 @@ func (r *assetResolver) resolve(d string, image bool) (u, clean, msg string) {
 	}
 	up, err := url.PathUnescape(p)
 	if err != nil {
-		return "", "", fmt.Sprintf("%q: bad %%-escape", d)
+		return "", ref, fmt.Sprintf("%q: bad %%-escape", d)
 	}
-	clean = path.Join(path.Dir(r.file), up)
+	clean := path.Join(path.Dir(r.file), up)
 	if clean == ".." || strings.HasPrefix(clean, "../") {
-		return "", "", fmt.Sprintf("%q escapes the deck folder", d)
+		return "", ref, fmt.Sprintf("%q escapes the deck folder", d)
 	}
 	for _, el := range strings.Split(clean, "/") {
 		if strings.HasPrefix(el, ".") {
-			return "", "", fmt.Sprintf("%q names a dotfile or the deck folder itself", d)
+			return "", ref, fmt.Sprintf("%q names a dotfile or the deck folder itself", d)
 		}
 	}
-	if image && !regularFile(r.fsys, clean) {
-		return "", clean, fmt.Sprintf("%q not found (looked for %s in the deck folder)", d, clean)
+	ref = assetRef{clean, r.versions.get(r.fsys, clean)}
+	if image && ref.Version == "" {
+		return "", ref, fmt.Sprintf("%q not found (looked for %s in the deck folder)", d, clean)
 	}
-	return assetURL(clean) + suffix, clean, ""
+	return assetURL(clean, ref.Version, suffix), ref, ""
 }
 
 // asset rewrites a relative link or image target of slide s to its asset
@@ -104,9 +99,9 @@ func (cs *chapterState) asset(s *slideNode, n ast.Node, dest, src []byte, image 
 	if image {
 		what = "image"
 	}
-	u, clean, msg := cs.fm.as.resolve(string(dest), image)
-	if image && clean != "" {
-		s.images = append(s.images, clean)
+	u, ref, msg := cs.fm.as.resolve(string(dest), image)
+	if ref.name != "" {
+		s.assets = append(s.assets, ref)
 	}
 	if msg != "" {
 		cs.problem(nodeOffset(n, src, dest), "%s %s", what, msg)

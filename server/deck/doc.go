@@ -288,14 +288,19 @@
 // # Assets
 //
 // Relative link and image targets are resolved against the chapter file's
-// folder and rewritten to "/deck/<path>" (query and fragment kept): the
-// server serves the deck folder's files there. A target that escapes the
+// folder and rewritten to "/deck/<path>?v=<version>" (the author's query
+// and fragment kept after it): the server serves the deck folder's files
+// there, and the version names the file's content (the first 4 bytes of its
+// SHA-256, in hex; files over 64 MiB are named by size and time). Editing
+// or replacing an image is therefore an edit of the slides that show it:
+// they re-render with the new URL, and browsers may cache each URL for good.
+// A target that escapes the
 // folder (".."), is absolute ("/x.png"), or names a dotfile is an error; an
 // image whose file does not exist is an error. Targets with a scheme
 // ("http:", "https:", "mailto:", "data:", ...), network paths ("//host/x")
 // and "#fragment" targets are left alone. Raw HTML is not rewritten.
 //
-//	![logo](img/logo.png)   →  <img src="/deck/img/logo.png" alt="logo">
+//	![logo](img/logo.png)   →  <img src="/deck/img/logo.png?v=075f8e3f" alt="logo">
 //	![up](../secret.png)    →  01-intro.md:9: image "../secret.png" escapes the deck folder
 //
 // # Markdown

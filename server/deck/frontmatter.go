@@ -37,7 +37,7 @@ type settings struct {
 	title   string // overrides the slide's title
 	bg      Background
 	noSteps bool     // steps: false
-	images  []string // the background image, checked in the deck folder
+	assets  []assetRef // the background image, as checked in the deck folder
 	set     bool     // any slide key was given
 }
 
@@ -230,13 +230,15 @@ func (r *fmReader) value(fm *frontMatter, key, val, tag string, line int, place 
 			s.bg.Color, s.set = val, true
 			return
 		}
-		u, clean, msg := r.as.resolve(val, true)
+		u, ref, msg := r.as.resolve(val, true)
+		if ref.name != "" {
+			s.assets = append(s.assets, ref)
+		}
 		if msg != "" {
 			r.bad(line, "background %s", msg)
 			return
 		}
 		s.bg.Image, s.set = u, true
-		s.images = append(s.images, clean)
 	case "background-size":
 		if !cssWords(val, 2, "cover", "contain", "auto") {
 			r.bad(line, "front matter key %q: want cover, contain, auto or one or two lengths, got %q", key, clip(val, 40))

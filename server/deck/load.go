@@ -66,7 +66,7 @@ func NewLoader(fsys fs.FS) *Loader {
 }
 
 // cacheKey is everything a rendered chapter depends on, except the deck
-// folder's other files (images are re-checked on every Load).
+// folder's other files (the assets it uses are re-checked on every Load).
 type cacheKey struct {
 	file  string
 	sum   [sha256.Size]byte // of the file's bytes, which decide its text
@@ -74,7 +74,7 @@ type cacheKey struct {
 	html  bool              // raw HTML allowed
 }
 
-// slideKey is everything a rendered slide depends on, except images.
+// slideKey is everything a rendered slide depends on, except assets.
 type slideKey struct {
 	file string
 	html bool
@@ -90,7 +90,7 @@ type chapter struct {
 	title    string
 	meta     Meta // first chapter only, before defaults
 	slides   []rendered
-	images   []string
+	assets   []assetRef
 	warnings []Problem
 	// digest covers what audiences are sent (titles, HTML, steps,
 	// settings, the metadata they see); notes covers the speaker notes. A
@@ -112,14 +112,14 @@ type rendered struct {
 }
 
 // slideOut is the output of rendering one slide's source; it depends only
-// on the slideKey (and on the images it names existing).
+// on the slideKey (and on the versions of the assets it uses).
 type slideOut struct {
 	title   string // "" when the slide has no heading nor text
 	heading string // first heading, for the chapter title
 	html    string
 	notes   string
 	steps   int
-	images  []string
+	assets  []assetRef
 }
 
 // Load reads the folder again and returns the new deck, or nil and
@@ -144,7 +144,7 @@ func (l *Loader) Load() (*Deck, error) {
 	if texts[0] != "" {
 		if l.html.file != files[0] || l.html.sum != sums[0] {
 			l.html.file, l.html.sum = files[0], sums[0]
-			l.html.allowed = htmlAllowed(l.fsys, files[0], texts[0])
+			l.html.allowed = l.eng.htmlAllowed(l.fsys, files[0], texts[0])
 		}
 		allowHTML = l.html.allowed
 	}
@@ -157,7 +157,7 @@ func (l *Loader) Load() (*Deck, error) {
 			continue
 		}
 		keys[i] = cacheKey{file: f, sum: sums[i], first: i == 0, html: allowHTML}
-		if c := l.cache[keys[i]]; c != nil && imagesExist(l.fsys, c.images) {
+		if c := l.cache[keys[i]]; c != nil && l.eng.versions.current(l.fsys, c.assets) {
 			chapters[i], next[keys[i]] = c, c
 			continue
 		}
@@ -214,12 +214,12 @@ func (l *Loader) Load() (*Deck, error) {
 
 // htmlAllowed reads the first chapter's front matter for its html key,
 // which decides how every chapter is rendered.
-func htmlAllowed(fsys fs.FS, file, text string) bool {
+func (e *engine) htmlAllowed(fsys fs.FS, file, text string) bool {
 	reg, ok, _ := findFrontMatter(file, text)
 	if !ok {
 		return false
 	}
-	r := &fmReader{as: &assetResolver{fsys: fsys, file: file}}
+	r := &fmReader{as: &assetResolver{fsys: fsys, file: file, versions: &e.versions}}
 	return r.read(text[reg.yaml:reg.end], 2, fmFirst).meta.HTML
 }
 
@@ -289,15 +289,6 @@ func readChapter(fsys fs.FS, file string, buf *bytes.Buffer) (text string, sum [
 	return text, sum, p
 }
 
-func imagesExist(fsys fs.FS, images []string) bool {
-	for _, im := range images {
-		if !regularFile(fsys, im) {
-			return false
-		}
-	}
-	return true
-}
-
 // chapterWork is one chapter on its way to a *chapter: parsed (which
 // finds the slides rendered before), its other slides rendered, each on
 // its own (renderSlide), then finished. Load renders the slides of all
@@ -326,7 +317,7 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	if allowHTML {
 		w.md = e.unsafe
 	}
-	fr := &fmReader{as: &assetResolver{fsys: fsys, file: file}, first: firstFile}
+	fr := &fmReader{as: &assetResolver{fsys: fsys, file: file, versions: &e.versions}, first: firstFile}
 	cs := &chapterState{fm: fr, src: w.src, lines: newLineIndex(w.src), guard: guardState{budget: guardBudget}}
 	reg, ok, p := findFrontMatter(file, text)
 	if p != nil {
@@ -376,7 +367,7 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	for i, s := range w.nodes {
 		r := &w.slides[i]
 		*r = rendered{key: slideKey{file, allowHTML, text[s.start:s.end], refs, s.settings.noSteps}, line: s.line, norm: s.norm, settings: s.settings}
-		if out := cache[r.key]; out != nil && imagesExist(fsys, out.images) {
+		if out := cache[r.key]; out != nil && e.versions.current(fsys, out.assets) {
 			r.slideOut = out
 		} else if len(w.probs) > 0 {
 			continue
@@ -430,7 +421,7 @@ func (e *engine) renderSlide(w *chapterWork, i int) {
 	}()
 	buf := e.buffer()
 	defer e.bufs.Put(buf)
-	out := &slideOut{heading: s.heading, title: s.heading, steps: s.steps, images: s.images}
+	out := &slideOut{heading: s.heading, title: s.heading, steps: s.steps, assets: s.assets}
 	if out.title == "" {
 		out.title = s.text
 	}
@@ -467,7 +458,7 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 	for i := range c.slides {
 		r := &c.slides[i]
 		probs = append(probs, w.slideProbs[i]...)
-		c.images = append(c.images, r.images...)
+		c.assets = append(c.assets, r.assets...)
 		if c.title == "" {
 			c.title = r.heading
 		}
@@ -524,7 +515,7 @@ func fileTitle(file string) string {
 // assemble builds the deck from rendered chapters, giving slides their IDs
 // (reconciled with prev) and the deck its version.
 func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
-	d := &Deck{Meta: chapters[0].meta}
+	d := &Deck{Meta: chapters[0].meta, Assets: make(map[string]Asset)}
 	if d.Meta.Lang == "" {
 		d.Meta.Lang = "en"
 	}
@@ -563,6 +554,11 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 			d.Slides = append(d.Slides, s)
 		}
 		d.Chapters = append(d.Chapters, ch)
+		for _, a := range c.assets {
+			if a.Version != "" {
+				d.Assets[a.name] = a.Asset
+			}
+		}
 	}
 	d.Warnings = sortProblems(d.Warnings)
 	assignIDs(d, prev)

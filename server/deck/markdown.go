@@ -36,6 +36,8 @@ import (
 type engine struct {
 	safe, unsafe goldmark.Markdown
 
+	versions assetVersions // of the files the slides use
+
 	bufs sync.Pool // of *bytes.Buffer, to render slides into
 }
 

@@ -38,6 +38,9 @@ type Deck struct {
 	// file and line order. podium check prints them; the server shows
 	// them to the presenter.
 	Warnings []Problem
+	// Assets holds the files of the deck folder the slides show or link to,
+	// by slash path, at the versions their URLs carry.
+	Assets map[string]Asset
 }
 
 // Chapter is one Markdown file of the deck folder.

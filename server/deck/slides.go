@@ -57,7 +57,7 @@ type slideNode struct {
 	steps   int      // last step number allocated
 	heading string   // text of its first heading
 	text    string   // its first line of text, when it has no heading
-	images  []string // image paths checked in the deck folder
+	assets  []assetRef // files linked or shown, as checked in the deck folder
 }
 
 // notesNode holds a slide's speaker notes.

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,25 +14,33 @@ import (
 )
 
 const (
-	// debounce is longer than the default so that a save sequence performed
-	// by the test (with -race, on a shared machine) is not split by a
-	// scheduling hiccup. An editor's save takes microseconds to milliseconds.
+	// debounce is the tests' debounce, on the fake clock: a save performed
+	// by the test is never split, however slow the machine, because the
+	// clock stands still until the test has seen the Watcher take the save.
 	debounce = 100 * time.Millisecond
 
-	// patience bounds waiting for a batch that must come. Generous: it costs
-	// nothing when the batch arrives and only a slow failure when it does not.
+	// patience bounds waiting for something that must happen (the Watcher
+	// taking an event, a batch that is ready). Generous: it costs nothing
+	// when it happens and only a slow failure when it does not.
 	patience = 10 * time.Second
 )
 
-// talk is a temporary talk folder under watch.
+// talk is a temporary talk folder under watch, on a fake clock.
 type talk struct {
-	tb  testing.TB
-	dir string
-	w   *watch.Watcher
+	tb    testing.TB
+	dir   string
+	w     *watch.Watcher
+	clock watch.Clock
+	opts  watch.Options
 
-	// quiet is how long "no further batch" must hold: well past the point
-	// where a split or repeated batch would have been sent.
-	quiet time.Duration
+	// polling: the Watcher polls (from the start or since a fallback), so
+	// fences are not seen and time must pass for a change to be seen.
+	polling bool
+
+	mu     sync.Mutex
+	seen   map[string]bool // fence names the Watcher has handled
+	signal chan struct{}
+	fences int
 }
 
 // newTalk creates a talk folder holding the given files (each with its own
@@ -51,17 +61,82 @@ func (k *talk) watch(opts watch.Options, roots ...string) {
 	if opts.Debounce == 0 {
 		opts.Debounce = debounce
 	}
-	k.quiet = 3 * opts.Debounce
+	k.seen, k.signal = map[string]bool{}, make(chan struct{}, 1)
+	k.clock = watch.NewClock(k.tb)
+	k.polling = opts.Poll
+	opts = watch.WithClock(opts, k.clock)
+	opts = watch.WithTrace(opts, func(name string) {
+		if !strings.HasPrefix(filepath.Base(name), ".fence-") {
+			return
+		}
+		k.mu.Lock()
+		k.seen[filepath.Base(name)] = true
+		k.mu.Unlock()
+		select {
+		case k.signal <- struct{}{}:
+		default:
+		}
+	})
+	k.opts = opts
 	w, err := watch.New(roots, opts)
 	if err != nil {
 		k.tb.Fatalf("watch.New: %v", err)
 	}
 	k.w = w
+	k.clock.Attach(w)
 	k.tb.Cleanup(func() {
 		if err := w.Close(); err != nil {
 			k.tb.Errorf("Close: %v", err)
 		}
 	})
+}
+
+// fence returns once the Watcher has handled every event of what the test
+// did before: it creates a hidden file beside the talk folder (in the root's
+// parent, which the Watcher watches for the root alone) and waits for the
+// Watcher to see it. inotify reports a watcher's events in order.
+func (k *talk) fence() {
+	k.tb.Helper()
+	if k.polling {
+		return
+	}
+	k.fences++
+	name := fmt.Sprintf(".fence-%d", k.fences)
+	k.check(os.WriteFile(filepath.Join(filepath.Dir(k.dir), name), nil, 0o644))
+	deadline := time.After(patience)
+	for {
+		k.mu.Lock()
+		ok := k.seen[name]
+		k.mu.Unlock()
+		if ok {
+			return
+		}
+		select {
+		case <-k.signal:
+		case <-deadline:
+			k.tb.Fatalf("the watcher did not see %s within %v", name, patience)
+		}
+	}
+}
+
+// flush lets the Watcher see what the test did and lets its clock run until
+// it waits for nothing: afterwards, every batch the test's actions make is
+// ready.
+func (k *talk) flush() {
+	k.tb.Helper()
+	k.fence()
+	if k.polling {
+		k.clock.Advance(k.opts.PollInterval)
+	}
+	k.clock.Flush()
+}
+
+// pass lets d go by on the Watcher's clock, after it has seen what the test
+// did: debounce and grace timers due meanwhile fire, later ones do not.
+func (k *talk) pass(d time.Duration) {
+	k.tb.Helper()
+	k.fence()
+	k.clock.Advance(d)
 }
 
 // path turns a slash-separated name relative to the talk into the absolute
@@ -126,9 +201,19 @@ func (k *talk) check(err error) {
 	}
 }
 
-// next waits for the next batch.
+// next returns the batch the test's actions made.
 func (k *talk) next() watch.Batch {
 	k.tb.Helper()
+	k.flush()
+	return k.take()
+}
+
+// take receives the batch that is ready.
+func (k *talk) take() watch.Batch {
+	k.tb.Helper()
+	if ready, _ := k.w.Probe(); !ready {
+		k.tb.Fatal("no batch")
+	}
 	select {
 	case b, ok := <-k.w.Batches():
 		if !ok {
@@ -136,52 +221,53 @@ func (k *talk) next() watch.Batch {
 		}
 		return b
 	case <-time.After(patience):
-		k.tb.Fatalf("no batch within %v", patience)
+		k.tb.Fatalf("a ready batch was not sent within %v", patience)
 	}
 	panic("unreachable")
 }
 
-// none asserts that no batch arrives for the quiet window.
+// none asserts that the test's actions make no batch.
 func (k *talk) none() {
 	k.tb.Helper()
-	k.noneFor(k.quiet)
-}
-
-func (k *talk) noneFor(d time.Duration) {
-	k.tb.Helper()
-	select {
-	case b := <-k.w.Batches():
-		k.tb.Fatalf("unexpected batch %v", k.rel(b))
-	case <-time.After(d):
+	k.flush()
+	if ready, _ := k.w.Probe(); ready {
+		k.tb.Fatalf("unexpected batch %v", k.rel(k.take()))
 	}
 }
 
-// one asserts that exactly one batch arrives, then quiet.
+// noneFor asserts that no batch comes while d passes on the Watcher's clock.
+func (k *talk) noneFor(d time.Duration) {
+	k.tb.Helper()
+	k.fence()
+	k.clock.Advance(d)
+	k.clock.Flush()
+	if ready, _ := k.w.Probe(); ready {
+		k.tb.Fatalf("unexpected batch %v", k.rel(k.take()))
+	}
+}
+
+// one asserts that the test's actions make exactly one batch.
 func (k *talk) one() watch.Batch {
 	k.tb.Helper()
 	b := k.next()
-	select {
-	case b2 := <-k.w.Batches():
-		k.tb.Fatalf("want one batch, got a second: %v after %v", k.rel(b2), k.rel(b))
-	case <-time.After(k.quiet):
-	}
+	k.none()
 	return b
 }
 
-// settle collects batches until the folder has been quiet for the window,
-// waiting for at least one.
+// settle returns what the test's actions changed, however many batches
+// they took (a fallback to polling may take two).
 func (k *talk) settle() (paths []string, rescan bool) {
 	k.tb.Helper()
 	b := k.next()
 	for {
 		paths = append(paths, b.Paths...)
 		rescan = rescan || b.Rescan
-		select {
-		case b = <-k.w.Batches():
-		case <-time.After(k.quiet):
+		k.flush()
+		if ready, _ := k.w.Probe(); !ready {
 			slices.Sort(paths)
 			return slices.Compact(paths), rescan
 		}
+		b = k.take()
 	}
 }
 

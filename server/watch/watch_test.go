@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -232,9 +233,7 @@ func TestCheckoutOf500Files(t *testing.T) {
 	for i := range 500 {
 		files = append(files, fmt.Sprintf("part%d/%03d-slide.md", i%5, i))
 	}
-	// git writes 500 files in milliseconds; this test's writer, with -race
-	// on a shared machine, has been seen to pause for 50ms in the middle.
-	k := newTalk(t, watch.Options{Debounce: 3 * debounce}, files...)
+	k := newTalk(t, watch.Options{}, files...)
 	for i, f := range files {
 		if i%2 == 0 {
 			k.write(f, "checked out")
@@ -357,7 +356,7 @@ func TestSlowConsumer(t *testing.T) {
 	k := newTalk(t, watch.Options{}, smallTalk()...)
 	for _, f := range []string{"01-intro.md", chapter, "03-outro.md"} {
 		k.write(f, "edited")
-		time.Sleep(2 * debounce)
+		k.flush() // a batch is ready, and not taken
 	}
 	if b := k.one(); !slices.Equal(b.Paths, k.paths("01-intro.md", chapter, "03-outro.md")) {
 		t.Errorf("batch = %v, want all three chapters", k.rel(b))
@@ -410,6 +409,7 @@ func TestFallBackToPolling(t *testing.T) {
 			PollInterval: 20 * time.Millisecond,
 		}, noSpace)
 		k := newTalk(t, opts, smallTalk()...)
+		k.polling = true
 		k.noneFor(5 * 20 * time.Millisecond) // the first load needs no rescan
 		if !strings.Contains(log.String(), "polling") {
 			t.Errorf("no warning logged; log:\n%s", log.String())
@@ -435,6 +435,17 @@ func TestFallBackToPolling(t *testing.T) {
 		k := newTalk(t, opts, smallTalk()...)
 		started.Store(true) // from now on, the kernel is out of watches
 		k.mkdir("figures")
+		// The fallback closes fsnotify, so no fence is seen: wait for the
+		// Watcher to start its batch instead.
+		for deadline := time.Now().Add(patience); ; time.Sleep(time.Millisecond) {
+			if ready, waiting := k.w.Probe(); ready || waiting {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("no batch started after mkdir")
+			}
+		}
+		k.polling = true
 		if b := k.next(); !b.Rescan {
 			t.Errorf("batch = %v, want a rescan", k.rel(b))
 		}
@@ -509,7 +520,7 @@ func TestClose(t *testing.T) {
 					}
 				}
 			})
-			time.Sleep(50 * time.Millisecond) // some batches go unread
+			<-w.Batches() // the watcher is busy; later batches go unread
 
 			var closers sync.WaitGroup
 			for range 3 {
@@ -558,28 +569,183 @@ func noGoroutines(t *testing.T, markers ...string) {
 }
 
 // TestNoStarvation: a file rewritten without pause (a recording, an export in
-// progress) does not hold batches back forever.
+// progress) does not hold batches back forever: the batch goes 2 s after its
+// first change at the latest.
 func TestNoStarvation(t *testing.T) {
 	k := newTalk(t, watch.Options{}, smallTalk()...)
-	start := time.Now()
+	const step = debounce / 2
 	for i := 0; ; i++ {
 		k.write("recording.log", fmt.Sprint(i))
-		select {
-		case b := <-k.w.Batches():
-			if !slices.Contains(b.Paths, k.path("recording.log")) {
+		k.pass(step)
+		if ready, _ := k.w.Probe(); ready {
+			if b := k.take(); !slices.Contains(b.Paths, k.path("recording.log")) {
 				t.Errorf("batch = %v, want recording.log", k.rel(b))
 			}
-			for { // let the writes in flight settle
-				select {
-				case <-k.w.Batches():
-				case <-time.After(k.quiet):
-					return
-				}
+			if waited := time.Duration(i+1) * step; waited < 2*time.Second || waited > 2*time.Second+step {
+				t.Errorf("the batch went after %v of writes, want 2s", waited)
 			}
-		case <-time.After(debounce / 10):
+			return
 		}
-		if time.Since(start) > patience {
-			t.Fatalf("no batch in %v of continuous writes", patience)
+		if i > 100 {
+			t.Fatalf("no batch in %v of continuous writes", time.Duration(i)*step)
 		}
 	}
+}
+
+// TestHalfSaves: a chapter missing or shorter than before when the folder
+// falls quiet is looked at again after the grace period; a save that passes
+// through such a state is one batch of the whole file, never a batch of the
+// half-saved one. Real deletions and cuts are sent after the grace period.
+func TestHalfSaves(t *testing.T) {
+	const whole = "# Standards\n\nOCI, CRI, CNI: the standards that made Kubernetes.\n"
+	// held asserts that after d on the clock nothing is sent yet.
+	held := func(k *talk, d time.Duration, what string) {
+		t.Helper()
+		k.pass(d)
+		if ready, waiting := k.w.Probe(); ready || !waiting {
+			t.Fatalf("%s: ready %v, waiting %v; want the batch held", what, ready, waiting)
+		}
+	}
+	sent := func(k *talk, what string) {
+		t.Helper()
+		if ready, _ := k.w.Probe(); !ready {
+			t.Fatalf("%s: no batch", what)
+		}
+		if b := k.take(); !slices.Equal(b.Paths, k.paths(chapter)) {
+			t.Errorf("%s: batch = %v, want [%s]", what, k.rel(b), chapter)
+		}
+		k.none()
+	}
+	setup := func(t *testing.T) *talk {
+		k := newTalk(t, watch.Options{}, smallTalk()...)
+		k.write(chapter, whole)
+		k.next()
+		return k
+	}
+
+	t.Run("removed and recreated identically within 200 ms", func(t *testing.T) {
+		k := setup(t)
+		k.remove(chapter)
+		held(k, 190*time.Millisecond, "removed")
+		k.create(chapter, whole)
+		k.flush()
+		sent(k, "recreated")
+		if got := k.read(chapter); got != whole {
+			t.Errorf("read %q at the batch, want the whole chapter", got)
+		}
+	})
+
+	t.Run("written in four chunks", func(t *testing.T) {
+		k := setup(t)
+		f, err := os.OpenFile(k.path(chapter), os.O_WRONLY|os.O_TRUNC, 0)
+		k.check(err)
+		for i, chunk := range chunks(whole, 4) {
+			k.check2(f.WriteString(chunk))
+			if i < 3 {
+				held(k, 2*debounce, fmt.Sprintf("after chunk %d", i+1))
+			}
+		}
+		k.check(f.Close())
+		k.pass(debounce)
+		sent(k, "after the last chunk")
+	})
+
+	t.Run("a real deletion waits the grace period", func(t *testing.T) {
+		k := setup(t)
+		k.remove(chapter)
+		held(k, debounce+watch.DefaultGrace-time.Millisecond, "deleted")
+		k.pass(time.Millisecond)
+		sent(k, "deleted, grace over")
+	})
+
+	t.Run("a real cut waits the grace period", func(t *testing.T) {
+		k := setup(t)
+		k.write(chapter, "# Standards\n")
+		held(k, debounce+watch.DefaultGrace-time.Millisecond, "cut")
+		k.pass(time.Millisecond)
+		sent(k, "cut, grace over")
+	})
+
+	t.Run("a file that keeps changing while short waits for it", func(t *testing.T) {
+		k := setup(t)
+		k.write(chapter, "")
+		held(k, debounce+watch.DefaultGrace/2, "truncated")
+		k.write(chapter, "# Stand")
+		held(k, debounce+watch.DefaultGrace/2, "partly written")
+		k.write(chapter, whole+"more\n")
+		k.pass(debounce)
+		sent(k, "whole and longer")
+	})
+
+	t.Run("a growing save goes after the debounce alone", func(t *testing.T) {
+		k := setup(t)
+		k.write(chapter, whole+"added\n")
+		k.pass(debounce)
+		sent(k, "grown")
+	})
+}
+
+// chunks cuts s into n pieces.
+func chunks(s string, n int) []string {
+	var out []string
+	for i := range n {
+		out = append(out, s[i*len(s)/n:(i+1)*len(s)/n])
+	}
+	return out
+}
+
+func (k *talk) check2(_ int, err error) { k.tb.Helper(); k.check(err) }
+
+// TestRootReplaced: a talk folder moved away or deleted is reported gone;
+// a folder made again under its name (or another one renamed there) is
+// watched instead, reported as replaced, with a rescan.
+func TestRootReplaced(t *testing.T) {
+	for _, how := range []string{"mv", "rm -r"} {
+		t.Run(how, func(t *testing.T) {
+			k := newTalk(t, watch.Options{}, smallTalk()...)
+			away := k.dir + ".old"
+			if how == "mv" {
+				k.check(os.Rename(k.dir, away))
+			} else {
+				k.check(os.RemoveAll(k.dir))
+			}
+			b := k.next()
+			if !slices.Equal(b.Gone, []string{k.dir}) || b.Replaced != nil {
+				t.Fatalf("after %s: gone %v, replaced %v; want gone [%s]", how, b.Gone, b.Replaced, k.dir)
+			}
+			k.none()
+			if how == "mv" {
+				// The old folder, elsewhere now, is not watched any more.
+				k.check(os.WriteFile(filepath.Join(away, chapter), []byte("edited away"), 0o644))
+				k.none()
+			}
+
+			k.mkdir(".")
+			k.write(chapter, "# New folder\n")
+			paths, rescan := k.settle()
+			if !rescan || !slices.Contains(paths, k.path(chapter)) {
+				t.Errorf("after mkdir: paths %v, rescan %v; want %s and a rescan", paths, rescan, chapter)
+			}
+			k.write(chapter, "# New folder, edited\n")
+			if b := k.one(); !slices.Equal(b.Paths, k.paths(chapter)) || b.Gone != nil || b.Replaced != nil {
+				t.Errorf("edit in the new folder: %v, gone %v, replaced %v", k.rel(b), b.Gone, b.Replaced)
+			}
+		})
+	}
+
+	t.Run("swapped within the grace period", func(t *testing.T) {
+		k := newTalk(t, watch.Options{}, smallTalk()...)
+		fresh := k.dir + ".new"
+		k.check(os.CopyFS(fresh, os.DirFS(k.dir)))
+		k.check(os.Rename(k.dir, k.dir+".old"))
+		k.check(os.Rename(fresh, k.dir))
+		b := k.one()
+		if b.Gone != nil || !slices.Equal(b.Replaced, []string{k.dir}) || !b.Rescan {
+			t.Errorf("gone %v, replaced %v, rescan %v; want replaced [%s] and a rescan", b.Gone, b.Replaced, b.Rescan, k.dir)
+		}
+		k.write("img/logo.svg", "<svg>new</svg>")
+		if b := k.one(); !slices.Equal(b.Paths, k.paths("img/logo.svg")) {
+			t.Errorf("edit in the swapped-in folder: %v", k.rel(b))
+		}
+	})
 }
