@@ -396,7 +396,15 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 
 // slide renders one slide: its body, segment by segment, then its notes.
 func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlide) (out *slideOut, probs []Problem) {
-	st := &renderState{fsys: fsys, file: file}
+	// Footnote ids hash the slide's body, never its notes: the slide's
+	// HTML must not change, nor tell anything, when only notes do.
+	h := sha256.New()
+	io.WriteString(h, file)
+	for _, seg := range rs.segs {
+		io.WriteString(h, "\x00"+seg.text)
+	}
+	fnPrefix := "fn" + hex.EncodeToString(h.Sum(nil)[:4]) + "-"
+	st := &renderState{fsys: fsys, file: file, fnPrefix: fnPrefix}
 	defer func() {
 		// A bug in a Markdown library must not take the server down with
 		// it: it becomes the author's problem report instead.
@@ -413,14 +421,16 @@ func (e *engine) slide(md goldmark.Markdown, fsys fs.FS, file string, rs rawSlid
 		}
 		e.render(md, st, seg, bufWriter{buf})
 	}
+	e.renderFootnotes(md, st, bufWriter{buf})
 	out = &slideOut{html: buf.String(), steps: st.step, heading: st.heading, title: st.heading}
 	if out.title == "" {
 		out.title = st.text
 	}
 	if rs.notes != nil {
 		buf.Reset()
-		st.notes, st.segStep = true, 0
+		st.notes, st.segStep, st.fnPrefix = true, 0, "n"+fnPrefix
 		e.render(md, st, *rs.notes, bufWriter{buf})
+		e.renderFootnotes(md, st, bufWriter{buf})
 		out.notes = buf.String()
 	}
 	out.images = st.images

@@ -13,7 +13,9 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/podium-talks/podium/server/deck/internal/tex"
 	"github.com/yuin/goldmark"
+	emoji "github.com/yuin/goldmark-emoji"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
@@ -28,6 +30,7 @@ import (
 // every chapter a Loader renders; it is safe for concurrent use.
 type engine struct {
 	safe, unsafe goldmark.Markdown
+	tex          *tex.Converter // TeX to MathML, for math.go
 
 	mu     sync.Mutex
 	lexers map[string]chroma.Lexer // by lower-case language; nil value = unknown
@@ -45,7 +48,7 @@ func (e *engine) buffer() *bytes.Buffer {
 }
 
 func newEngine() *engine {
-	e := &engine{lexers: map[string]chroma.Lexer{}}
+	e := &engine{lexers: map[string]chroma.Lexer{}, tex: tex.New()}
 	e.safe = e.markdown(false)
 	e.unsafe = e.markdown(true)
 	return e
@@ -64,6 +67,11 @@ func (e *engine) markdown(unsafe bool) goldmark.Markdown {
 			// CJK: "\ " escapes a space that renders as nothing; soft line
 			// breaks between wide characters are dropped by renderText.
 			extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksSimple), extension.WithEscapedSpace()),
+			extension.DefinitionList,
+			emoji.New(emoji.WithRenderingMethod(emoji.Unicode)),
+			footnotes{},
+			alerts{},
+			mathExt{e.tex},
 		),
 		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(transformer{}, 100))),
 		goldmark.WithRendererOptions(ropts...),
@@ -90,6 +98,12 @@ func (e *engine) lexer(lang string) chroma.Lexer {
 // Context keys are how goldmark extensions carry per-document state.
 var stateKey = parser.NewContextKey()
 
+// state returns the renderState of a parse, or nil outside a slide.
+func state(pc parser.Context) *renderState {
+	st, _ := pc.Get(stateKey).(*renderState)
+	return st
+}
+
 // renderState is what the transformer needs to know about the Markdown it
 // transforms, and what it reports back.
 type renderState struct {
@@ -107,6 +121,11 @@ type renderState struct {
 	images   []string // image paths checked in fsys
 	heading  string   // text of the first heading
 	text     string   // first line of text, when there is no heading
+
+	// footnotes.go: the slide's (or its notes') footnotes so far
+	fnPrefix  string // of the ids footnotes render
+	fnCount   int
+	footnotes []footnoteList
 }
 
 func (st *renderState) problem(off int, format string, args ...any) {
