@@ -57,7 +57,9 @@ func (e *Error) Error() string { return e.Msg }
 
 // Converter converts TeX to MathML. It is safe for concurrent use.
 type Converter struct {
-	prog *goja.Program // compiled once, run in every runtime
+	prog     *goja.Program // compiled once, run in every runtime
+	timeout  time.Duration // Timeout; shorter in tests
+	maxBytes int           // maxCacheBytes; smaller in tests
 
 	mu    sync.Mutex
 	idle  []*vm // runtimes not in use
@@ -91,7 +93,12 @@ type vm struct {
 
 // New returns a Converter that runs up to one runtime per core.
 func New() *Converter {
-	c := &Converter{max: max(1, runtime.GOMAXPROCS(0)), cache: map[key]*list.Element{}}
+	c := &Converter{
+		timeout:  Timeout,
+		maxBytes: maxCacheBytes,
+		max:      max(1, runtime.GOMAXPROCS(0)),
+		cache:    map[key]*list.Element{},
+	}
 	c.freed = sync.NewCond(&c.mu)
 	return c
 }
@@ -129,12 +136,12 @@ func (c *Converter) store(e *entry) {
 	size := len(e.tex) + len(e.mathml) + 64
 	c.cmu.Lock()
 	defer c.cmu.Unlock()
-	if _, ok := c.cache[e.key]; ok || size > maxCacheBytes/4 {
+	if _, ok := c.cache[e.key]; ok || size > c.maxBytes/4 {
 		return
 	}
 	c.cache[e.key] = c.lru.PushFront(e)
 	c.bytes += size
-	for c.bytes > maxCacheBytes {
+	for c.bytes > c.maxBytes {
 		old := c.lru.Remove(c.lru.Back()).(*entry)
 		delete(c.cache, old.key)
 		c.bytes -= len(old.tex) + len(old.mathml) + 64
@@ -151,14 +158,14 @@ func (c *Converter) convert(tex string, display bool) (string, error) {
 	if display {
 		opts = v.display
 	}
-	timer := time.AfterFunc(Timeout, func() { v.rt.Interrupt("timeout") })
+	timer := time.AfterFunc(c.timeout, func() { v.rt.Interrupt("timeout") })
 	res, err := v.render(goja.Undefined(), v.rt.ToValue(tex), opts)
 	stopped := timer.Stop()
 	if !stopped {
 		// The interrupt may have landed after temml returned, or left
 		// the runtime in the middle of anything: start afresh.
 		c.put(nil)
-		return "", &Error{Pos: -1, Msg: fmt.Sprintf("formula takes too long to convert (over %v)", Timeout)}
+		return "", &Error{Pos: -1, Msg: fmt.Sprintf("formula takes too long to convert (over %v)", c.timeout)}
 	}
 	c.put(v)
 	if err != nil {
