@@ -28,7 +28,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("a\n---\nb\n\n---\n\n~~~\n---\n~~~\n"), true)
 	f.Add([]byte("\xef\xbb\xbf# t\r\n\r\n![x](a/../b.png)\r\n"), false)
 	fsys := fstest.MapFS{"b.png": {Data: []byte("x")}}
-	eng := newEngine()
+	eng := newEngine(Options{})
 	f.Fuzz(func(t *testing.T, data []byte, html bool) {
 		text, p := sanitize("01.md", data)
 		if p != nil {

@@ -31,6 +31,7 @@ import (
 type engine struct {
 	safe, unsafe goldmark.Markdown
 	tex          *tex.Converter // TeX to MathML, for math.go
+	opts         Options
 
 	mu     sync.Mutex
 	lexers map[string]chroma.Lexer // by lower-case language; nil value = unknown
@@ -47,8 +48,8 @@ func (e *engine) buffer() *bytes.Buffer {
 	return new(bytes.Buffer)
 }
 
-func newEngine() *engine {
-	e := &engine{lexers: map[string]chroma.Lexer{}, tex: tex.New()}
+func newEngine(o Options) *engine {
+	e := &engine{lexers: map[string]chroma.Lexer{}, tex: tex.New(), opts: o}
 	e.safe = e.markdown(false)
 	e.unsafe = e.markdown(true)
 	return e
@@ -72,6 +73,7 @@ func (e *engine) markdown(unsafe bool) goldmark.Markdown {
 			footnotes{},
 			alerts{},
 			mathExt{e.tex},
+			diagrams{e.opts.Diagram},
 		),
 		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(transformer{}, 100))),
 		goldmark.WithRendererOptions(ropts...),
