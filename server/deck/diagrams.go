@@ -40,7 +40,9 @@ const MaxDiagram = 50_000
 // diagrams turns ```mermaid fences into diagram nodes: SVGs rendered by
 // Options.Diagram, or, without a renderer, the source in a
 // <pre class="mermaid"> for the page to draw with Mermaid itself.
-type diagrams struct{ render func(src, theme string) (string, error) }
+type diagrams struct {
+	render func(src, theme string) (string, error)
+}
 
 func (d diagrams) Extend(md goldmark.Markdown) {
 	// Before the code transformer (100) turns fences into code blocks.
