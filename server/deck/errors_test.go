@@ -114,6 +114,8 @@ func TestProblems(t *testing.T) {
 			"01.md:3: math: Too many expansions: infinite loop or need to increase maxExpand setting"},
 		{"math too long", []string{"01.md", "# a\n\n$$\n" + strings.Repeat("x", 17000) + "\n$$\n"},
 			"01.md:4: math: formula too long: 17000 bytes (limit 16384)"},
+		{"empty diagram", []string{"01.md", "# a\n\n```mermaid\n```\n"},
+			"01.md:3: empty mermaid diagram"},
 		{"crlf lines", []string{"01.md", "# a\r\n\r\n---\r\n\r\n---\r\n\r\nb\r\n"},
 			"01.md:5: empty slide"},
 		{"all problems sorted", []string{
