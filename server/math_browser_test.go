@@ -5,6 +5,7 @@ package server
 // makes the page fetch no script, and footnotes and alerts show.
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -122,8 +123,9 @@ func TestMathCorpusLayout(t *testing.T) {
 	}
 }
 
-// mathDeck is a deck of 20 formulas (the figure in docs/benchmarks.md).
-func mathDeck(withMath bool) fstest.MapFS {
+// mathDeck is a deck of 20 formulas (the figure in docs/benchmarks.md),
+// and three diagrams when diagrams is set.
+func mathDeck(withMath bool, diagrams ...string) fstest.MapFS {
 	var md strings.Builder
 	md.WriteString("# Math talk\n")
 	for i := range 20 {
@@ -136,6 +138,9 @@ func mathDeck(withMath bool) fstest.MapFS {
 			fmt.Fprintf(&md, "\nSum of k from 1 to %d of x_k squared over root k equals the integral of f_%d.\n", i+2, i)
 		}
 	}
+	for _, d := range diagrams {
+		fmt.Fprintf(&md, "\n---\n\n## A diagram\n\n```mermaid\n%s```\n", d)
+	}
 	return fstest.MapFS{"01-talk.md": {Data: []byte(md.String())}}
 }
 
@@ -145,31 +150,7 @@ func mathDeck(withMath bool) fstest.MapFS {
 func TestMathFirstLoad(t *testing.T) {
 	ctx := bt.New(t)
 	load := func(fsys fstest.MapFS) (scripts []string, total int, maths int) {
-		var mu sync.Mutex
-		s, err := New(Config{Deck: fsys, Web: web.FS, Themes: themes.FS})
-		if err != nil {
-			t.Fatalf("New: %v", err)
-		}
-		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			cw := &countingWriter{ResponseWriter: w}
-			s.ServeHTTP(cw, r)
-			mu.Lock()
-			defer mu.Unlock()
-			total += cw.n
-			if strings.HasSuffix(r.URL.Path, ".js") || strings.HasPrefix(w.Header().Get("Content-Type"), "text/javascript") {
-				scripts = append(scripts, r.URL.Path)
-			}
-		}))
-		defer ts.Close()
-		tab := bt.Isolated(t, ctx)
-		bt.WatchConsole(t, tab)
-		bt.Do(t, tab, bt.Viewport(bt.PhoneSize))
-		open(t, tab, ts.URL+"/")
-		maths = bt.Eval[int](t, tab, `document.querySelectorAll("math").length`)
-		bt.Eval[chromedp.Void](t, tab, `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300))))`)
-		mu.Lock()
-		defer mu.Unlock()
-		slices.Sort(scripts)
+		scripts, total, maths, _ = firstLoad(t, ctx, fsys)
 		return scripts, total, maths
 	}
 	plain, plainBytes, _ := load(mathDeck(false))
@@ -183,5 +164,73 @@ func TestMathFirstLoad(t *testing.T) {
 	}
 	if bytes > 60*1024 {
 		t.Errorf("first load with 20 formulas: %d bytes, want at most 60 KB", bytes)
+	}
+}
+
+// firstLoad serves fsys, loads / once on a phone in a fresh browser
+// context and returns the scripts fetched, the bytes sent (bodies, after
+// gzip), the number of <math> elements and the bytes of diagram SVG in
+// the deck.
+func firstLoad(t *testing.T, ctx context.Context, fsys fstest.MapFS) (scripts []string, total, maths, svgBytes int) {
+	t.Helper()
+	var mu sync.Mutex
+	s, err := New(Config{Deck: fsys, Web: web.FS, Themes: themes.FS})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { s.Shutdown(context.Background()) })
+	for _, sl := range s.Deck().Slides {
+		for _, part := range strings.Split(sl.HTML, "<svg")[1:] {
+			svgBytes += len("<svg") + strings.Index(part, "</svg>") + len("</svg>")
+		}
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cw := &countingWriter{ResponseWriter: w}
+		s.ServeHTTP(cw, r)
+		mu.Lock()
+		defer mu.Unlock()
+		total += cw.n
+		if strings.HasSuffix(r.URL.Path, ".js") || strings.HasPrefix(w.Header().Get("Content-Type"), "text/javascript") {
+			scripts = append(scripts, r.URL.Path)
+		}
+	}))
+	defer ts.Close()
+	tab := bt.Isolated(t, ctx)
+	bt.WatchConsole(t, tab)
+	bt.Do(t, tab, bt.Viewport(bt.PhoneSize))
+	open(t, tab, ts.URL+"/")
+	maths = bt.Eval[int](t, tab, `document.querySelectorAll("math").length`)
+	bt.Eval[chromedp.Void](t, tab, `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300))))`)
+	mu.Lock()
+	defer mu.Unlock()
+	slices.Sort(scripts)
+	return scripts, total, maths, svgBytes
+}
+
+// TestMathDiagramsFirstLoad is the figure of docs/benchmarks.md: the
+// first load of a deck with 20 formulas and 3 diagrams (rendered on the
+// server) is within 60 KB plus the SVGs, and fetches the same scripts
+// as a deck without either.
+func TestMathDiagramsFirstLoad(t *testing.T) {
+	ctx := bt.New(t)
+	var ds []string
+	for _, k := range []string{"flowchart", "sequence", "state"} {
+		b, err := os.ReadFile("diagram/testdata/" + k + ".mmd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ds = append(ds, string(b))
+	}
+	plain, plainBytes, _, _ := firstLoad(t, ctx, mathDeck(false))
+	scripts, total, maths, svg := firstLoad(t, ctx, mathDeck(true, ds...))
+	t.Logf("first load: %d bytes with 20 formulas and 3 diagrams (%d bytes of SVG before gzip, both themes); %d bytes without", total, svg, plainBytes)
+	if maths != 20 || svg == 0 {
+		t.Fatalf("%d formulas, %d bytes of SVG: want 20 and the diagrams rendered on the server", maths, svg)
+	}
+	if !slices.Equal(scripts, plain) {
+		t.Errorf("scripts with math and diagrams %v, without %v", scripts, plain)
+	}
+	if total > 60*1024+svg {
+		t.Errorf("first load: %d bytes, want at most 60 KB + %d bytes of SVG", total, svg)
 	}
 }
