@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/podium-talks/podium/server/diagram"
 )
 
 // TestFootnoteInNotesNeverReachesAudience: a footnote defined in the
@@ -22,7 +24,7 @@ func TestFootnoteInNotesNeverReachesAudience(t *testing.T) {
 	if !strings.Contains(sl.HTML, "Public source.") || !strings.Contains(sl.HTML, "[^src]") {
 		t.Errorf("slide: want the public footnote rendered and [^src] left as text:\n%s", sl.HTML)
 	}
-	urls := []string{"/", "/api/deck", "/deck/01-intro.md", s.cur.Load().data.ThemeCSS}
+	urls := []string{"/", "/api/deck", "/deck/01-intro.md", s.cur.Load().data.ThemeCSS, "/vendor/mermaid-" + diagram.Version + ".js"}
 	for name := range s.bundle.files {
 		urls = append(urls, "/assets/"+s.bundle.hash+"/"+name)
 	}

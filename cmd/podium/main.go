@@ -395,6 +395,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		printErr(stdout, where, err)
 		return exitError
 	}
+	defer srv.Shutdown(context.Background()) // stops the diagram browser, if one started
 	d := srv.Deck()
 	fmt.Fprintf(stdout, "%s: ok: %d chapters, %d slides\n", where, len(d.Chapters), len(d.Slides))
 	return exitOK

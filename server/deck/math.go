@@ -36,6 +36,7 @@ func (m mathExt) Extend(md goldmark.Markdown) {
 // their own (mathBlock) or, written inline as $$…$$, a centred line.
 type mathNode struct {
 	ast.BaseInline
+	tex     string // for titles (plainText)
 	display bool
 	mathml  string
 }
@@ -110,7 +111,7 @@ func (m mathInline) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 	}
 	src := string(body[:end])
 	block.Advance(open + end + open)
-	return &mathNode{display: display, mathml: convertMath(m.conv, pc, src, seg.Start+open, display)}
+	return &mathNode{tex: src, display: display, mathml: convertMath(m.conv, pc, src, seg.Start+open, display)}
 }
 
 // closingDollar finds the closing $ (display: $$) in b, which starts right
