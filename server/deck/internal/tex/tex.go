@@ -36,10 +36,11 @@ var temmlJS string
 // is a few hundred bytes; longer input is a mistake or an attack.
 const MaxInput = 16 << 10
 
-// Timeout bounds one conversion. temml converts a formula in well under a
-// millisecond to a few milliseconds; a formula that runs this long is a
-// macro bomb (temml's own maxExpand limit catches most of those first).
-const Timeout = 2 * time.Second
+// Timeout bounds one conversion. temml converts a formula in one to a few
+// milliseconds; a formula that runs this long is a macro bomb (temml's
+// own maxExpand limit catches most of those first). The margin is wide
+// because a loaded machine under the race detector is 100 times slower.
+const Timeout = 10 * time.Second
 
 // maxCacheBytes bounds the cache by the size of what it holds (formulas
 // and their MathML). A large talk's math is well under 1 MiB.
@@ -49,11 +50,18 @@ const maxCacheBytes = 16 << 20
 type Error struct {
 	// Pos is the byte offset in the formula where the problem is, or -1
 	// when temml does not say.
-	Pos int
-	Msg string
+	Pos     int
+	Msg     string
+	timeout bool
 }
 
 func (e *Error) Error() string { return e.Msg }
+
+// Is makes errors.Is(err, errTimeout) true for a time-out.
+func (e *Error) Is(target error) bool { return target == errTimeout && e.timeout }
+
+// errTimeout matches an *Error that is a time-out.
+var errTimeout = errors.New("tex: time-out")
 
 // Converter converts TeX to MathML. It is safe for concurrent use.
 type Converter struct {
@@ -117,7 +125,11 @@ func (c *Converter) Convert(tex string, display bool) (string, error) {
 	} else {
 		mathml, err = c.convert(tex, display)
 	}
-	c.store(&entry{key: k, mathml: mathml, err: err})
+	if !errors.Is(err, errTimeout) {
+		// A time-out may be the machine's fault, not the formula's: it
+		// is tried again next time.
+		c.store(&entry{key: k, mathml: mathml, err: err})
+	}
 	return mathml, err
 }
 
@@ -165,7 +177,7 @@ func (c *Converter) convert(tex string, display bool) (string, error) {
 		// The interrupt may have landed after temml returned, or left
 		// the runtime in the middle of anything: start afresh.
 		c.put(nil)
-		return "", &Error{Pos: -1, Msg: fmt.Sprintf("formula takes too long to convert (over %v)", c.timeout)}
+		return "", &Error{Pos: -1, Msg: fmt.Sprintf("formula takes too long to convert (over %v)", c.timeout), timeout: true}
 	}
 	c.put(v)
 	if err != nil {

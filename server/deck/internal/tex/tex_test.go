@@ -105,6 +105,10 @@ func TestTimeout(t *testing.T) {
 	if _, err := c.Convert(`x^2`, false); err != nil {
 		t.Fatalf("after a time-out: %v", err)
 	}
+	// A time-out is not remembered: the formula converts next time.
+	if _, err := c.Convert(`\sum_{i=0}^n \frac{x^i}{i!}`, true); err != nil {
+		t.Fatalf("the formula that timed out, again: %v", err)
+	}
 }
 
 // TestConcurrent converts from many goroutines at once (run with -race):
