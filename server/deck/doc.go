@@ -267,7 +267,8 @@
 //	01-intro.md:9: unterminated display math: $$ has no closing $$
 //	01-intro.md:12: math: formula too long: 17000 bytes (limit 16384)
 //
-// A formula is at most 16 KB and converts within 10 s (or is an error, not remembered: a busy machine may be at fault), and
+// A formula is at most 16 KB, converts within 10 s (else it is an error,
+// tried again at the next load: a busy machine may be at fault), and its
 // macros expand at most 1000 times: a hostile deck cannot hang the loader.
 // \href, \url, \includegraphics and \html… are off (temml's trust is off).
 // Conversions are cached by formula: a reload converts only the changed ones.
