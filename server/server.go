@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/podium-talks/podium/server/deck"
+	"github.com/podium-talks/podium/server/diagram"
 	"github.com/podium-talks/podium/server/live"
 )
 
@@ -64,6 +65,11 @@ type Config struct {
 	Download bool
 	Browser  string
 	Logger   *slog.Logger
+	// ClientDiagrams leaves Mermaid diagrams to the page, which then
+	// loads the vendored Mermaid, instead of rendering them to SVG in a
+	// headless Chromium here. It is what happens anyway where no
+	// Chromium is found.
+	ClientDiagrams bool
 }
 
 // Server serves one deck. Create it with New; it is an http.Handler.
@@ -88,6 +94,12 @@ type Server struct {
 	// gone, when not empty, tells presenters the deck folder is gone
 	// (guarded by loadMu).
 	gone string
+	// diagrams renders Mermaid to SVG; nil with ClientDiagrams.
+	diagrams *diagram.Renderer
+	mermaid  struct {
+		once sync.Once
+		blob *blob
+	}
 	// cur is the last good deck, swapped whole on each successful reload,
 	// so a broken edit never reaches a reader.
 	cur atomic.Pointer[published]
@@ -143,7 +155,14 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, loader: deck.NewLoader(cfg.Deck), dl: newDownloads(cfg.Browser)}
+	s := &Server{cfg: cfg, log: cfg.Logger, dl: newDownloads(cfg.Browser)}
+	var opts deck.Options
+	if !cfg.ClientDiagrams {
+		// Starts a browser only when a deck has a diagram.
+		s.diagrams = diagram.New()
+		opts.Diagram = s.diagrams.Render
+	}
+	s.loader = deck.NewLoaderWith(cfg.Deck, opts)
 	s.files.Store(&deckFiles{fs: cfg.Deck})
 	var err error
 	if s.bundle, err = newBundle(&s.gz, cfg.Web); err != nil {
@@ -175,6 +194,7 @@ func New(cfg Config) (*Server, error) {
 		Store: cfg.Store, Restore: restore, KeepToken: cfg.Token == ""})
 	if _, err := s.Reload(); err != nil {
 		s.hub.Close()
+		s.closeDiagrams()
 		return nil, err
 	}
 	if restore.Slide != "" {
@@ -213,6 +233,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /remote", s.page("remote.html"))
 	m.Handle("GET /ws", s.hub)
 	m.HandleFunc("GET /api/deck", s.handleDeck)
+	m.HandleFunc("GET /vendor/mermaid-"+diagram.Version+".js", s.handleMermaid)
 	m.Handle("GET /api/notes", s.auth.Require(http.HandlerFunc(s.handleNotes)))
 	m.HandleFunc("GET /qr.svg", s.handleQR)
 	m.HandleFunc("GET /assets/{hash}/{file...}", s.handleAsset)
@@ -240,7 +261,14 @@ func (s *Server) PresenterToken() string { return s.auth.Token() }
 // not track upgraded connections.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.dl.stop() // a download being printed is not worth waiting for
+	s.closeDiagrams()
 	return s.hub.Shutdown(ctx)
+}
+
+func (s *Server) closeDiagrams() {
+	if s.diagrams != nil {
+		s.diagrams.Close()
+	}
 }
 
 // Reload re-reads the deck folder. On success the new deck replaces the
@@ -635,4 +663,14 @@ func (s *Server) deckFileCache(name, v string, st fs.FileInfo) string {
 		}
 	}
 	return "no-cache"
+}
+
+// handleMermaid serves the vendored Mermaid to pages whose deck has
+// diagrams the server did not render (no Chromium here). It is prepared
+// on the first request: a deck without diagrams never pays for it.
+func (s *Server) handleMermaid(w http.ResponseWriter, r *http.Request) {
+	s.mermaid.once.Do(func() {
+		s.mermaid.blob = newBlob(&s.gz, []byte(diagram.Script()), "text/javascript; charset=utf-8")
+	})
+	s.mermaid.blob.serve(w, r, "public, max-age=31536000, immutable")
 }

@@ -196,6 +196,7 @@ export function createView(root, options = {}) {
         if (x.el.classList.contains("current") !== (k === i)) x.el.classList.toggle("current", k === i);
       });
     }
+    drawDiagrams(r.el);
     index = i;
     step = s;
     if (r.shownStep !== s) {
@@ -324,6 +325,31 @@ function place(parent, els) {
 
 function clamp(x, lo, hi) {
   return Math.min(Math.max(x, lo), hi);
+}
+
+// drawDiagrams draws the ```mermaid blocks of the shown slide with the
+// vendored Mermaid (server/diagram, MIT), loaded on first need. Only a
+// deck whose diagrams the server could not render to SVG (no Chromium
+// there) has such blocks: a deck with none, or whose diagrams came as
+// SVG, never loads it. Mermaid measures text, so a slide is drawn when
+// it is shown, not while hidden.
+let mermaidLoading = null;
+function drawDiagrams(el) {
+  const pres = [...el.querySelectorAll("pre.mermaid:not([data-processed])")];
+  if (!pres.length) return;
+  const doc = el.ownerDocument;
+  mermaidLoading ??= new Promise((resolve, reject) => {
+    const s = doc.createElement("script");
+    s.src = "/vendor/mermaid-12.3.0.js";
+    s.onload = () => resolve(globalThis.mermaid);
+    s.onerror = () => reject(new Error("cannot load " + s.src));
+    doc.head.append(s);
+  });
+  mermaidLoading.then((m) => {
+    const dark = getComputedStyle(doc.documentElement).colorScheme.includes("dark");
+    m.initialize({startOnLoad: false, securityLevel: "strict", theme: dark ? "dark" : "default"});
+    return m.run({nodes: pres});
+  }).catch((err) => console.warn("podium: diagrams not drawn:", err));
 }
 
 // enhance adjusts freshly rendered slide HTML for the browser: tables get

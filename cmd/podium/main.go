@@ -513,6 +513,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printErr(stdout, where, err)
 		return exitError
 	}
+	defer srv.Shutdown(context.Background()) // stops the diagram browser, if one started
 	d := srv.Deck()
 	if len(d.Warnings) > 0 {
 		printErr(stdout, where, deck.Problems(d.Warnings))

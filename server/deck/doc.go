@@ -305,12 +305,80 @@
 //
 // # Markdown
 //
-// CommonMark plus GitHub's tables, strikethrough, task lists and linkify.
-// A soft line break between two East Asian wide characters (Chinese,
-// Japanese, fullwidth punctuation) adds no space, so Chinese text wrapped in
-// the source reads right; elsewhere it is a space as usual. No typographic
+// CommonMark plus GitHub's tables, strikethrough, task lists and linkify,
+// footnotes, alerts, emoji shortcodes and definition lists (below). A soft
+// line break between two East Asian wide characters (Chinese, Japanese,
+// fullwidth punctuation) adds no space, so Chinese text wrapped in the
+// source reads right; elsewhere it is a space as usual. No typographic
 // replacements (they would mangle CJK punctuation). Headings get no id
-// attributes (they would collide across slides).
+// attributes: every slide is on one page, where ids would collide across
+// slides, and a slide is reached by its number ("#12"), not an anchor.
+//
+//	A claim[^1].                 footnotes: numbered within the slide, listed
+//	[^1]: The source.            at its foot, each revealed with the step of
+//	                             its first reference
+//	> [!NOTE]                    GitHub alerts: [!NOTE], [!TIP], [!IMPORTANT],
+//	> Read this first.           [!WARNING], [!CAUTION] (any case), the marker
+//	                             alone on the quote's first line
+//	:tada: :rocket:              emoji shortcodes (GitHub's names); an unknown
+//	                             one stays text
+//	Term                         definition lists (PHP Markdown Extra's syntax)
+//	: Its definition.
+//
+// Footnotes in the notes are the notes' own: a reference on the slide never
+// finds a definition written in the notes (it stays "[^1]" as text), so a
+// footnote in the notes never reaches the slide.
+//
+// # Math
+//
+// TeX math in KaTeX's syntax (the macros of https://katex.org/docs/supported,
+// except mhchem's \ce and \pu) becomes MathML on the server, so the page
+// needs no math script and no math font: the browser lays MathML out with a
+// system math font (the themes' --font-math: "STIX Two Math", "Cambria
+// Math", "Latin Modern Math", math). The converter is temml, run in Go
+// (see internal/tex).
+//
+//	$e^{i\pi} + 1 = 0$         inline, by pandoc's rules: no space after the
+//	                           opening $, none before the closing $, no digit
+//	                           right after it ("$5 and $6" is text); \$ is a
+//	                           dollar sign; one line
+//	$$\sum_i x_i$$             display math inside a paragraph
+//
+//	$$                         display math as a block: "$$" lines around
+//	\int_0^1 x\,dx             it, or "$$ x^2 $$" on one line
+//	$$
+//
+//	```math                    display math as a fence, as on GitHub
+//	\frac{a}{b}
+//	```
+//
+// Inside code spans and fences, $ is just a character. A formula that does
+// not convert is an error at its line, with temml's message:
+//
+//	01-intro.md:7: math: Unsupported function name: \fracc at position 1: \fracc{a}{b}
+//	01-intro.md:9: unterminated display math: $$ has no closing $$
+//	01-intro.md:12: math: formula too long: 17000 bytes (limit 16384)
+//
+// A formula is at most 16 KB, converts within 10 s (else it is an error,
+// tried again at the next load: a busy machine may be at fault), and its
+// macros expand at most 1000 times: a hostile deck cannot hang the loader.
+// \href, \url, \includegraphics and \html… are off (temml's trust is off).
+// Conversions are cached by formula: a reload converts only the changed ones.
+//
+// # Diagrams
+//
+// A ```mermaid fence is a Mermaid diagram (flowchart, sequence, class,
+// state, gantt, timeline and Mermaid's other kinds). Mermaid measures text,
+// so it needs a browser: the package renders no diagram itself but calls
+// [Options].Diagram, once per diagram for each theme ("light" and "dark").
+// podium's server renders them to SVG in a headless Chromium (package
+// server/diagram), cached by source and theme, so a phone downloads SVG and
+// no Mermaid. Without a renderer (no Chromium on the server) the fence
+// becomes <pre class="mermaid"> with its source, and the page draws it with
+// the vendored Mermaid, which it loads only when a shown slide has one. A
+// deck without diagrams pays nothing either way. A diagram Mermaid cannot
+// parse is an error at the fence's line ("01-intro.md:20: mermaid: Parse
+// error on line 2: …"); a diagram's source is at most [MaxDiagram] bytes.
 //
 // # HTML contract with the browser
 //
@@ -338,6 +406,17 @@
 //	<pre class="chroma has-hl" data-lang="go" data-hl="1|2-3|all" data-hl-at="0,1,2"><code>
 //	<span class="line hl"><span class="nx">a</span> ...</span>
 //	<span class="line">...</span></code></pre>
+//
+// Math is <math> (MathML Core, temml's markup); display math is
+// <div class="math-display"><math display="block">…</math></div> (a <span>
+// when written inside a paragraph). A diagram is <figure class="diagram">
+// holding <div class="diagram-light"><svg>…</svg></div> and
+// <div class="diagram-dark">…</div> (the theme's CSS shows one), or
+// <pre class="mermaid">source</pre> for the page to draw. Footnotes are
+// goldmark's markup in one <section class="footnotes"> at the slide's end,
+// their ids prefixed per slide ("fn1a2b3c4d-fn:1"). An alert is
+// <div class="markdown-alert markdown-alert-note"> with a
+// <p class="markdown-alert-title">Note</p>, as GitHub renders it.
 //
 // Theme CSS styles the .chroma token classes (generated once per theme by
 // [ChromaCSS]), .line.hl, and pre.has-hl .line:not(.hl) (dimmed).

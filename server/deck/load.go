@@ -62,7 +62,12 @@ type Loader struct {
 
 // NewLoader returns a Loader of the deck folder fsys.
 func NewLoader(fsys fs.FS) *Loader {
-	return &Loader{fsys: fsys, eng: newEngine(), cache: map[cacheKey]*chapter{}}
+	return NewLoaderWith(fsys, Options{})
+}
+
+// NewLoaderWith returns a Loader of the deck folder fsys with options.
+func NewLoaderWith(fsys fs.FS, o Options) *Loader {
+	return &Loader{fsys: fsys, eng: newEngine(o), cache: map[cacheKey]*chapter{}}
 }
 
 // cacheKey is everything a rendered chapter depends on, except the deck

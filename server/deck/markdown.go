@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"sync"
 
+	"github.com/podium-talks/podium/server/deck/internal/tex"
 	"github.com/yuin/goldmark"
+	emoji "github.com/yuin/goldmark-emoji"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
@@ -24,6 +26,12 @@ import (
 //	cjk.go      soft line breaks between East Asian wide characters
 //	titles.go   a slide's title: its first heading, else its first text
 //	guard.go    a bound on goldmark's work for hostile paragraphs
+//	math.go     TeX math ($…$, $$…$$, ```math) to MathML, at parse time
+//	footnotes.go GitHub footnotes, numbered per slide, at the slide's foot
+//	alerts.go   GitHub alerts (> [!NOTE] …)
+//	diagrams.go ```mermaid blocks, rendered by Options.Diagram
+//
+// Emoji shortcodes and definition lists are goldmark's own extensions.
 //
 // A chapter file is parsed once, as one goldmark document; the slides
 // extension groups its top-level blocks into slides, and the others work
@@ -36,7 +44,8 @@ import (
 type engine struct {
 	safe, unsafe goldmark.Markdown
 
-	versions assetVersions // of the files the slides use
+	versions assetVersions  // of the files the slides use
+	tex      *tex.Converter // TeX to MathML, for math.go
 
 	bufs sync.Pool // of *bytes.Buffer, to render slides into
 }
@@ -50,9 +59,10 @@ func (e *engine) buffer() *bytes.Buffer {
 	return new(bytes.Buffer)
 }
 
-func newEngine() *engine {
+func newEngine(o Options) *engine {
 	lx := newLexers()
-	return &engine{safe: markdown(lx, false), unsafe: markdown(lx, true)}
+	conv := tex.New()
+	return &engine{safe: markdown(lx, conv, o, false), unsafe: markdown(lx, conv, o, true), tex: conv}
 }
 
 // parser is the one goldmark parser: safe and unsafe differ only in
@@ -63,7 +73,7 @@ func (e *engine) parser() parser.Parser { return e.safe.Parser() }
 // podium's own. The order of the AST transformers matters: structure first
 // (the others work slide by slide), then code blocks are replaced (steps
 // number their highlight sets), titles last (they read code blocks' text).
-func markdown(lx *lexers, unsafe bool) goldmark.Markdown {
+func markdown(lx *lexers, conv *tex.Converter, o Options, unsafe bool) goldmark.Markdown {
 	var opts []goldmark.Option
 	if unsafe {
 		opts = append(opts, goldmark.WithRendererOptions(html.WithUnsafe()))
@@ -72,6 +82,12 @@ func markdown(lx *lexers, unsafe bool) goldmark.Markdown {
 		goldmark.WithExtensions(
 			extension.GFM,
 			structure{},
+			extension.DefinitionList,
+			emoji.New(emoji.WithRenderingMethod(emoji.Unicode)),
+			footnotes{},
+			alerts{},
+			mathExt{conv},
+			diagrams{o.Diagram},
 			cjk{},
 			code{lx},
 			steps{},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -54,10 +55,13 @@ type slideNode struct {
 	settings   settings
 	line       int // file line of its first line of text
 
-	steps   int      // last step number allocated
-	heading string   // text of its first heading
-	text    string   // its first line of text, when it has no heading
+	steps   int        // last step number allocated
+	heading string     // text of its first heading
+	text    string     // its first line of text, when it has no heading
 	assets  []assetRef // files linked or shown, as checked in the deck folder
+
+	fnPrefix  string                // of its footnotes' ids (footnotes.go)
+	footnotes [2]*east.FootnoteList // of its body and its notes, until put at their foot
 }
 
 // notesNode holds a slide's speaker notes.

@@ -57,6 +57,8 @@ func plainText(n ast.Node, src []byte) string {
 			b.Write(c.Value)
 		case *ast.AutoLink:
 			b.Write(c.Label(src))
+		case *mathNode:
+			b.WriteString(c.tex) // "Euler e^{i\pi}+1=0", not "Euler"
 		case *ast.RawHTML:
 			return ast.WalkSkipChildren, nil
 		}
