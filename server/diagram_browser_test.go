@@ -11,6 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/chromedp/chromedp"
+
 	bt "github.com/podium-talks/podium/server/internal/browsertest"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
@@ -73,6 +75,9 @@ func TestDiagramsServer(t *testing.T) {
 				if !strings.Contains(sl.HTML, `<div class="diagram-light"><svg`) || !strings.Contains(sl.HTML, `<div class="diagram-dark"><svg`) {
 					t.Fatalf("slide %d: want an SVG per theme:\n%.300s", sl.Index, sl.HTML)
 				}
+				if strings.Contains(sl.HTML, "<style") {
+					t.Fatalf("slide %d: a <style> element, which the page's CSP blocks:\n%.300s", sl.Index, sl.HTML)
+				}
 			}
 			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				mu.Lock()
@@ -88,6 +93,11 @@ func TestDiagramsServer(t *testing.T) {
 			t.Logf("%s: %v", theme, sizes)
 			bt.Eval[bool](t, tab, `podium.view.show(0, 0) || true`)
 			visible := bt.Eval[string](t, tab, `[...podium.view.slideElement(0).querySelectorAll(".diagram > div")].filter((d) => d.getBoundingClientRect().width > 0).map((d) => d.className).join(" ")`)
+			// Mermaid's styles arrive as style attributes: its font, not
+			// the slide's.
+			if font := bt.Eval[string](t, tab, `getComputedStyle(podium.view.slideElement(0).querySelector(".diagram-`+theme+` svg")).fontFamily`); !strings.Contains(font, "trebuchet") {
+				t.Errorf("diagram font %q: Mermaid's styles did not apply", font)
+			}
 			if visible != "diagram-"+theme {
 				t.Errorf("visible diagram: %q, want diagram-%s", visible, theme)
 			}
@@ -123,10 +133,20 @@ func TestDiagramsInPage(t *testing.T) {
 		s.ServeHTTP(w, r)
 	}))
 	defer ts.Close()
-	tab := newTab(t, ctx)
+	// Mermaid measures each diagram in the page with its <style> in it,
+	// which the page's CSP blocks (logged as an error); inlineStyles in
+	// view.js then moves the rules into style attributes, as the font
+	// check below shows.
+	tab := bt.Tab(t, ctx)
+	bt.WatchConsole(t, tab, func(m chromedp.ConsoleMessage) bool {
+		return strings.Contains(m.Text, "Applying inline style violates")
+	})
 	bt.Do(t, tab, bt.Viewport(bt.DesktopSize))
 	open(t, tab, ts.URL+"/")
 	t.Logf("sizes: %v", diagramSizes(t, tab))
+	if font := bt.Eval[string](t, tab, `getComputedStyle(podium.view.slideElement(0).querySelector(".diagram svg")).fontFamily`); !strings.Contains(font, "trebuchet") {
+		t.Errorf("diagram font %q: Mermaid's styles did not apply", font)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(loads) != 1 {

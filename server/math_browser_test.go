@@ -71,7 +71,7 @@ func TestMathCorpusLayout(t *testing.T) {
 				body.WriteString(`<section class="slide"><div class="slide-body" style="display:block">` + sl.HTML + "</div></section>\n")
 			}
 			data := s.cur.Load().data
-			page := `<!doctype html><html><head><meta charset="utf-8">` +
+			page := `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">` +
 				`<link rel="stylesheet" href="` + data.Assets + `podium.css">` +
 				`<link rel="stylesheet" href="` + data.ThemeCSS + `"></head>` +
 				`<body style="overflow:auto;font-size:30px">` + body.String() + `</body></html>`

@@ -349,7 +349,43 @@ function drawDiagrams(el) {
     const dark = getComputedStyle(doc.documentElement).colorScheme.includes("dark");
     m.initialize({startOnLoad: false, securityLevel: "strict", theme: dark ? "dark" : "default"});
     return m.run({nodes: pres});
+  }).then(() => {
+    for (const p of pres) {
+      const svg = p.querySelector("svg");
+      if (svg) inlineStyles(svg);
+    }
   }).catch((err) => console.warn("podium: diagrams not drawn:", err));
+}
+
+// inlineStyles moves the rules of a Mermaid SVG's <style> elements into
+// style attributes, before the attributes' own declarations: the page's
+// CSP allows style attributes but blocks <style> elements, which would
+// leave the diagram black. server/diagram does the same to the SVGs it
+// renders. Specificity is not weighed: Mermaid's rules are one id and
+// classes each.
+function inlineStyles(root) {
+  const own = new Map();
+  const added = new Map();
+  for (const st of [...root.querySelectorAll("style")]) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(st.textContent);
+    for (const rule of sheet.cssRules) {
+      if (!(rule instanceof CSSStyleRule)) continue;
+      let els;
+      try {
+        els = [...root.querySelectorAll(rule.selectorText)];
+        if (root.matches(rule.selectorText)) els.unshift(root);
+      } catch {
+        continue; // pseudo-elements
+      }
+      for (const el of els) {
+        if (!own.has(el)) own.set(el, el.getAttribute("style") || "");
+        added.set(el, (added.get(el) || "") + rule.style.cssText + ";");
+      }
+    }
+    st.remove();
+  }
+  for (const [el, css] of added) el.setAttribute("style", css + own.get(el));
 }
 
 // enhance adjusts freshly rendered slide HTML for the browser: tables get

@@ -121,13 +121,53 @@ func (r *Renderer) Render(src, theme string) (string, error) {
 
 // renderJS renders one diagram in the page. Mermaid keeps its
 // configuration globally, so each call sets the theme it wants.
-const renderJS = `window.podiumRender = async (id, src, theme) => {
+//
+// inlineStyles moves the rules of the SVG's <style> elements into style
+// attributes, in source order and before the attributes' own declarations,
+// and drops the <style>: podium's pages allow style attributes but no
+// <style> element (server/headers.go), which would leave a diagram black.
+// Specificity is not weighed; Mermaid's rules are one id and classes each.
+const renderJS = `function inlineStyles(svg) {
+	const box = document.createElement("div");
+	box.style.cssText = "position:absolute;left:-10000px;top:0;width:1200px";
+	box.innerHTML = svg;
+	document.body.appendChild(box);
+	try {
+		const root = box.querySelector("svg");
+		if (!root) return svg;
+		const own = new Map(), added = new Map();
+		for (const st of [...root.querySelectorAll("style")]) {
+			const sheet = new CSSStyleSheet();
+			sheet.replaceSync(st.textContent);
+			for (const rule of [...sheet.cssRules]) {
+				if (!(rule instanceof CSSStyleRule)) continue;
+				let els;
+				try {
+					els = [...root.querySelectorAll(rule.selectorText)];
+					if (root.matches(rule.selectorText)) els.unshift(root);
+				} catch (e) {
+					continue; // pseudo-elements
+				}
+				for (const el of els) {
+					if (!own.has(el)) own.set(el, el.getAttribute("style") || "");
+					added.set(el, (added.get(el) || "") + rule.style.cssText + ";");
+				}
+			}
+			st.remove();
+		}
+		for (const [el, css] of added) el.setAttribute("style", css + own.get(el));
+		return box.innerHTML;
+	} finally {
+		box.remove();
+	}
+}
+window.podiumRender = async (id, src, theme) => {
 	mermaid.initialize({startOnLoad: false, securityLevel: "strict", theme: theme === "dark" ? "dark" : "default",
 		flowchart: {useMaxWidth: true}, sequence: {useMaxWidth: true}, gantt: {useMaxWidth: true}});
 	try {
 		await mermaid.parse(src);
 		const {svg} = await mermaid.render(id, src);
-		return {svg};
+		return {svg: inlineStyles(svg)};
 	} catch (e) {
 		document.getElementById(id)?.remove();
 		document.getElementById("d" + id)?.remove();
