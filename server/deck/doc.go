@@ -325,9 +325,10 @@
 //	Term                         definition lists (PHP Markdown Extra's syntax)
 //	: Its definition.
 //
-// Footnotes in the notes are the notes' own: a reference on the slide never
-// finds a definition written in the notes (it stays "[^1]" as text), so a
-// footnote in the notes never reaches the slide.
+// A footnote belongs to the slide it is defined on, and to its body or its
+// notes: a reference finds only a definition in its own part (otherwise it
+// stays "[^1]" as text), so two slides may both use "[^1]", and a footnote
+// in the notes never reaches the slide.
 //
 // # Math
 //

@@ -39,6 +39,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("---\nlayout: cover\nsteps: false\n---\n\n* a\n\n---\nbackground: b.png\nclass: x y\n---\n# s\n\n---\nText\n---\n\n<!--\n\n---\n\n-->\n"), true)
 	f.Add([]byte("---\ntitle: t\n\n# first\n\n---\n\n# second\n"), false)
 	f.Add([]byte(strings.Repeat("# Same\n\n---\n\n", 500)+"# Same\n"), false)
+	f.Add([]byte("# F\n\na[^1] b[^n] $x^2$\n\n> [^1]: nested\n\n[^e]:\n\nNote: c[^n][^1]\n\n[^n]: in notes\n\n---\n\nd[^1]\n\n[^1]: again\n\n```math\n\\frac{a}{b}\n```\n"), false)
 	// goldmark's quadratic shapes, small (parsed) and big (refused).
 	for _, size := range []int{4_000, 40_000} {
 		for _, para := range hostile(size) {
