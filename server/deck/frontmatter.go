@@ -36,9 +36,9 @@ type settings struct {
 	class   string // space-separated class names
 	title   string // overrides the slide's title
 	bg      Background
-	noSteps bool     // steps: false
+	noSteps bool       // steps: false
 	assets  []assetRef // the background image, as checked in the deck folder
-	set     bool     // any slide key was given
+	set     bool       // any slide key was given
 }
 
 // keyPlaces tells where a known key may be written; all false for an

@@ -54,9 +54,9 @@ type slideNode struct {
 	settings   settings
 	line       int // file line of its first line of text
 
-	steps   int      // last step number allocated
-	heading string   // text of its first heading
-	text    string   // its first line of text, when it has no heading
+	steps   int        // last step number allocated
+	heading string     // text of its first heading
+	text    string     // its first line of text, when it has no heading
 	assets  []assetRef // files linked or shown, as checked in the deck folder
 }
 
