@@ -57,7 +57,13 @@ func (t *Talk) HTML() (Site, error) {
 	// file:// page or a site in a subfolder cannot resolve; the copy has
 	// them at deck/NAME beside index.html.
 	rel := strings.NewReplacer(`src="/deck/`, `src="deck/`, `href="/deck/`, `href="deck/`)
-	dj, err := json.Marshal(t.viewDeck(rel.Replace))
+	vd := t.viewDeck(func(s string) string {
+		if rest, ok := strings.CutPrefix(s, "/deck/"); ok {
+			return "deck/" + rest // a background image's URL
+		}
+		return rel.Replace(s)
+	})
+	dj, err := json.Marshal(vd)
 	if err != nil {
 		return nil, err
 	}
@@ -74,8 +80,19 @@ func (t *Talk) HTML() (Site, error) {
 	site := Site{"index.html": page.Bytes(), "podium.css": css, "theme.css": t.ThemeCSS, "podium.js": js}
 	// Only the assets the slides name: a deck folder may hold drafts and
 	// other files that were never meant to be published.
+	var refs []string
 	for _, m := range assetRE.FindAllSubmatch(dj, -1) {
-		name, err := url.PathUnescape(string(m[1]))
+		refs = append(refs, string(m[1]))
+	}
+	for _, sl := range vd.Slides {
+		if sl.Background != nil {
+			if rest, ok := strings.CutPrefix(sl.Background.Image, "deck/"); ok {
+				refs = append(refs, rest)
+			}
+		}
+	}
+	for _, ref := range refs {
+		name, err := url.PathUnescape(ref)
 		if err != nil || !servableAsset(name) || site["deck/"+name] != nil {
 			continue
 		}

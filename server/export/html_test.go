@@ -122,3 +122,29 @@ func TestHTMLAssets(t *testing.T) {
 		t.Error("index.html holds the notes")
 	}
 }
+
+// TestHTMLSlideSettings: a slide's layout and background image reach the
+// copy, the image under deck/ and named relative to index.html.
+func TestHTMLSlideSettings(t *testing.T) {
+	fsys := fstest.MapFS{
+		"01-a.md": {Data: []byte("# A\n\n---\nlayout: center\nbackground: bg.svg\n---\n\n# B\n")},
+		"bg.svg":  {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)},
+	}
+	tk, err := Load(fsys, themes.FS, web.FS, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := tk.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if site["deck/bg.svg"] == nil {
+		t.Error("the background image is not in the copy")
+	}
+	idx := string(site["index.html"])
+	for _, want := range []string{`"layout":"center"`, `"image":"deck/bg.svg"`} {
+		if !strings.Contains(idx, want) {
+			t.Errorf("index.html lacks %s", want)
+		}
+	}
+}
