@@ -10,7 +10,6 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
-	"github.com/yuin/goldmark/util"
 )
 
 // This file sets up goldmark. Each of podium's Markdown features is a
@@ -77,9 +76,8 @@ func markdown(lx *lexers, unsafe bool) goldmark.Markdown {
 			steps{},
 			assets{},
 			titling{},
+			guard{},
 		),
-		// Before every other inline parser: it bounds their work (guard.go).
-		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(guardParser{}, 0))),
 	)...)
 }
 
