@@ -607,14 +607,13 @@ func TestStalledClientDelaysNobody(t *testing.T) {
 			stalledRounds++
 		}
 	}
-	// Blocking on the stalled writer would cost writeWait (10 s) per round.
-	// On a loaded CI box a few rounds can lose their time slice, so the bar
-	// is on the 90th percentile, and the worst round is still far below
-	// what blocking would cost.
+	// Blocking on the stalled writer would cost writeWait (10 s) per round,
+	// which is what the bar tells apart; the latencies themselves are the
+	// benchmarks' to measure (a loaded machine stretches any of them).
 	slices.Sort(lats)
 	p50, p90, worst := lats[len(lats)/2], lats[len(lats)*9/10], lats[len(lats)-1]
 	t.Logf("delivery to the others while stalled: p50 %v p90 %v max %v", p50, p90, worst)
-	if p90 > 100*time.Millisecond || worst > time.Second {
+	if worst >= e.hub.writeWait/2 {
 		t.Errorf("others delayed while a client was stalled: p50 %v p90 %v max %v", p50, p90, worst)
 	}
 	runtime.GC()
@@ -680,7 +679,10 @@ func TestConcurrentDriversRace(t *testing.T) {
 
 func TestStalledClientIsEvicted(t *testing.T) {
 	e := newEnv(t, Options{})
-	e.hub.writeWait = 200 * time.Millisecond // before any connection: no writer reads it yet
+	// Short, before any connection (no writer reads it yet), yet long
+	// enough that the reading client, whose reads a loaded machine may
+	// delay, is never taken for a stalled one.
+	e.hub.writeWait = time.Second
 	e.hub.SetDeck(testDeck(strings.Repeat("v", 32<<10), "a", "b", "c"))
 	dialStalled(t, e.url)
 	a := e.dial(t, false)
