@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/podium-talks/podium/server/deck"
 )
 
 // Site is the static copy of a talk: file name (slash path) → contents.
@@ -87,13 +89,19 @@ func (t *Talk) HTML() (Site, error) {
 	for _, sl := range vd.Slides {
 		if sl.Background != nil {
 			if rest, ok := strings.CutPrefix(sl.Background.Image, "deck/"); ok {
+				rest, _, _ = strings.Cut(rest, "?") // the version (?v=) names the content
 				refs = append(refs, rest)
 			}
 		}
 	}
 	for _, ref := range refs {
+		// What the server would serve under /deck/, and nothing else: the
+		// same allowlist, and only regular files (a FIFO would hang the copy).
 		name, err := url.PathUnescape(ref)
-		if err != nil || !servableAsset(name) || site["deck/"+name] != nil {
+		if _, ok := deck.AssetType(name); err != nil || !ok || site["deck/"+name] != nil {
+			continue
+		}
+		if fi, err := fs.Stat(t.Files, name); err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
 		data, err := fs.ReadFile(t.Files, name)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"path"
 	"strings"
 
 	"github.com/podium-talks/podium/server/deck"
@@ -141,19 +140,4 @@ func (t *Talk) viewDeck(rewrite func(string) string) deckJSON {
 		}
 	}
 	return j
-}
-
-// servableAsset reports whether the deck file name may leave the deck
-// folder: not a chapter source (those hold the notes), no dotfile, nothing
-// outside. It is the rule of the live server's /deck/ route.
-func servableAsset(name string) bool {
-	if !fs.ValidPath(name) || name == "." {
-		return false
-	}
-	for _, part := range strings.Split(name, "/") {
-		if strings.HasPrefix(part, ".") || strings.HasPrefix(part, "_") && path.Ext(part) == ".md" {
-			return false
-		}
-	}
-	return path.Ext(name) != ".md"
 }
