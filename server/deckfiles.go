@@ -6,25 +6,9 @@ import (
 	"os"
 	"path"
 	"strings"
-)
 
-// assetTypes is the allowlist of what /deck/ serves, by lower-cased
-// extension: images, fonts, audio, video and PDF. Everything else in the
-// deck folder (chapters, drafts, editor leftovers, notes in .txt, HTML
-// pages, scripts) stays on the author's disk. The types are spelled out
-// rather than taken from the system's MIME table so that a machine's
-// /etc/mime.types cannot change what a slide receives.
-var assetTypes = map[string]string{
-	".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-	".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml", ".ico": "image/x-icon",
-	".bmp":  "image/bmp",
-	".woff": "font/woff", ".woff2": "font/woff2", ".ttf": "font/ttf", ".otf": "font/otf",
-	".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg",
-	".wav": "audio/wav", ".m4a": "audio/mp4", ".aac": "audio/aac", ".flac": "audio/flac",
-	".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg",
-	".mov": "video/quicktime",
-	".pdf": "application/pdf",
-}
+	"github.com/podium-talks/podium/server/deck"
+)
 
 // svgPolicy is the Content-Security-Policy of SVG assets. An SVG opened
 // on its own (a link in a slide, a tab the speaker opens) is a document of
@@ -41,52 +25,9 @@ var errNotAsset = errors.New("not a servable deck asset")
 // maxLinkHops bounds symlink resolution, as the kernel's ELOOP does.
 const maxLinkHops = 16
 
-// assetName reports whether name may be served by its name alone: a
-// valid path whose every element is neither a dotfile nor a draft ("_x",
-// "_drafts/"), whose last element is no editor leftover, and whose
-// extension is on the allowlist. It returns the content type.
-func assetName(name string) (ctype string, ok bool) {
-	if !fs.ValidPath(name) || name == "." {
-		return "", false
-	}
-	for _, el := range strings.Split(name, "/") {
-		if hiddenName(el) {
-			return "", false
-		}
-	}
-	base := path.Base(name)
-	if leftover(base) {
-		return "", false
-	}
-	ctype, ok = assetTypes[strings.ToLower(path.Ext(base))]
-	return ctype, ok
-}
-
-// hiddenName is a path element the deck keeps to itself: dotfiles
-// (.git, .swp files, .#locks) and drafts (_drafts, _x.png).
-func hiddenName(el string) bool {
-	return el == "" || el[0] == '.' || el[0] == '_'
-}
-
-// leftover reports editor and merge-tool leftovers: Emacs backups (x~)
-// and autosaves (#x#), git mergetool's x.orig, x.bak, vim's x.swp. They
-// are copies of some other file, perhaps a chapter with its notes.
-func leftover(base string) bool {
-	lower := strings.ToLower(base)
-	if strings.HasSuffix(lower, "~") || strings.HasPrefix(lower, "#") || strings.HasSuffix(lower, "#") {
-		return true
-	}
-	for _, suf := range []string{".orig", ".bak", ".swp", ".swo", ".tmp", ".rej"} {
-		if strings.HasSuffix(lower, suf) {
-			return true
-		}
-	}
-	return false
-}
-
 // resolveAsset follows symlinks in name element by element inside fsys
 // and returns the path it finally names, refusing it unless every name on
-// the way (each link target included) passes assetName's rules: a
+// the way (each link target included) passes deck.AssetType's rules: a
 // harmless-looking "pic.png" that links to "01-intro.md" or into
 // "_drafts/" is refused. The os.Root beneath refuses links that leave the
 // deck folder anyway; here such a link is refused by name first.
@@ -125,14 +66,14 @@ func resolveAsset(fsys fs.FS, name string) (string, error) {
 			return "", errNotAsset
 		}
 		for _, el := range strings.Split(next, "/") {
-			if hiddenName(el) {
+			if deck.HiddenName(el) {
 				return "", errNotAsset
 			}
 		}
 		rest = append(strings.Split(next, "/"), rest[1:]...)
 		cur = ""
 	}
-	if _, ok := assetName(cur); !ok {
+	if _, ok := deck.AssetType(cur); !ok {
 		return "", errNotAsset
 	}
 	return cur, nil
@@ -152,7 +93,7 @@ type nonblockOpener interface {
 // any file that is one of the chapters (a hard link, or a link the name
 // rules missed). chapters are the chapters' FileInfos, from the reload.
 func openAsset(fsys fs.FS, name string, chapters []fs.FileInfo) (fs.File, fs.FileInfo, string, error) {
-	ctype, ok := assetName(name)
+	ctype, ok := deck.AssetType(name)
 	if !ok {
 		return nil, nil, "", errNotAsset
 	}

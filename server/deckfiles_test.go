@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podium-talks/podium/server/deck"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
 )
@@ -203,8 +204,8 @@ func TestAssetName(t *testing.T) {
 		"a/.b/c.png": false, "a.png.orig": false, "": false, ".": false, "../a.png": false, "a//b.png": false,
 		"a.svg": true, "a.svgz": false, "a.xml": false, "a.txt": false,
 	} {
-		if _, got := assetName(name); got != want {
-			t.Errorf("assetName(%q) = %v, want %v", name, got, want)
+		if _, got := deck.AssetType(name); got != want {
+			t.Errorf("AssetType(%q) = %v, want %v", name, got, want)
 		}
 	}
 	if !strings.HasPrefix(svgPolicy, "sandbox") {

@@ -56,6 +56,11 @@ type deltaSlide struct {
 	Title   *string `json:"title,omitempty"`
 	HTML    *string `json:"html,omitempty"`
 	Steps   *int    `json:"steps,omitempty"`
+	// The slide's settings: a changed one is sent even when it is now
+	// empty ("class": "", "background": {}), so the page drops the old.
+	Layout     *string          `json:"layout,omitempty"`
+	Class      *string          `json:"class,omitempty"`
+	Background *deck.Background `json:"background,omitempty"`
 }
 
 func (p *published) apiBlob() (*blob, error) {
@@ -119,6 +124,15 @@ func (p *published) delta(base *published) (*blob, error) {
 		}
 		if was == nil || sl.Steps != was.Steps {
 			ds.Steps = &sl.Steps
+		}
+		if was == nil || sl.Layout != was.Layout {
+			ds.Layout = &sl.Layout
+		}
+		if was == nil || sl.Class != was.Class {
+			ds.Class = &sl.Class
+		}
+		if was == nil || sl.Background != was.Background {
+			ds.Background = &sl.Background
 		}
 	}
 	d.apiDeck.Slides = nil

@@ -81,3 +81,33 @@ func TestDeckDelta(t *testing.T) {
 		}
 	}
 }
+
+// TestDeckDeltaSettings: a slide whose settings alone change (its layout,
+// class or background, not its text) is in the delta with the new ones,
+// and a setting removed is sent empty, so a page drops the old one.
+func TestDeckDeltaSettings(t *testing.T) {
+	fsys := fstest.MapFS{"01.md": {Data: []byte("# Cover\n\n---\nlayout: statement\nclass: big\nbackground: \"#123456\"\n---\n\n# Beat\n")}}
+	s, ts := newTestServer(t, fsys)
+	v1 := s.cur.Load().version
+	fsys["01.md"] = &fstest.MapFile{Data: []byte("# Cover\n\n---\nlayout: center\n---\n\n# Beat\n")}
+	if changed, err := s.Reload(); !changed || err != nil {
+		t.Fatalf("Reload = %v, %v", changed, err)
+	}
+	var d struct {
+		Slides []map[string]json.RawMessage
+	}
+	_, body := get(t, ts.URL+"/api/deck?since="+v1)
+	must(t, json.Unmarshal(body, &d))
+	if len(d.Slides) != 2 {
+		t.Fatalf("delta has %d slides, want 2", len(d.Slides))
+	}
+	got := d.Slides[1]
+	for k, want := range map[string]string{"layout": `"center"`, "class": `""`, "background": `{}`} {
+		if string(got[k]) != want {
+			t.Errorf("slide 1 %s = %s, want %s (delta %s)", k, got[k], want, body)
+		}
+	}
+	if _, ok := d.Slides[0]["layout"]; ok {
+		t.Errorf("the unchanged cover slide carries its layout: %s", body)
+	}
+}

@@ -155,8 +155,9 @@ func TestPhoneFollowBrowseBackToLive(t *testing.T) {
 	bt.WaitFor(t, phone, announced(n, 0, d.Slides[0].Title), "the first slide announced")
 
 	// The presenter walks to the middle of the first slide with two steps;
-	// the phone follows each step within a second, never shows a step the
-	// presenter has not revealed, and announces each new slide.
+	// the phone follows each step (how fast is BenchmarkPhoneLatency's to
+	// measure, not a test's to assert on a shared machine), never shows a
+	// step the presenter has not revealed, and announces each new slide.
 	k := slices.IndexFunc(d.Slides, func(s *deck.Slide) bool { return s.Steps >= 2 })
 	if k < 1 {
 		t.Fatal("the talk needs a slide with two steps after the first")
@@ -165,9 +166,8 @@ func TestPhoneFollowBrowseBackToLive(t *testing.T) {
 	for i != k || s != 1 {
 		i, s = next(d, i, s)
 		press(t, pres, kb.ArrowRight)
-		if took := waitAt(t, phone, "phone", i, s); took > time.Second {
-			t.Errorf("the phone showed slide %d step %d %v after the key press, want within 1s", i+1, s, took)
-		}
+		took := waitAt(t, phone, "phone", i, s)
+		t.Logf("slide %d step %d reached the phone in %v", i+1, s, took.Round(time.Millisecond))
 		if s == 0 {
 			bt.WaitFor(t, phone, announced(n, i, d.Slides[i].Title), fmt.Sprintf("slide %d announced", i+1))
 		} else {

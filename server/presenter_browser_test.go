@@ -189,10 +189,9 @@ func TestPresenterDrivesAudience(t *testing.T) {
 		i, s = next(d, i, s)
 		press(t, pres, kb.ArrowRight)
 		took := waitAt(t, aud, "audience", i, s)
+		// How fast is the benchmarks' to measure (BenchmarkPhoneLatency);
+		// on a shared machine a test asserts only that it arrives.
 		t.Logf("slide %d step %d reached the audience in %v", i+1, s, took.Round(time.Millisecond))
-		if took > time.Second {
-			t.Errorf("the audience showed slide %d step %d %v after the key press, want within 1s", i+1, s, took)
-		}
 		waitAt(t, pres, "presenter", i, s)
 	}
 	press(t, pres, kb.ArrowLeft)

@@ -26,11 +26,11 @@ func TestSlideSettingsInPage(t *testing.T) {
 	}
 	read := `[...document.querySelectorAll("section.slide")].map((e) => ({
 		Layout: e.dataset.layout, Class: [...e.classList].filter((c) => c !== "slide" && c !== "current").join(" "),
-		Image: e.style.backgroundImage, Color: e.style.backgroundColor, Size: e.style.backgroundSize}))`
+		Image: e.style.backgroundImage.replace(/\?v=[0-9a-f]+/, "?v=V"), Color: e.style.backgroundColor, Size: e.style.backgroundSize}))`
 	got := bt.Eval[[]wrapper](t, tab, read)
 	want := []wrapper{
 		{Layout: "cover"},
-		{Layout: "statement", Class: "big dim", Image: `url("/deck/img/bg.svg")`, Size: "contain"},
+		{Layout: "statement", Class: "big dim", Image: `url("/deck/img/bg.svg?v=V")`, Size: "contain"},
 		{Layout: "default", Color: "rgb(18, 52, 86)"},
 		{Layout: "section"},
 	}

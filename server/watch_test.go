@@ -271,6 +271,9 @@ func TestDeckFolderReplaced(t *testing.T) {
 	a := l.dial(t, false)
 	p.until("state", nil)
 	a.until("state", nil)
+	// An edit that arrives proves the watcher is watching.
+	l.write(t, "01.md", "# Before, watched\n")
+	a.until("deck", nil)
 
 	must(t, os.Rename(l.dir, l.dir+".old"))
 	f := p.until("problems", func(f map[string]any) bool { return len(f["problems"].([]any)) > 0 })

@@ -29,9 +29,11 @@ const KEYS = [
  * attachControls wires keys, touch, buttons and overlays to a view made
  * by createView. It returns {overview, goto, help, blackout, fullscreen}
  * so that a page can open them itself, plus detach() to remove the
- * document listeners.
+ * document listeners. opts.presenter false drops S (the static copy has
+ * no presenter view to open).
  */
-export function attachControls(view) {
+export function attachControls(view, opts = {}) {
+  const presenter = opts.presenter !== false;
   const doc = view.root.ownerDocument;
   const lang = () => view.deck?.lang;
   const w = () => words(lang());
@@ -105,7 +107,7 @@ export function attachControls(view) {
   const overview = makeOverview(view, w);
   const help = makeDialog(view, "help", () => `
     <h2>${w().help}</h2>
-    <table class="keys"><tbody>${KEYS.map(([k, en, cn]) => `<tr><td>${
+    <table class="keys"><tbody>${KEYS.filter(([k]) => presenter || k !== "S").map(([k, en, cn]) => `<tr><td>${
       k.split(" ").map((x) => `<kbd>${x}</kbd>`).join(" ")}</td><td>${zh() ? cn : en}</td></tr>`).join("")}
     </tbody></table>`, w);
   const goto = makeGoto(view, w);
@@ -148,7 +150,7 @@ export function attachControls(view) {
       case "?": act = () => help.show(); break;
       // reveal.js's speaker view: the projector tab opens the presenter
       // view beside it; presenter rights come from the cookie.
-      case "s": act = () => window.open("/presenter", "podium-presenter"); break;
+      case "s": if (presenter) act = () => window.open("/presenter", "podium-presenter"); break;
     }
     if (act) {
       e.preventDefault();

@@ -22,7 +22,7 @@ function main() {
   const root = document.getElementById("podium");
   const deck = JSON.parse(document.getElementById("podium-deck").textContent);
   const view = createView(root);
-  const controls = attachControls(view);
+  const controls = attachControls(view, {presenter: false}); // no presenter view here
   view.applyDeck(deck);
   const start = parseHash(location.hash);
   if (start) view.show(start.index, start.step);

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // Some of goldmark's inline parsers (v1.8.7) take time quadratic in the
@@ -54,6 +56,14 @@ func isGuardMark(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// guard is the goldmark extension that installs guardParser, before every
+// other inline parser.
+type guard struct{}
+
+func (guard) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithInlineParsers(util.Prioritized(guardParser{}, 0)))
 }
 
 // guardState is the guard's view of one chapter being parsed: goldmark

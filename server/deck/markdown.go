@@ -12,7 +12,6 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer/html"
-	"github.com/yuin/goldmark/util"
 )
 
 // This file sets up goldmark. Each of podium's Markdown features is a
@@ -93,9 +92,8 @@ func markdown(lx *lexers, conv *tex.Converter, o Options, unsafe bool) goldmark.
 			steps{},
 			assets{},
 			titling{},
+			guard{},
 		),
-		// Before every other inline parser: it bounds their work (guard.go).
-		goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(guardParser{}, 0))),
 	)...)
 }
 

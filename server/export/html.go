@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/podium-talks/podium/server/deck"
 )
 
 // Site is the static copy of a talk: file name (slash path) → contents.
@@ -57,7 +59,13 @@ func (t *Talk) HTML() (Site, error) {
 	// file:// page or a site in a subfolder cannot resolve; the copy has
 	// them at deck/NAME beside index.html.
 	rel := strings.NewReplacer(`src="/deck/`, `src="deck/`, `href="/deck/`, `href="deck/`)
-	dj, err := json.Marshal(t.viewDeck(rel.Replace))
+	vd := t.viewDeck(func(s string) string {
+		if rest, ok := strings.CutPrefix(s, "/deck/"); ok {
+			return "deck/" + rest // a background image's URL
+		}
+		return rel.Replace(s)
+	})
+	dj, err := json.Marshal(vd)
 	if err != nil {
 		return nil, err
 	}
@@ -74,9 +82,26 @@ func (t *Talk) HTML() (Site, error) {
 	site := Site{"index.html": page.Bytes(), "podium.css": css, "theme.css": t.ThemeCSS, "podium.js": js}
 	// Only the assets the slides name: a deck folder may hold drafts and
 	// other files that were never meant to be published.
+	var refs []string
 	for _, m := range assetRE.FindAllSubmatch(dj, -1) {
-		name, err := url.PathUnescape(string(m[1]))
-		if err != nil || !servableAsset(name) || site["deck/"+name] != nil {
+		refs = append(refs, string(m[1]))
+	}
+	for _, sl := range vd.Slides {
+		if sl.Background != nil {
+			if rest, ok := strings.CutPrefix(sl.Background.Image, "deck/"); ok {
+				rest, _, _ = strings.Cut(rest, "?") // the version (?v=) names the content
+				refs = append(refs, rest)
+			}
+		}
+	}
+	for _, ref := range refs {
+		// What the server would serve under /deck/, and nothing else: the
+		// same allowlist, and only regular files (a FIFO would hang the copy).
+		name, err := url.PathUnescape(ref)
+		if _, ok := deck.AssetType(name); err != nil || !ok || site["deck/"+name] != nil {
+			continue
+		}
+		if fi, err := fs.Stat(t.Files, name); err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
 		data, err := fs.ReadFile(t.Files, name)

@@ -61,6 +61,15 @@ func TestHTMLFromFile(t *testing.T) {
 	}
 	browsertest.Do(t, ctx, browsertest.Key(kb.ArrowRight))
 	browsertest.WaitFor(t, ctx, `podium.view.index === 1 && location.hash === "#2"`, "→ to move to slide 2")
+	// S has no presenter view to open here, and the help does not offer it.
+	browsertest.Eval[bool](t, ctx, `(window.opened = [], window.open = (u) => { opened.push(u); return null; }, true)`)
+	browsertest.Do(t, ctx, browsertest.Key("s"), browsertest.Key("?"))
+	browsertest.WaitFor(t, ctx, `podium.controls.help.open`, "the help to open")
+	if got := browsertest.Eval[string](t, ctx, `opened.join(" ") + "|" + [...document.querySelectorAll(".keys td:first-child")].some((td) => td.textContent.trim() === "S")`); got != "|false" {
+		t.Errorf("S in the static copy: opened %q (want nothing, and no S in the help)", got)
+	}
+	browsertest.Do(t, ctx, browsertest.Key(kb.Escape))
+	browsertest.WaitFor(t, ctx, `!podium.controls.help.open`, "Esc to close the help")
 	// Overview and go-to work without a server.
 	browsertest.Do(t, ctx, browsertest.Key("o"))
 	browsertest.WaitFor(t, ctx, `podium.controls.overview.open`, "the overview to open")
@@ -83,10 +92,13 @@ func TestHTMLFromFile(t *testing.T) {
 }
 
 // TestHTMLAssets copies only the assets the slides name, under deck/, and
-// points the slides there.
+// points the slides there; a linked file that the live server would not
+// serve (not on its allowlist, an editor's backup of a chapter) stays out.
 func TestHTMLAssets(t *testing.T) {
 	fsys := fstest.MapFS{
-		"01-a.md":       {Data: []byte("# A\n\n![pic](img/a%20b.svg)\n\nNote: secret words here\n")},
+		"01-a.md":       {Data: []byte("# A\n\n![pic](img/a%20b.svg)\n\n[ideas](ideas.txt) [old](01-a.md~)\n\nNote: secret words here\n")},
+		"ideas.txt":     {Data: []byte("secret words in a linked text file")},
+		"01-a.md~":      {Data: []byte("# A\n\nNote: secret words in a backup\n")},
 		"img/a b.svg":   {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)},
 		"unused.txt":    {Data: []byte("draft")},
 		"_draft.md":     {Data: []byte("# draft\n")},
@@ -115,10 +127,36 @@ func TestHTMLAssets(t *testing.T) {
 		t.Errorf("missing file %s", n)
 	}
 	idx := string(site["index.html"])
-	if strings.Contains(idx, `/deck/`) || !strings.Contains(idx, `src=\"deck/img/a%20b.svg\"`) {
+	if strings.Contains(idx, `/deck/`) || !strings.Contains(idx, `src=\"deck/img/a%20b.svg?v=`) {
 		t.Errorf("slide image not relative to the copy:\n%s", idx)
 	}
 	if strings.Contains(idx, "secret words") {
 		t.Error("index.html holds the notes")
+	}
+}
+
+// TestHTMLSlideSettings: a slide's layout and background image reach the
+// copy, the image under deck/ and named relative to index.html.
+func TestHTMLSlideSettings(t *testing.T) {
+	fsys := fstest.MapFS{
+		"01-a.md": {Data: []byte("# A\n\n---\nlayout: center\nbackground: bg.svg\n---\n\n# B\n")},
+		"bg.svg":  {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)},
+	}
+	tk, err := Load(fsys, themes.FS, web.FS, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := tk.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if site["deck/bg.svg"] == nil {
+		t.Error("the background image is not in the copy")
+	}
+	idx := string(site["index.html"])
+	for _, want := range []string{`"layout":"center"`, `"image":"deck/bg.svg?v=`} {
+		if !strings.Contains(idx, want) {
+			t.Errorf("index.html lacks %s", want)
+		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/podium-talks/podium/server/deck"
 )
 
 // Browsers are the executables FindBrowser looks for on PATH, in order.
@@ -265,7 +266,7 @@ func (t *Talk) printHandler(doc []byte) http.Handler {
 	})
 	m.HandleFunc("GET /deck/{file...}", func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("file")
-		if !servableAsset(name) {
+		if _, ok := deck.AssetType(name); !ok { // as the live server's /deck/
 			http.NotFound(w, r)
 			return
 		}
@@ -277,6 +278,10 @@ func (t *Talk) printHandler(doc []byte) http.Handler {
 func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
 	if !fs.ValidPath(name) {
 		http.NotFound(w, r)
+		return
+	}
+	if fi, err := fs.Stat(fsys, name); err != nil || !fi.Mode().IsRegular() {
+		http.NotFound(w, r) // a FIFO, say, would hang the print
 		return
 	}
 	data, err := fs.ReadFile(fsys, name)

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"path"
 	"strings"
 
 	"github.com/podium-talks/podium/server/deck"
@@ -99,15 +98,18 @@ type chapterJSON struct {
 }
 
 type slideJSON struct {
-	ID      string `json:"id"`
-	Chapter int    `json:"chapter"`
-	Title   string `json:"title"`
-	HTML    string `json:"html"`
-	Steps   int    `json:"steps"`
+	ID         string           `json:"id"`
+	Chapter    int              `json:"chapter"`
+	Title      string           `json:"title"`
+	HTML       string           `json:"html"`
+	Steps      int              `json:"steps"`
+	Layout     string           `json:"layout"`
+	Class      string           `json:"class,omitempty"`
+	Background *deck.Background `json:"background,omitempty"`
 }
 
-// viewDeck is the deck for view.js, with each slide's HTML passed through
-// rewrite (nil: as rendered).
+// viewDeck is the deck for view.js, with each slide's HTML and background
+// image URL passed through rewrite (nil: as rendered).
 func (t *Talk) viewDeck(rewrite func(string) string) deckJSON {
 	d := t.Deck
 	j := deckJSON{
@@ -128,22 +130,14 @@ func (t *Talk) viewDeck(rewrite func(string) string) deckJSON {
 		if rewrite != nil {
 			h = rewrite(h)
 		}
-		j.Slides[i] = slideJSON{ID: sl.ID, Chapter: sl.Chapter, Title: sl.Title, HTML: h, Steps: sl.Steps}
-	}
-	return j
-}
-
-// servableAsset reports whether the deck file name may leave the deck
-// folder: not a chapter source (those hold the notes), no dotfile, nothing
-// outside. It is the rule of the live server's /deck/ route.
-func servableAsset(name string) bool {
-	if !fs.ValidPath(name) || name == "." {
-		return false
-	}
-	for _, part := range strings.Split(name, "/") {
-		if strings.HasPrefix(part, ".") || strings.HasPrefix(part, "_") && path.Ext(part) == ".md" {
-			return false
+		j.Slides[i] = slideJSON{ID: sl.ID, Chapter: sl.Chapter, Title: sl.Title, HTML: h, Steps: sl.Steps, Layout: sl.Layout, Class: sl.Class}
+		if sl.Background != (deck.Background{}) {
+			bg := sl.Background
+			if rewrite != nil && bg.Image != "" {
+				bg.Image = rewrite(bg.Image)
+			}
+			j.Slides[i].Background = &bg
 		}
 	}
-	return path.Ext(name) != ".md"
+	return j
 }

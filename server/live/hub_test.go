@@ -607,14 +607,13 @@ func TestStalledClientDelaysNobody(t *testing.T) {
 			stalledRounds++
 		}
 	}
-	// Blocking on the stalled writer would cost writeWait (10 s) per round.
-	// On a loaded CI box a few rounds can lose their time slice, so the bar
-	// is on the 90th percentile, and the worst round is still far below
-	// what blocking would cost.
+	// Blocking on the stalled writer would cost writeWait (10 s) per round,
+	// which is what the bar tells apart; the latencies themselves are the
+	// benchmarks' to measure (a loaded machine stretches any of them).
 	slices.Sort(lats)
 	p50, p90, worst := lats[len(lats)/2], lats[len(lats)*9/10], lats[len(lats)-1]
 	t.Logf("delivery to the others while stalled: p50 %v p90 %v max %v", p50, p90, worst)
-	if p90 > 100*time.Millisecond || worst > time.Second {
+	if worst >= e.hub.writeWait/2 {
 		t.Errorf("others delayed while a client was stalled: p50 %v p90 %v max %v", p50, p90, worst)
 	}
 	runtime.GC()
@@ -680,7 +679,10 @@ func TestConcurrentDriversRace(t *testing.T) {
 
 func TestStalledClientIsEvicted(t *testing.T) {
 	e := newEnv(t, Options{})
-	e.hub.writeWait = 200 * time.Millisecond // before any connection: no writer reads it yet
+	// Short, before any connection (no writer reads it yet), yet long
+	// enough that the reading client, whose reads a loaded machine may
+	// delay, is never taken for a stalled one.
+	e.hub.writeWait = time.Second
 	e.hub.SetDeck(testDeck(strings.Repeat("v", 32<<10), "a", "b", "c"))
 	dialStalled(t, e.url)
 	a := e.dial(t, false)
@@ -816,7 +818,9 @@ func (e *testEnv) dialQuery(t testing.TB, query string) *testClient {
 // idle connection then gets beat frames, which a page can see, besides
 // the pings it cannot.
 func TestHeartbeat(t *testing.T) {
-	e := newEnv(t, Options{Heartbeat: 40 * time.Millisecond})
+	// Long enough that a loaded machine answers a ping within the silence
+	// limit (3 × 300 ms), short enough for a fast test.
+	e := newEnv(t, Options{Heartbeat: 300 * time.Millisecond})
 	c, _, err := websocket.DefaultDialer.Dial(e.url, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -832,11 +836,11 @@ func TestHeartbeat(t *testing.T) {
 	})
 	a := &testClient{t: t, conn: c}
 	hello := a.read()
-	if hello.typ() != "hello" || hello.num("heartbeat") != 40 || hello.num("silence") != SilenceBeats*40 {
-		t.Fatalf("hello %v, want heartbeat 40 and silence %d", hello, SilenceBeats*40)
+	if hello.typ() != "hello" || hello.num("heartbeat") != 300 || hello.num("silence") != SilenceBeats*300 {
+		t.Fatalf("hello %v, want heartbeat 300 and silence %d", hello, SilenceBeats*300)
 	}
 	beats := 0
-	for beats < 3 {
+	for beats < 2 {
 		f, err := a.rawRead(wait)
 		if err != nil {
 			t.Fatalf("after %d beats: %v", beats, err)
@@ -853,7 +857,7 @@ func TestHeartbeat(t *testing.T) {
 	}
 	// Answering pings keeps the connection: it outlives several silence
 	// limits (a pong is all a browser sends when idle).
-	for n := 0; n < 3*SilenceBeats; {
+	for n := 0; n < 2*SilenceBeats; {
 		f, err := a.rawRead(wait)
 		if err != nil {
 			t.Fatalf("an idle client that answers pings was dropped: %v", err)
@@ -871,7 +875,7 @@ func TestHeartbeat(t *testing.T) {
 // ping: it reads nothing) leaves the presence count within the silence
 // limit, and the presenter is told.
 func TestSilentPeerDropped(t *testing.T) {
-	e := newEnv(t, Options{Heartbeat: 40 * time.Millisecond})
+	e := newEnv(t, Options{Heartbeat: 300 * time.Millisecond}) // see TestHeartbeat
 	p := e.dial(t, true)
 	dialStalled(t, e.url) // never reads again, so never answers a ping
 	p.until(func(f frame) bool { return f.typ() == "presence" && f.num("audience") == 1 })
