@@ -49,7 +49,7 @@ type apiDelta struct {
 	Slides []deltaSlide `json:"slides"`
 }
 
-// deltaSlide is an apiSlide with the fields as in Since left out (nil).
+// deltaSlide is a deck.PublicSlide with the fields as in Since left out (nil).
 type deltaSlide struct {
 	ID      string  `json:"id"`
 	Chapter *int    `json:"chapter,omitempty"`

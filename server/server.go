@@ -440,34 +440,15 @@ func (s *Server) publish(d *deck.Deck, t *theme) (*published, error) {
 // apiDeck is the JSON of GET /api/deck. It has no field for notes: they
 // must never reach an audience device.
 type apiDeck struct {
-	Title    string       `json:"title"`
-	Lang     string       `json:"lang"`
-	Author   string       `json:"author,omitempty"`
-	Date     string       `json:"date,omitempty"`
-	Theme    string       `json:"theme"`
-	CSS      string       `json:"css"` // the theme's stylesheet URL
-	Version  string       `json:"version"`
-	Chapters []apiChapter `json:"chapters"`
-	Slides   []apiSlide   `json:"slides"`
-}
-
-// apiChapter has no file name: knowing a chapter's file name was the
-// first step of fetching it (and its notes) from /deck/. Presenters get
-// the names with the notes.
-type apiChapter struct {
-	Title  string   `json:"title"`
-	Slides []string `json:"slides"`
-}
-
-type apiSlide struct {
-	ID         string           `json:"id"`
-	Chapter    int              `json:"chapter"`
-	Title      string           `json:"title"`
-	HTML       string           `json:"html"`
-	Steps      int              `json:"steps"`
-	Layout     string           `json:"layout"`
-	Class      string           `json:"class,omitempty"`
-	Background *deck.Background `json:"background,omitempty"`
+	Title    string               `json:"title"`
+	Lang     string               `json:"lang"`
+	Author   string               `json:"author,omitempty"`
+	Date     string               `json:"date,omitempty"`
+	Theme    string               `json:"theme"`
+	CSS      string               `json:"css"` // the theme's stylesheet URL
+	Version  string               `json:"version"`
+	Chapters []deck.PublicChapter `json:"chapters"`
+	Slides   []deck.PublicSlide   `json:"slides"`
 }
 
 // apiNotes is the JSON of GET /api/notes, for presenters only: the notes
@@ -483,22 +464,8 @@ func newAPIDeck(p *published) apiDeck {
 	a := apiDeck{
 		Title: d.Meta.Title, Lang: d.Meta.Lang, Author: d.Meta.Author, Date: d.Meta.Date,
 		Theme: p.theme.name, CSS: p.data.ThemeCSS, Version: p.version,
-		Chapters: make([]apiChapter, len(d.Chapters)),
-		Slides:   make([]apiSlide, len(d.Slides)),
 	}
-	for i, c := range d.Chapters {
-		ids := make([]string, len(c.Slides))
-		for j, sl := range c.Slides {
-			ids[j] = sl.ID
-		}
-		a.Chapters[i] = apiChapter{Title: c.Title, Slides: ids}
-	}
-	for i, sl := range d.Slides {
-		a.Slides[i] = apiSlide{ID: sl.ID, Chapter: sl.Chapter, Title: sl.Title, HTML: sl.HTML, Steps: sl.Steps, Layout: sl.Layout, Class: sl.Class}
-		if sl.Background != (deck.Background{}) {
-			a.Slides[i].Background = &sl.Background
-		}
-	}
+	a.Chapters, a.Slides = d.Public()
 	return a
 }
 

@@ -82,30 +82,14 @@ func themeCSS(themes fs.FS, name string) ([]byte, error) {
 // deckJSON is what view.js's applyDeck takes: the shape of GET /api/deck.
 // It has no field for notes.
 type deckJSON struct {
-	Title    string        `json:"title"`
-	Lang     string        `json:"lang"`
-	Author   string        `json:"author,omitempty"`
-	Date     string        `json:"date,omitempty"`
-	Theme    string        `json:"theme"`
-	Version  string        `json:"version"`
-	Chapters []chapterJSON `json:"chapters"`
-	Slides   []slideJSON   `json:"slides"`
-}
-
-type chapterJSON struct {
-	Title  string   `json:"title"`
-	Slides []string `json:"slides"`
-}
-
-type slideJSON struct {
-	ID         string           `json:"id"`
-	Chapter    int              `json:"chapter"`
-	Title      string           `json:"title"`
-	HTML       string           `json:"html"`
-	Steps      int              `json:"steps"`
-	Layout     string           `json:"layout"`
-	Class      string           `json:"class,omitempty"`
-	Background *deck.Background `json:"background,omitempty"`
+	Title    string               `json:"title"`
+	Lang     string               `json:"lang"`
+	Author   string               `json:"author,omitempty"`
+	Date     string               `json:"date,omitempty"`
+	Theme    string               `json:"theme"`
+	Version  string               `json:"version"`
+	Chapters []deck.PublicChapter `json:"chapters"`
+	Slides   []deck.PublicSlide   `json:"slides"`
 }
 
 // viewDeck is the deck for view.js, with each slide's HTML and background
@@ -115,28 +99,16 @@ func (t *Talk) viewDeck(rewrite func(string) string) deckJSON {
 	j := deckJSON{
 		Title: d.Meta.Title, Lang: d.Meta.Lang, Author: d.Meta.Author, Date: d.Meta.Date,
 		Theme: t.Theme, Version: d.Version,
-		Chapters: make([]chapterJSON, len(d.Chapters)),
-		Slides:   make([]slideJSON, len(d.Slides)),
 	}
-	for i, c := range d.Chapters {
-		ids := make([]string, len(c.Slides))
-		for k, sl := range c.Slides {
-			ids[k] = sl.ID
-		}
-		j.Chapters[i] = chapterJSON{Title: c.Title, Slides: ids}
+	j.Chapters, j.Slides = d.Public()
+	if rewrite == nil {
+		return j
 	}
-	for i, sl := range d.Slides {
-		h := sl.HTML
-		if rewrite != nil {
-			h = rewrite(h)
-		}
-		j.Slides[i] = slideJSON{ID: sl.ID, Chapter: sl.Chapter, Title: sl.Title, HTML: h, Steps: sl.Steps, Layout: sl.Layout, Class: sl.Class}
-		if sl.Background != (deck.Background{}) {
-			bg := sl.Background
-			if rewrite != nil && bg.Image != "" {
-				bg.Image = rewrite(bg.Image)
-			}
-			j.Slides[i].Background = &bg
+	for i := range j.Slides {
+		sl := &j.Slides[i]
+		sl.HTML = rewrite(sl.HTML)
+		if sl.Background != nil && sl.Background.Image != "" {
+			sl.Background.Image = rewrite(sl.Background.Image) // Public's copy
 		}
 	}
 	return j
