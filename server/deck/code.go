@@ -302,3 +302,20 @@ func escape(w util.BufWriter, s string) {
 	}
 	_, _ = w.WriteString(s[last:])
 }
+
+// fencesOf lists doc's fenced code blocks whose info string names lang,
+// for the features that take over a language's fences (```math, ```mermaid)
+// before code.go highlights the rest.
+func fencesOf(doc *ast.Document, src []byte, lang string) []*ast.FencedCodeBlock {
+	var fences []*ast.FencedCodeBlock
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if f, ok := n.(*ast.FencedCodeBlock); ok && entering {
+			if string(f.Language(src)) == lang {
+				fences = append(fences, f)
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return fences
+}

@@ -67,16 +67,7 @@ func (n *diagram) Dump(src []byte, level int) {
 
 func (d diagrams) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
-	var fences []*ast.FencedCodeBlock
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if f, ok := n.(*ast.FencedCodeBlock); ok && entering {
-			if string(f.Language(src)) == "mermaid" {
-				fences = append(fences, f)
-			}
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
+	fences := fencesOf(doc, src, "mermaid")
 	cs := chapterOf(pc)
 	for _, f := range fences {
 		code, _ := linesText(f, src)

@@ -243,16 +243,7 @@ type mathFences struct{ conv *tex.Converter }
 
 func (m mathFences) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
-	var fences []*ast.FencedCodeBlock
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if f, ok := n.(*ast.FencedCodeBlock); ok && entering {
-			if string(f.Language(src)) == "math" {
-				fences = append(fences, f)
-			}
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
+	fences := fencesOf(doc, src, "math")
 	for _, f := range fences {
 		b := &mathBlock{closed: true}
 		tx, off := linesText(f, src)
