@@ -258,7 +258,17 @@ func WaitFor(t testing.TB, ctx context.Context, cond string, what ...any) {
 	t.Helper()
 	tctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
-	_, err := chromedp.Run(tctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(Timeout)))
+	var err error
+	for {
+		_, err = chromedp.Run(tctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(Timeout)))
+		// A navigation (or a sandboxed document such as an SVG served
+		// with a CSP sandbox) can replace the execution context the poll
+		// runs in: that says nothing about cond, so poll again in the
+		// new one.
+		if err == nil || tctx.Err() != nil || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+			break
+		}
+	}
 	if err != nil {
 		desc := short(cond)
 		if len(what) > 0 {
