@@ -38,13 +38,19 @@ func TestNotesOnlyEditReachesOnlyPresenters(t *testing.T) {
 		t.Errorf("IDs %v → %v", ids, got)
 	}
 
-	// A visible edit now: the audience's very next frame is its deck frame.
+	// A visible edit now: the audience's very next frame, heartbeats
+	// aside, is its deck frame.
 	l.write(t, "01.md", "# A2\n\nNote: PIN is 4831\n\n---\n\n# B\n\nNote: a new one\n")
 	a.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	_, b, err := a.conn.ReadMessage()
-	must(t, err)
+	var b []byte
 	var next map[string]any
-	must(t, json.Unmarshal(b, &next))
+	for next == nil || next["type"] == "beat" {
+		var err error
+		_, b, err = a.conn.ReadMessage()
+		must(t, err)
+		next = nil
+		must(t, json.Unmarshal(b, &next))
+	}
 	if next["type"] != "deck" || next["version"] == version {
 		t.Errorf("the audience's first frame after a notes-only edit: %s", b)
 	}
