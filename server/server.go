@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/podium-talks/podium/server/cluster"
 	"github.com/podium-talks/podium/server/deck"
 	"github.com/podium-talks/podium/server/diagram"
 	"github.com/podium-talks/podium/server/live"
@@ -70,6 +71,15 @@ type Config struct {
 	// headless Chromium here. It is what happens anyway where no
 	// Chromium is found.
 	ClientDiagrams bool
+	// Cluster, when set, makes this server one replica of the talk: the
+	// presentation state lives in the cluster (Store is not used), the
+	// presenter token is the cluster's, and RunCluster keeps the hub in
+	// step. With FromCluster, Deck is the cluster's copy (a
+	// *cluster.DeckFS from FetchDeck) and follows what the origin
+	// publishes; else this server is the origin and publishes every good
+	// version of Deck.
+	Cluster     *cluster.Node
+	FromCluster bool
 }
 
 // Server serves one deck. Create it with New; it is an http.Handler.
@@ -188,10 +198,18 @@ func New(cfg Config) (*Server, error) {
 	if token == "" {
 		token = restore.Token
 	}
+	hubOpts := live.Options{MaxConns: cfg.MaxConns, MaxConnsPerIP: cfg.MaxConnsPerIP, Heartbeat: cfg.Heartbeat, Logger: cfg.Logger,
+		Store: cfg.Store, Restore: restore, KeepToken: cfg.Token == ""}
+	if cfg.Cluster != nil {
+		if err := s.joinCluster(&hubOpts, &token); err != nil {
+			s.closeDiagrams()
+			return nil, err
+		}
+	}
 	s.auth = live.NewAuth(token)
 	s.auth.SetLogger(cfg.Logger)
-	s.hub = live.New(live.Options{Auth: s.auth, MaxConns: cfg.MaxConns, MaxConnsPerIP: cfg.MaxConnsPerIP, Heartbeat: cfg.Heartbeat, Logger: cfg.Logger,
-		Store: cfg.Store, Restore: restore, KeepToken: cfg.Token == ""})
+	hubOpts.Auth = s.auth
+	s.hub = live.New(hubOpts)
 	if _, err := s.Reload(); err != nil {
 		s.hub.Close()
 		s.closeDiagrams()
@@ -212,7 +230,7 @@ func New(cfg Config) (*Server, error) {
 // that cannot be read must not keep the talk from starting: it is a
 // warning, and the talk starts at the beginning.
 func (s *Server) loadState() live.Snapshot {
-	if s.cfg.Store == nil || s.cfg.Fresh {
+	if s.cfg.Store == nil || s.cfg.Fresh || s.cfg.Cluster != nil {
 		return live.Snapshot{}
 	}
 	snap, err := s.cfg.Store.Load()
@@ -314,6 +332,7 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 		// hears nothing (same hub deck, same /api/deck bytes and ETag).
 		s.cur.Store(p)
 		s.hub.SetNotes(p.notesVersion)
+		s.announce()
 		return true, nil
 	}
 	if old != nil {
@@ -333,6 +352,7 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 	if s.hub.State().Download {
 		s.dl.get(s, s.public()) // the new version's download, in the background
 	}
+	s.announce()
 	return true, nil
 }
 

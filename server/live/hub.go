@@ -111,6 +111,13 @@ type Options struct {
 	// Clock is the time the hub uses for the presenter clock and for
 	// coalescing saves; nil means the real one.
 	Clock Clock
+
+	// Shared, when set, owns the state instead of this hub: presenter
+	// commands go through its compare-and-set, and the hub follows what
+	// Apply brings (see Shared). Restore is then the shared value read at
+	// start, Revision its revision; Store should be nil.
+	Shared   Shared
+	Revision uint64
 }
 
 // Hub owns the presentation state and the connected clients. Create it with
@@ -140,6 +147,9 @@ type Hub struct {
 	timer      timerState
 	statePM    *websocket.PreparedMessage // current state, shared with late joiners
 	problemsPM *websocket.PreparedMessage // why the last reload failed; nil when it did not
+	clusterPM  *websocket.PreparedMessage // the last cluster frame; nil without one
+	shared     Snapshot                   // the shared state last applied (Options.Shared)
+	sharedRev  uint64                     // its revision
 	clients    map[*client]struct{}
 	presenters int   // presenter connections
 	devices    tally // audience devices, for presence
@@ -209,6 +219,10 @@ func New(opts Options) *Hub {
 			Heartbeat: opts.Heartbeat.Milliseconds(), Silence: h.pongWait.Milliseconds()})
 	}
 	h.restore(opts.Restore)
+	if opts.Shared != nil {
+		h.shared, h.sharedRev = opts.Restore, opts.Revision
+		h.state.Download = opts.Restore.Download
+	}
 	h.beat = prepare(beatMsg{"beat"})
 	var err error
 	if h.pingPM, err = websocket.NewPreparedMessage(websocket.PingMessage, nil); err != nil {
@@ -344,6 +358,10 @@ func (h *Hub) Held() (held bool, published, pending string) {
 
 // Hold and Publish are the hold and publish messages, for server-side use.
 func (h *Hub) Hold() {
+	if h.opts.Shared != nil {
+		h.update(nil, "hold", held(true))
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.setHeldLocked(true)
@@ -351,6 +369,10 @@ func (h *Hub) Hold() {
 
 // Publish releases the pending deck, if any, to everyone and stops holding.
 func (h *Hub) Publish() {
+	if h.opts.Shared != nil {
+		h.update(nil, "publish", held(false))
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.setHeldLocked(false)
@@ -387,6 +409,16 @@ func (h *Hub) holdLocked() {
 func (h *Hub) applyDeckLocked(d Deck) {
 	old := h.deck
 	h.deck = d
+	if h.opts.Shared != nil {
+		// The shared value is where the presenter put the talk: every
+		// replica finds it again on its own deck, nothing is written.
+		s := stateOf(h.shared, &old, &h.deck)
+		if d.Version != old.Version {
+			h.broadcastLocked(kindDeck, prepare(deckMsg{"deck", d.Version}), false)
+		}
+		h.setStateLocked(s, true)
+		return
+	}
 	s := h.state.rebase(&old, &h.deck, h.chosen)
 	if d.Version == old.Version && s == h.state {
 		return
@@ -432,6 +464,10 @@ func (h *Hub) SetDownload(on bool) {
 // navigate applies f to the state; moved says it is a move of the
 // presenter's (not a blackout), which makes the result their chosen slide.
 func (h *Hub) navigate(moved bool, f func(State, *Deck) State) {
+	if h.opts.Shared != nil {
+		h.update(nil, "navigate", move(f))
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.changeLocked(f(h.state, &h.deck), moved)
@@ -546,6 +582,9 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.problemsPM != nil {
 			c.push(kindProblems, h.problemsPM)
 		}
+		if h.clusterPM != nil {
+			c.push(kindCluster, h.clusterPM)
+		}
 	}
 	h.presenceLocked()
 	go c.readLoop()
@@ -599,6 +638,15 @@ func (h *Hub) handle(c *client, typ int, data []byte) {
 	}
 	if !c.presenter {
 		c.sendError(ErrForbidden, "only a presenter may send "+m.Type, m.Type)
+		return
+	}
+	if h.opts.Shared != nil {
+		cmd, refused := commandOf(m)
+		if refused != nil {
+			c.sendError(refused.code, refused.msg, m.Type)
+			return
+		}
+		h.update(c, m.Type, cmd)
 		return
 	}
 	h.mu.Lock()

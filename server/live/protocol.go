@@ -46,6 +46,7 @@ const (
 	kindTimer
 	kindHold
 	kindPresence
+	kindCluster
 	kindProblems
 	kindNotes
 	kindError

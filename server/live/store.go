@@ -24,6 +24,9 @@ type Snapshot struct {
 	Step     int    `json:"step"`
 	Blackout bool   `json:"blackout"`
 	Held     bool   `json:"held"`
+	// Download is the presenter's offer of the slides. Only a shared
+	// state (Options.Shared) carries it: one process starts without.
+	Download bool `json:"download,omitempty"`
 	// Chosen is the slide and step the presenter last navigated to, when
 	// a reload moved the talk elsewhere (their slide vanished for a save
 	// or two); nil when the talk is where the presenter put it.
@@ -265,6 +268,9 @@ func (h *Hub) snapshotLocked() Snapshot {
 	s := Snapshot{
 		Slide: h.state.Slide, Index: h.state.Index, Step: h.state.Step, Blackout: h.state.Blackout,
 		Held: h.held, Timer: h.timer.snapshot(),
+	}
+	if h.opts.Shared != nil {
+		s.Download = h.state.Download
 	}
 	if h.chosen != nil {
 		c := *h.chosen
