@@ -106,14 +106,30 @@ conn = connect({
   },
   onPresence(m) {
     const el = out("people");
-    el.textContent = String(m.audience);
-    el.title = `${m.audience} audience device${m.audience === 1 ? "" : "s"}, ${m.presenters} presenter device${m.presenters === 1 ? "" : "s"}`;
+    if (out("cluster").hidden) { // else the cluster frame counts every replica
+      el.textContent = String(m.audience);
+      el.title = `${m.audience} audience device${m.audience === 1 ? "" : "s"}, ${m.presenters} presenter device${m.presenters === 1 ? "" : "s"}`;
+    }
     // Windows of the audience page with presenter rights: their keys
     // (a clicker on the projector) move everyone.
     const dr = out("drivers"), k = m.drivers || 0;
     dr.hidden = !k;
     dr.textContent = `${k} projector${k === 1 ? "" : "s"} driving`;
     dr.title = `${k} window${k === 1 ? "" : "s"} of the audience page with presenter rights: keys and clicker there move everyone`;
+  },
+  // onCluster: this server is one replica of several (NATS). The count
+  // is then every replica's audience, its title says where they are; while
+  // the cluster is out of reach, moves are refused and the badge says so.
+  onCluster(m) {
+    const el = out("people");
+    el.textContent = String(m.audience);
+    el.title = (m.replicas || []).map((r) => `${r.name}: ${r.audience} audience, ${r.presenters} presenter`).join("\n");
+    const c = out("cluster");
+    c.hidden = false;
+    c.dataset.reachable = String(m.reachable);
+    c.textContent = m.reachable ? `${(m.replicas || []).length} replicas` : "cluster unreachable: moves refused";
+    c.title = m.reachable ? el.title
+      : "NATS cannot be reached: every replica keeps showing the current slide, and moves wait until it is back, so that the replicas cannot disagree";
   },
   onError(m) {
     toast(m.code === "rate_limited" ? "Too fast: a command was dropped" : m.message || m.code);

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/podium-talks/podium/server"
+	"github.com/podium-talks/podium/server/cluster"
 	"github.com/podium-talks/podium/server/deck"
 	"github.com/podium-talks/podium/server/export"
 	"github.com/podium-talks/podium/server/live"
@@ -107,6 +108,7 @@ type serveConfig struct {
 	download bool
 	browser  string
 	dir      string
+	nats     cluster.Config
 }
 
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
@@ -123,6 +125,17 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.BoolVar(&c.fresh, "fresh", false, "start the talk over: ignore the saved state (and a kept token), and replace it")
 	fl.BoolVar(&c.download, "download", false, "start with the slides offered to the audience (the presenter view has the switch)")
 	fl.StringVar(&c.browser, "browser", "", "Chromium `path` that prints the audience's PDF (default: chromium, chromium-browser or google-chrome on PATH; none: a zip of the static HTML)")
+	fl.StringVar(&c.nats.URLs, "nats", "", "join the NATS `URL[,URL...]` as one replica of the talk (state, deck and presence shared; without DIR, serve the deck the origin publishes)")
+	fl.StringVar(&c.nats.Listen, "nats-listen", "", "run a NATS server with JetStream inside this podium at `host:port` (its store beside the state file); other replicas join with --nats")
+	fl.StringVar(&c.nats.Talk, "nats-talk", "podium", "`name` of the talk on NATS: replicas of one talk share it, two talks on one NATS must not")
+	fl.StringVar(&c.nats.Name, "nats-name", "", "this replica's `name` for the presenter's device counts (default host:pid)")
+	fl.StringVar(&c.nats.User, "nats-user", "", "NATS `user` (with --nats-password)")
+	fl.StringVar(&c.nats.Password, "nats-password", os.Getenv("PODIUM_NATS_PASSWORD"), "NATS `password` (default $PODIUM_NATS_PASSWORD)")
+	fl.StringVar(&c.nats.Token, "nats-token", os.Getenv("PODIUM_NATS_TOKEN"), "NATS auth `token` (default $PODIUM_NATS_TOKEN)")
+	fl.StringVar(&c.nats.Creds, "nats-creds", "", "NATS credentials `file` (.creds: JWT and NKey seed)")
+	fl.StringVar(&c.nats.CA, "nats-ca", "", "CA certificate `file` to verify the NATS servers' TLS")
+	fl.StringVar(&c.nats.Cert, "nats-cert", "", "client certificate `file` for NATS TLS (with --nats-key)")
+	fl.StringVar(&c.nats.Key, "nats-key", "", "client key `file` for NATS TLS")
 	fl.Usage = func() {
 		fmt.Fprint(stderr, "Usage: podium serve [flags] [DIR]\n\nServes the deck in DIR (default ./slides, else the built-in talk).\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -148,6 +161,12 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		fl.Usage()
 		return c, fmt.Errorf("serve takes one folder, got %d arguments", fl.NArg())
 	}
+	if c.nats.URLs != "" && c.nats.Listen != "" {
+		return c, errors.New("--nats and --nats-listen: give one (the replica that runs NATS needs no --nats)")
+	}
+	if (c.nats.Cert == "") != (c.nats.Key == "") {
+		return c, errors.New("--nats-cert and --nats-key go together")
+	}
 	return c, nil
 }
 
@@ -161,10 +180,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	deckFS, where, err := openDeck(c.dir)
-	if err != nil {
-		fmt.Fprintln(stderr, "podium:", err)
-		return exitError
+	clustered := c.nats.URLs != "" || c.nats.Listen != ""
+	follower := c.nats.URLs != "" && c.dir == ""
+	var deckFS fs.FS
+	where := "the cluster's deck (published by the origin)"
+	if !follower {
+		if deckFS, where, err = openDeck(c.dir); err != nil {
+			fmt.Fprintln(stderr, "podium:", err)
+			return exitError
+		}
 	}
 	state := c.state
 	if state == "" {
@@ -207,6 +231,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		MaxConns: audienceCap(log, c.maxConns), MaxConnsPerIP: perIP,
 		Store: live.NewFileStore(state), Fresh: c.fresh,
 		Web: web.FS, Themes: themes.FS, Logger: log, Download: c.download, Browser: browser,
+	}
+	if clustered {
+		node, err := joinCluster(ctx, c.nats, state, follower, &cfg, stdout)
+		if err != nil {
+			fmt.Fprintln(stderr, "podium:", err)
+			return exitError
+		}
+		defer node.Close()
+		state = "in NATS (talk " + c.nats.Talk + ")"
 	}
 	if c.dev {
 		cfg.Web, cfg.Themes = os.DirFS("web"), os.DirFS("themes")
@@ -258,7 +291,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
-	if where != builtIn {
+	go srv.RunCluster(ctx)
+	if where != builtIn && !follower {
 		themesDir := ""
 		if c.dev {
 			themesDir = "themes"
@@ -294,6 +328,34 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	return exitOK
+}
+
+// joinCluster connects to NATS (or starts the embedded server, its store
+// beside the state file) and makes cfg a replica's; a follower waits
+// for the origin's deck.
+func joinCluster(ctx context.Context, nc cluster.Config, state string, follower bool, cfg *server.Config, stdout io.Writer) (*cluster.Node, error) {
+	nc.Logger = cfg.Logger
+	if nc.Listen != "" {
+		nc.StoreDir = strings.TrimSuffix(state, filepath.Ext(state)) + ".nats"
+	}
+	node, err := cluster.Start(ctx, nc)
+	if err != nil {
+		return nil, err
+	}
+	if u := node.ClientURL(); u != "" {
+		fmt.Fprintf(stdout, "podium: NATS for the other replicas at %s (--nats %s)\n", u, u)
+	}
+	cfg.Cluster, cfg.Store = node, nil
+	if follower {
+		fmt.Fprintln(stdout, "podium: waiting for the origin to publish the deck...")
+		d, err := node.FetchDeck(ctx)
+		if err != nil {
+			node.Close()
+			return nil, err
+		}
+		cfg.Deck, cfg.FromCluster = d, true
+	}
+	return node, nil
 }
 
 // audienceURLs lists the addresses phones can open: every LAN address
