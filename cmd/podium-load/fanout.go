@@ -118,7 +118,7 @@ func fanout(cfg config) error {
 		idle := startCPU(cfg.pid)
 		time.Sleep(cfg.idle)
 		idle.report("idle")
-		if cfg.pid > 0 {
+		if len(cfg.pid) > 0 {
 			rss1, anon1, _ := procMem(cfg.pid)
 			fmt.Printf("server RSS: %d kB with no client, %d kB with %d idle (RssAnon %d → %d kB): %d bytes = %.2f KiB per connection\n",
 				rss0, rss1, cfg.n, anon0, anon1, (rss1-rss0)*1024/int64(cfg.n), float64(rss1-rss0)/float64(cfg.n))

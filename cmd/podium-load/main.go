@@ -11,6 +11,13 @@
 //	        of reconnects in 250 ms buckets. With -goto the presenter first
 //	        moves the talk, and only a state frame on that slide and step
 //	        counts: the restart must keep the position, not just reconnect.
+//
+// With several servers in -url (replicas of one talk through NATS), fanout
+// spreads the audience over them (client i on the i-th, modulo) and the
+// presenter drives the first; storm sends every client to the first and
+// each reconnect to the next, as a load balancer without sticky sessions
+// would after the first one dies. -pid then takes their ids, summed.
+//
 //	reload  N audience websockets; podium-load itself rewrites a chapter
 //	        file of the deck folder the server watches, -saves times, and
 //	        records each client's delay from the write to the deck frame.
@@ -47,10 +54,11 @@ import (
 type config struct {
 	mode     string
 	url      string
+	urls     []string // every server the audience spreads over (-url a,b,c); url is the first
 	token    string
 	n        int
 	conc     int
-	pid      int
+	pid      []int // the servers' process ids (-pid a,b,c): CPU and RSS are their sums
 	timeout  time.Duration
 	interval time.Duration
 
@@ -78,11 +86,11 @@ type config struct {
 func main() {
 	var cfg config
 	flag.StringVar(&cfg.mode, "mode", "fanout", "fanout, storm or reload")
-	flag.StringVar(&cfg.url, "url", "ws://127.0.0.1:8080/ws", "websocket URL of the server")
+	flag.StringVar(&cfg.url, "url", "ws://127.0.0.1:8080/ws", "websocket `URL[,URL...]` of the server; with several (replicas of one talk), audience client i dials the i-th modulo their number and the presenter the first")
 	flag.StringVar(&cfg.token, "token", os.Getenv("PODIUM_TOKEN"), "presenter token (default $PODIUM_TOKEN)")
 	flag.IntVar(&cfg.n, "n", 10000, "audience connections")
 	flag.IntVar(&cfg.conc, "c", 64, "concurrent dials while connecting")
-	flag.IntVar(&cfg.pid, "pid", 0, "server process id: report its RSS and CPU time from /proc")
+	pids := flag.String("pid", "", "server process `id[,id...]`: report its RSS and CPU time from /proc (summed over several)")
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "give up waiting for a round after this")
 	flag.DurationVar(&cfg.interval, "interval", 100*time.Millisecond, "pause between rounds (fanout) or saves (reload)")
 	flag.IntVar(&cfg.rounds, "rounds", 20, "fanout: measured goto rounds")
@@ -100,6 +108,18 @@ func main() {
 	flag.IntVar(&cfg.saves, "saves", 20, "reload: measured saves")
 	flag.BoolVar(&cfg.rename, "rename", false, "reload: save like most editors (write a temp file, rename it over) instead of rewriting in place")
 	flag.Parse()
+	cfg.urls = strings.Split(cfg.url, ",")
+	cfg.url = cfg.urls[0]
+	for _, p := range strings.Split(*pids, ",") {
+		if p == "" {
+			continue
+		}
+		id, err := strconv.Atoi(p)
+		if err != nil {
+			log.Fatalf("-pid %s: not a process id", p)
+		}
+		cfg.pid = append(cfg.pid, id)
+	}
 	if soft, err := raiseNoFile(); err != nil {
 		log.Printf("RLIMIT_NOFILE: %v", err)
 	} else if soft < uint64(cfg.n)+64 {
@@ -145,7 +165,7 @@ func connectAll(cfg config, wg *sync.WaitGroup, read func(i int, conn *websocket
 			var conn *websocket.Conn
 			var err error
 			for try := range 5 {
-				conn, _, err = dialer.Dial(cfg.url, nil)
+				conn, _, err = dialer.Dial(cfg.urls[i%len(cfg.urls)], nil)
 				if err == nil {
 					break
 				}
@@ -254,8 +274,17 @@ func cpuTime() time.Duration {
 // Linux podium runs on.
 const clockTick = 10 * time.Millisecond
 
-// procCPU is the user and system CPU time of process pid, from /proc.
-func procCPU(pid int) (user, sys time.Duration) {
+// procCPU is the user and system CPU time of the processes pids, summed.
+func procCPU(pids []int) (user, sys time.Duration) {
+	for _, pid := range pids {
+		u, s := procCPU1(pid)
+		user, sys = user+u, sys+s
+	}
+	return user, sys
+}
+
+// procCPU1 is the user and system CPU time of process pid, from /proc.
+func procCPU1(pid int) (user, sys time.Duration) {
 	if pid <= 0 {
 		return 0, 0
 	}
@@ -273,8 +302,18 @@ func procCPU(pid int) (user, sys time.Duration) {
 	return time.Duration(ut) * clockTick, time.Duration(st) * clockTick
 }
 
-// procMem returns VmRSS, RssAnon and RssFile of process pid in kB.
-func procMem(pid int) (rss, anon, file int64) {
+// procMem returns VmRSS, RssAnon and RssFile of the processes pids in
+// kB, summed.
+func procMem(pids []int) (rss, anon, file int64) {
+	for _, pid := range pids {
+		r, a, f := procMem1(pid)
+		rss, anon, file = rss+r, anon+a, file+f
+	}
+	return
+}
+
+// procMem1 returns VmRSS, RssAnon and RssFile of process pid in kB.
+func procMem1(pid int) (rss, anon, file int64) {
 	if pid <= 0 {
 		return
 	}
@@ -303,12 +342,12 @@ func procMem(pid int) (rss, anon, file int64) {
 // cpuMeter measures the CPU time of this process and of the server over
 // one phase, against the wall clock.
 type cpuMeter struct {
-	pid                  int
+	pid                  []int
 	wall                 time.Time
 	self, servU, servSys time.Duration
 }
 
-func startCPU(pid int) cpuMeter {
+func startCPU(pid []int) cpuMeter {
 	u, s := procCPU(pid)
 	return cpuMeter{pid: pid, wall: time.Now(), self: cpuTime(), servU: u, servSys: s}
 }
@@ -317,7 +356,7 @@ func (m cpuMeter) report(phase string) {
 	wall := time.Since(m.wall)
 	self := cpuTime() - m.self
 	fmt.Printf("cpu %s: wall %s, load generator %s (%.0f%% of a core)", phase, ms(wall), ms(self), 100*float64(self)/float64(wall))
-	if m.pid > 0 {
+	if len(m.pid) > 0 {
 		u, s := procCPU(m.pid)
 		u, s = u-m.servU, s-m.servSys
 		fmt.Printf(", server %s = user %s + sys %s (%.0f%% of a core)", ms(u+s), ms(u), ms(s), 100*float64(u+s)/float64(wall))

@@ -97,10 +97,13 @@ func storm(cfg config) error {
 				c.events = append(c.events, event{at, k})
 				return at
 			}
-			n := 0
+			n, dials := 0, 0
 			for ctx.Err() == nil {
 				rec(evDial)
-				conn, resp, err := dialer.DialContext(ctx, cfg.url, nil)
+				// With several -url (replicas), each dial goes to the next,
+				// as a load balancer sends a reconnect away from a dead one.
+				conn, resp, err := dialer.DialContext(ctx, cfg.urls[dials%len(cfg.urls)], nil)
+				dials++
 				if err != nil {
 					if ctx.Err() != nil {
 						return
