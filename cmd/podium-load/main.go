@@ -12,12 +12,6 @@
 //	        moves the talk, and only a state frame on that slide and step
 //	        counts: the restart must keep the position, not just reconnect.
 //
-// With several servers in -url (replicas of one talk through NATS), fanout
-// spreads the audience over them (client i on the i-th, modulo) and the
-// presenter drives the first; storm sends every client to the first and
-// each reconnect to the next, as a load balancer without sticky sessions
-// would after the first one dies. -pid then takes their ids, summed.
-//
 //	reload  N audience websockets; podium-load itself rewrites a chapter
 //	        file of the deck folder the server watches, -saves times, and
 //	        records each client's delay from the write to the deck frame.
@@ -27,6 +21,12 @@
 //	podium-load -url ws://127.0.0.1:8080/ws -token SECRET -n 10000 -rounds 20
 //	podium-load -mode storm -n 2000 -window 20s
 //	podium-load -mode reload -n 1000 -dir /tmp/deck -file 01-docker-coreos.md -saves 20
+//
+// With several servers in -url (replicas of one talk through NATS), fanout
+// spreads the audience over them (client i on the i-th, modulo) and the
+// presenter drives the first; storm sends every client to the first and
+// each reconnect to the next, as a load balancer without sticky sessions
+// would after the first one dies. -pid then takes their ids, summed.
 //
 // With -pid (the server's process id) it also reads the server's RSS and
 // CPU time from /proc. It always reports its own CPU time, since on a small

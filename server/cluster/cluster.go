@@ -397,6 +397,7 @@ type presence struct {
 // this replica's presence and tells presenters the cluster's presence and
 // whether it is reachable.
 func (n *Node) Follow(ctx context.Context, hub *live.Hub) {
+	heard := make(chan struct{}, 1)
 	sub, err := n.nc.Subscribe(n.subject("presence"), func(m *nats.Msg) {
 		var p presence
 		if json.Unmarshal(m.Data, &p) != nil || p.Name == "" || p.Name == n.cfg.Name {
@@ -409,7 +410,10 @@ func (n *Node) Follow(ctx context.Context, hub *live.Hub) {
 			n.replicas[p.Name] = seen{live.ReplicaPresence{Name: p.Name, Audience: p.Audience, Presenters: p.Presenters}, time.Now()}
 		}
 		n.mu.Unlock()
-		n.poke()
+		select { // tell presenters; no answer, or two replicas would chat without end
+		case heard <- struct{}{}:
+		default:
+		}
 	})
 	if err == nil {
 		defer sub.Unsubscribe()
@@ -435,11 +439,18 @@ func (n *Node) Follow(ctx context.Context, hub *live.Hub) {
 			}
 		}
 		hub.SetCluster(n.status(up, a, p))
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-n.kick:
+		for waiting := true; waiting; {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				waiting = false
+			case <-n.kick:
+				waiting = false
+			case <-heard:
+				a, p := hub.Presence()
+				hub.SetCluster(n.status(n.reachable(), a, p))
+			}
 		}
 	}
 }
