@@ -41,7 +41,25 @@ func (s *Server) RunCluster(ctx context.Context) {
 			}
 		})
 	}
+	if !s.cfg.FromCluster {
+		go s.republish(ctx)
+	}
 	c.Follow(ctx, s.hub)
+}
+
+// republish sends the deck again whenever the connection to NATS comes
+// back: an edit saved during an outage would otherwise wait for the next.
+func (s *Server) republish(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.cfg.Cluster.Reconnected():
+			s.loadMu.Lock()
+			s.announce()
+			s.loadMu.Unlock()
+		}
+	}
 }
 
 // announce publishes the deck folder, as the loader reads it, to the

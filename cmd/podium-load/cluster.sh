@@ -21,7 +21,7 @@ TOKEN=load-test-token-16
 ulimit -n "$(ulimit -Hn)"
 TMP=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$TMP"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; echo "server logs: $TMP"; }
 trap cleanup EXIT
 up() { for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$1/api/deck" >/dev/null && return; sleep 0.1; done; echo "port $1 never served" >&2; exit 1; }
 echo "machine: nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"

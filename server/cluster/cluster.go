@@ -97,7 +97,7 @@ type Node struct {
 
 	mu       sync.Mutex
 	replicas map[string]seen // presence of the others, by name
-	back     chan struct{}   // closed at the next reconnect (see rewatch)
+	back     chan struct{}   // closed at the next reconnect (see Reconnected)
 }
 
 type seen struct {
@@ -270,9 +270,10 @@ func (n *Node) shutdownServer() {
 
 func (n *Node) subject(s string) string { return "podium." + n.cfg.Talk + "." + s }
 
-// rewatch is closed at the next reconnect: a watch then starts over, since
-// a restarted NATS server has forgotten the consumer behind it.
-func (n *Node) rewatch() <-chan struct{} {
+// Reconnected is closed at the next reconnect to NATS: a watch then starts
+// over, since a restarted NATS server has forgotten the consumer behind
+// it, and the origin sends its deck again.
+func (n *Node) Reconnected() <-chan struct{} {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	return n.back
@@ -494,7 +495,7 @@ func (n *Node) watchState(ctx context.Context, hub *live.Hub) {
 // once per presence period.
 func (n *Node) watch(ctx context.Context, key string, f func(jetstream.KeyValueEntry)) {
 	for ctx.Err() == nil {
-		back := n.rewatch()
+		back := n.Reconnected()
 		w, err := n.kv.Watch(ctx, key)
 		if err != nil {
 			n.log.Debug("cannot watch; retrying", "key", key, "err", err)
