@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -53,6 +55,38 @@ type firstSlide struct {
 type audienceData struct {
 	pageData
 	First firstSlide
+	// Styles are the page's stylesheets, inlined: a first visit waits
+	// for no other response before it paints (docs/benchmarks.md, "ssr").
+	Styles []inlineStyle
+}
+
+// inlineStyle is a stylesheet carried in a <style> element, and its hash
+// for the page's Content-Security-Policy.
+type inlineStyle struct {
+	Href string // where the same stylesheet is served (data-href: sync.js swaps the theme's)
+	CSS  template.CSS
+	hash string
+}
+
+// inlineStyles are the stylesheets of the audience page, as the page
+// carries them.
+func (s *Server) inlineStyles(t *theme) []inlineStyle {
+	var out []inlineStyle
+	for _, f := range []struct {
+		href string
+		b    *blob
+	}{
+		{"/assets/" + s.bundle.hash + "/podium.css", s.bundle.files["podium.css"]},
+		{"/theme/" + strings.Trim(t.css.etag, `"`) + "/" + t.name + ".css", t.css},
+	} {
+		if f.b == nil {
+			continue
+		}
+		sum := sha256.Sum256(f.b.body)
+		out = append(out, inlineStyle{Href: f.href, CSS: template.CSS(f.b.body),
+			hash: "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"})
+	}
+	return out
 }
 
 // firstPages keeps the audience pages rendered for one published deck, by
@@ -82,12 +116,17 @@ func (s *Server) handleAudience(w http.ResponseWriter, r *http.Request) {
 	st := s.hub.State()
 	k := firstKey{flow: phoneUpright(r)}
 	k.index, k.step = livePosition(p.deck, st.Slide, st.Index, st.Step)
-	b, err := p.first.get(k, func() (*blob, error) { return s.renderAudience(p, k) })
+	styles := s.inlineStyles(p.theme)
+	b, err := p.first.get(k, func() (*blob, error) { return s.renderAudience(p, k, styles) })
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Security-Policy", pagePolicy(r.Host))
+	hashes := make([]string, len(styles))
+	for i, st := range styles {
+		hashes[i] = st.hash
+	}
+	w.Header().Set("Content-Security-Policy", pagePolicy(r.Host, hashes...))
 	w.Header().Add("Vary", "Sec-CH-UA-Mobile, User-Agent")
 	b.serve(w, r, "no-cache")
 }
@@ -144,8 +183,8 @@ func phoneUpright(r *http.Request) bool {
 	return strings.Contains(r.UserAgent(), "Mobi")
 }
 
-func (s *Server) renderAudience(p *published, k firstKey) (*blob, error) {
-	data := audienceData{pageData: p.data}
+func (s *Server) renderAudience(p *published, k firstKey, styles []inlineStyle) (*blob, error) {
+	data := audienceData{pageData: p.data, Styles: styles}
 	f := &data.First
 	f.Version, f.Layout = p.version, "stage"
 	if k.flow {
