@@ -29,12 +29,20 @@ func baseHeaders(h http.Header) {
 // may show images, audio and video from the web, as Markdown allows.
 // The websocket is named by host as well as by 'self' for browsers whose
 // 'self' does not cover ws: (Safari before 15.4).
-func pagePolicy(host string) string {
+//
+// styles are the hashes ('sha256-…') of the <style> elements a page
+// carries (the audience page's stylesheets, see firstpaint.go): those and
+// no other run.
+func pagePolicy(host string, styles ...string) string {
 	connect := "'self'"
 	if safeHost(host) {
 		connect += " ws://" + host + " wss://" + host
 	}
-	return "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; " +
+	style := "'self'"
+	for _, h := range styles {
+		style += " " + h
+	}
+	return "default-src 'self'; script-src 'self'; style-src " + style + "; style-src-attr 'unsafe-inline'; " +
 		"img-src 'self' data: https: http:; media-src 'self' https: http:; font-src 'self' data:; " +
 		"connect-src " + connect + "; frame-src https:; object-src 'none'; " +
 		"frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

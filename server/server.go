@@ -145,6 +145,8 @@ type published struct {
 	notes  lazyBlob // GET /api/notes: presenters only
 	mu     sync.Mutex
 	deltas map[string]*blob // GET /api/deck?since=V, by V
+	// first holds GET / by live position (see handleAudience).
+	first firstPages
 }
 
 // lazyBlob is a response made once, when first asked for.
@@ -246,7 +248,7 @@ var pageNames = []string{"audience.html", "presenter.html", "remote.html"}
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	m.HandleFunc("GET /{$}", s.page("audience.html"))
+	m.HandleFunc("GET /{$}", s.handleAudience)
 	m.HandleFunc("GET /presenter", s.page("presenter.html"))
 	m.HandleFunc("GET /remote", s.page("remote.html"))
 	m.Handle("GET /ws", s.hub)
@@ -448,6 +450,9 @@ func (s *Server) publish(d *deck.Deck, t *theme) (*published, error) {
 		return p, nil
 	}
 	for _, tmpl := range s.pages.Templates() {
+		if tmpl.Name() == "audience.html" {
+			continue // rendered per live position (handleAudience)
+		}
 		var buf bytes.Buffer
 		if err := tmpl.Execute(&buf, p.data); err != nil {
 			return nil, fmt.Errorf("page %s: %w", tmpl.Name(), err)

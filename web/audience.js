@@ -233,8 +233,9 @@ async function main() {
     await new Promise((r) => setTimeout(r, Math.min(8e3, 500 * 2 ** n)));
   }
   loadError("");
-  // A following page shows its last position until the live one arrives.
-  if (start && !(t.following && t.state)) view.show(start.index, start.step);
+  // A following page shows its last position until the live one arrives,
+  // unless the server sent the live one with the page.
+  if (start && !(t.following && (t.state || view.served))) view.show(start.index, start.step);
 
   const writeHash = ({index, step, slideChanged}) => {
     const h = formatHash(index, step);

@@ -238,16 +238,19 @@ async function fetchDeck(base) {
 // swapTheme follows an edit of the theme: the new stylesheet is added
 // beside the old one, which goes once the new one has loaded, so the page
 // is never unstyled. A failed load keeps the old one.
+// The audience page carries its stylesheets inline (<style data-href>):
+// the theme's is replaced by a link all the same.
+const THEME_CSS = 'link[rel="stylesheet"][href^="/theme/"], style[data-href^="/theme/"]';
 function swapTheme(d) {
-  const links = document.querySelectorAll('link[rel="stylesheet"][href^="/theme/"]');
-  const cur = links[links.length - 1];
+  const cur = [...document.querySelectorAll(THEME_CSS)].at(-1);
   if (d.theme) document.documentElement.dataset.theme = d.theme;
-  if (!cur || !d.css || cur.getAttribute("href") === d.css) return;
-  const link = cur.cloneNode();
+  if (!cur || !d.css || (cur.getAttribute("href") ?? cur.dataset.href) === d.css) return;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
   link.href = d.css;
   link.onload = () => {
     // The newest wins when edits come faster than stylesheets load.
-    const all = [...document.querySelectorAll('link[rel="stylesheet"][href^="/theme/"]')];
+    const all = [...document.querySelectorAll(THEME_CSS)];
     const newest = all.at(-1);
     for (const l of all) if (l !== newest && (link === newest || l === link)) l.remove();
   };

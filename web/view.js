@@ -63,9 +63,13 @@ const ZH = {
  */
 export function createView(root, options = {}) {
   const {layout = "auto", announce = true} = options;
-  root.replaceChildren();
-  root.classList.add("podium");
-  root.insertAdjacentHTML("beforeend", `
+  // The audience page comes with this markup already, at the live slide
+  // (server/firstpaint.go): the view adopts it rather than paint again.
+  const first = root.querySelector(":scope > .viewport") ? {...root.dataset} : null;
+  if (!first) {
+    root.replaceChildren();
+    root.classList.add("podium");
+    root.insertAdjacentHTML("beforeend", `
 <div class="viewport">
   <div class="stage">
     <div class="slides"></div>
@@ -77,6 +81,7 @@ export function createView(root, options = {}) {
 </div>
 <div class="progress" aria-hidden="true"><div class="progress-fill"></div></div>
 <div class="sr-only" aria-live="polite" aria-atomic="true"></div>`);
+  }
   const $ = (sel) => root.querySelector(sel);
   const viewport = $(".viewport"), stage = $(".stage"), slidesEl = $(".slides");
   const chapterEl = $(".chapter"), countEl = $(".count"), fill = $(".progress-fill");
@@ -86,6 +91,10 @@ export function createView(root, options = {}) {
   let deck = null;
   let slides = []; // rendered slides: {id, html, el, steps, codes, data}
   let index = 0, step = 0, shownID = null;
+  // The server's slide, while it waits for its deck: shown at its step,
+  // it is the position the view starts at.
+  let adopt = first && slidesEl.querySelector(":scope > .slide[data-first]");
+  if (first) step = Number(first.step) || 0;
   const listeners = new Set();
 
   // Layout: scale the stage to the viewport, or let it flow on a phone.
@@ -107,6 +116,18 @@ export function createView(root, options = {}) {
 
   function render(s, i, n, old) {
     let r = old.get(s.id);
+    if (!r && adopt?.dataset.id === s.id) {
+      // The same deck's slide, rendered by the server as this view would
+      // render it: keep the element (no second paint, no fade).
+      const el = adopt;
+      adopt = null;
+      el.setAttribute("aria-roledescription", words(deck.lang).slide);
+      const body = el.firstElementChild;
+      enhance(body);
+      r = {id: s.id, html: s.html, el, label: el.getAttribute("aria-label"), shownStep: -1,
+        steps: [...body.querySelectorAll("[data-step]")].map((e) => [e, Number(e.dataset.step) || 0]),
+        codes: [...body.querySelectorAll("pre[data-hl]")].map(parseCode)};
+    }
     if (!r) {
       const el = root.ownerDocument.createElement("section");
       el.className = "slide";
@@ -168,7 +189,12 @@ export function createView(root, options = {}) {
     if (!morphdom && next.slides.some((s) => old.get(s.id)?.html != null && old.get(s.id).html !== s.html)) {
       return loadMorph().then(() => applyDeck(next));
     }
-    const curID = slides[index]?.id;
+    const curID = slides[index]?.id ?? adopt?.dataset.id;
+    // A server slide of another deck version is not this deck's.
+    if (adopt && next.version !== first.version) {
+      adopt.remove();
+      adopt = null;
+    }
     deck = next;
     const n = deck.slides.length;
     slides = deck.slides.map((s, i) => render(s, i, n, old));
@@ -193,6 +219,8 @@ export function createView(root, options = {}) {
     if (slideChanged || deckChanged) {
       slides.forEach((x, k) => {
         if (x.el.hidden !== (k !== i)) x.el.hidden = k !== i;
+        // The server's slide came in without a fade; next time it fades.
+        if (k !== i && x.el.dataset.first !== undefined) delete x.el.dataset.first;
         if (x.el.classList.contains("current") !== (k === i)) x.el.classList.toggle("current", k === i);
       });
     }
@@ -230,6 +258,8 @@ export function createView(root, options = {}) {
     root, stage, viewport,
     /** The bar at the stage's foot; controls.js adds its buttons here. */
     bar: $(".bar .tools"),
+    /** served: the page came with the live slide rendered by the server. */
+    served: !!first,
     get deck() { return deck; },
     get index() { return index; },
     get step() { return step; },
