@@ -75,6 +75,7 @@ func knownLayouts() []string {
 type fmReader struct {
 	as       *assetResolver
 	first    string // the first chapter file, for messages
+	dia      Dialect
 	problems []Problem
 	warnings []Problem
 }

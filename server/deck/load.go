@@ -47,6 +47,7 @@ func Load(fsys fs.FS) (*Deck, error) {
 type Loader struct {
 	fsys   fs.FS
 	eng    *engine
+	opt    Options
 	cache  map[cacheKey]*chapter
 	slides map[slideKey]*slideOut // every slide of the last good deck
 	prev   *Deck                  // last good deck: the base for slide ID reconciliation
@@ -67,7 +68,7 @@ func NewLoader(fsys fs.FS) *Loader {
 
 // NewLoaderWith returns a Loader of the deck folder fsys with options.
 func NewLoaderWith(fsys fs.FS, o Options) *Loader {
-	return &Loader{fsys: fsys, eng: newEngine(o), cache: map[cacheKey]*chapter{}}
+	return &Loader{fsys: fsys, eng: newEngine(o), opt: o, cache: map[cacheKey]*chapter{}}
 }
 
 // cacheKey is everything a rendered chapter depends on, except the deck
@@ -77,12 +78,14 @@ type cacheKey struct {
 	sum   [sha256.Size]byte // of the file's bytes, which decide its text
 	first bool              // deck keys allowed; title is the deck's
 	html  bool              // raw HTML allowed
+	dia   dialectKey        // how the file is read
 }
 
 // slideKey is everything a rendered slide depends on, except assets.
 type slideKey struct {
 	file string
 	html bool
+	dia  dialectKey
 	src  string
 	refs string // the chapter's link reference definitions, which any slide may use
 	// noSteps is the slide's "steps: false", which may come from the
@@ -153,6 +156,17 @@ func (l *Loader) Load() (*Deck, error) {
 		}
 		allowHTML = l.html.allowed
 	}
+	dia, why := l.opt.Dialect, "as asked"
+	if dia == "" && texts[0] != "" {
+		dia, why = DetectDialect(files[0], []byte(texts[0]))
+	}
+	if dia == "" {
+		dia = DialectPodium
+	}
+	dks := make([]dialectKey, len(files))
+	for i, f := range files {
+		dks[i] = l.dialectOf(dia, f)
+	}
 	chapters := make([]*chapter, len(files))
 	next := make(map[cacheKey]*chapter, len(files))
 	keys := make([]cacheKey, len(files))
@@ -161,7 +175,7 @@ func (l *Loader) Load() (*Deck, error) {
 		if texts[i] == "" {
 			continue
 		}
-		keys[i] = cacheKey{file: f, sum: sums[i], first: i == 0, html: allowHTML}
+		keys[i] = cacheKey{file: f, sum: sums[i], first: i == 0, html: allowHTML, dia: dks[i]}
 		if c := l.cache[keys[i]]; c != nil && l.eng.versions.current(l.fsys, c.assets) {
 			chapters[i], next[keys[i]] = c, c
 			continue
@@ -174,7 +188,7 @@ func (l *Loader) Load() (*Deck, error) {
 	works := make([]*chapterWork, len(files))
 	parallel(len(todo), func(k int) {
 		i := todo[k]
-		works[i] = l.eng.parse(l.fsys, files[i], texts[i], i == 0, files[0], allowHTML, l.slides)
+		works[i] = l.eng.parse(l.fsys, files[i], texts[i], i == 0, files[0], allowHTML, dks[i], l.slides)
 	})
 	type job struct {
 		w *chapterWork
@@ -213,6 +227,7 @@ func (l *Loader) Load() (*Deck, error) {
 	l.slides = slides
 	l.cache = next
 	d := assemble(files, chapters, l.prev)
+	d.Dialect, d.DialectReason = dia, why
 	l.prev = d
 	return d, nil
 }
@@ -317,13 +332,13 @@ type chapterWork struct {
 
 // parse parses a chapter, finds its slides and takes those rendered
 // before from cache, which is only read.
-func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) (w *chapterWork) {
+func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, dia dialectKey, cache map[slideKey]*slideOut) (w *chapterWork) {
 	w = &chapterWork{file: file, first: first, md: e.safe, src: []byte(text)}
 	if allowHTML {
 		w.md = e.unsafe
 	}
-	fr := &fmReader{as: &assetResolver{fsys: fsys, file: file, versions: &e.versions}, first: firstFile}
-	cs := &chapterState{fm: fr, src: w.src, lines: newLineIndex(w.src), guard: guardState{budget: guardBudget}}
+	fr := &fmReader{as: &assetResolver{fsys: fsys, file: file, versions: &e.versions}, first: firstFile, dia: dia.Dialect}
+	cs := &chapterState{fm: fr, src: w.src, lines: newLineIndex(w.src), guard: guardState{budget: guardBudget}, dia: dia}
 	reg, ok, p := findFrontMatter(file, text)
 	if p != nil {
 		w.probs = []Problem{*p}
@@ -371,7 +386,7 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	seen := make(map[slideKey]int) // slide of w.todo by source
 	for i, s := range w.nodes {
 		r := &w.slides[i]
-		*r = rendered{key: slideKey{file, allowHTML, text[s.start:s.end], refs, s.settings.noSteps}, line: s.line, norm: s.norm, settings: s.settings}
+		*r = rendered{key: slideKey{file, allowHTML, dia, text[s.start:s.end], refs, s.settings.noSteps}, line: s.line, norm: s.norm, settings: s.settings}
 		if out := cache[r.key]; out != nil && e.versions.current(fsys, out.assets) {
 			r.slideOut = out
 		} else if len(w.probs) > 0 {

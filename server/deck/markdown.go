@@ -108,9 +108,10 @@ type chapterState struct {
 	fm    *fmReader
 	src   []byte
 	lines lineIndex
-	body  int      // offset of the body, after the front matter (0: none)
-	fmEnd int      // offset of the front matter's closing line
-	first settings // of the first slide, from the file's front matter
+	body  int        // offset of the body, after the front matter (0: none)
+	fmEnd int        // offset of the front matter's closing line
+	first settings   // of the first slide, from the file's front matter
+	dia   dialectKey // the dialect it is read in (dialect.go)
 
 	tooDeep bool       // nesting reported
 	long    []int      // offsets of paragraphs too long to parse
