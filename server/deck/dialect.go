@@ -132,6 +132,9 @@ func DetectDialect(name string, src []byte) (Dialect, string) {
 	if bytes.Contains(body, []byte("<!-- .slide:")) || bytes.Contains(body, []byte("<!-- .element:")) {
 		mark(DialectReveal, ".slide/.element comments")
 	}
+	if bytes.Contains(body, []byte("\n\n----\n\n")) {
+		mark(DialectReveal, "---- vertical separators")
+	}
 	switch len(found) {
 	case 0:
 		return DialectPodium, "no other tool's markers"

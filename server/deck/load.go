@@ -159,6 +159,9 @@ func (l *Loader) Load() (*Deck, error) {
 	dia, why := l.opt.Dialect, "as asked"
 	if dia == "" && texts[0] != "" {
 		dia, why = DetectDialect(files[0], []byte(texts[0]))
+		if _, _, ok := revealHTMLSeparators(l.fsys, files[0]); ok && dia == DialectPodium {
+			dia, why = DialectReveal, "an HTML page of the folder loads it with <section data-markdown>"
+		}
 	}
 	if dia == "" {
 		dia = DialectPodium
@@ -338,6 +341,7 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 		w.md = e.unsafe
 	}
 	fr := &fmReader{as: &assetResolver{fsys: fsys, file: file, versions: &e.versions}, first: firstFile, dia: dia.Dialect}
+	fr.as.dia = dia.Dialect
 	cs := &chapterState{fm: fr, src: w.src, lines: newLineIndex(w.src), guard: guardState{budget: guardBudget}, dia: dia}
 	reg, ok, p := findFrontMatter(file, text)
 	if p != nil {
@@ -350,7 +354,7 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 			place = fmFirst
 		}
 		w.fm = fr.read(text[reg.yaml:reg.end], 2, place)
-		if reg.ambiguous && (len(fr.problems) > 0 || len(fr.warnings) > 0 || endsInHeading(text[reg.yaml:reg.end])) {
+		if reg.ambiguous && !dia.foreign() && (len(fr.problems) > 0 || len(fr.warnings) > 0 || endsInHeading(text[reg.yaml:reg.end])) {
 			// Its closing line reads as a slide break, and what is above it
 			// does not read as front matter.
 			p := unterminated(file)

@@ -19,6 +19,8 @@ import (
 // renderer side by side, as in goldmark's own extension folder:
 //
 //	slides.go   front matter, slide breaks and settings, pauses, notes
+//	foreign.go  the same in other tools' dialects (dialect.go detects them)
+//	comments.go HTML comments kept off the page; notes written as comments
 //	code.go     code blocks highlighted by chroma in class mode
 //	steps.go    stepped lists, pauses and highlights (data-step)
 //	assets.go   link and image targets resolved in the deck folder
@@ -81,6 +83,7 @@ func markdown(lx *lexers, conv *tex.Converter, o Options, unsafe bool) goldmark.
 		goldmark.WithExtensions(
 			extension.GFM,
 			structure{},
+			comments{unsafe},
 			extension.DefinitionList,
 			emoji.New(emoji.WithRenderingMethod(emoji.Unicode)),
 			footnotes{},

@@ -1,0 +1,204 @@
+package deck
+
+import (
+	"encoding/json"
+	"html"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// sharedDeck is one of the real decks of other tools in testdata/decks
+// (copied from ../shared/decks, with their SOURCE.txt): the slide count
+// its own tool makes (testdata/decks/README.md) and a phrase of every
+// speaker note it has.
+type sharedDeck struct {
+	dir, main string
+	dialect   Dialect
+	slides    int
+	notes     []string
+}
+
+var sharedDecks = []sharedDeck{
+	{"marp-cli-demo", "demo.md", DialectMarp, 3, []string{"presenter notes in HTML comments"}},
+	{"marp-ja-how-to-use-marp", "HowToUseMarp.md", DialectMarp, 11, nil},
+	{"slidev-starter", "slides.md", DialectSlidev, 16, []string{
+		"The last comment block of each slide", "Here is another comment", "Notes can also sync with clicks",
+		"Presenter note with", "Last click (skip two clicks)"}},
+	{"slidev-antfu-composable-vue-zh", "slides.md", DialectSlidev, 36, nil},
+	{"remark-intro-gnab", "index.html", DialectRemark, 19, []string{"Congratulations, you just toggled presenter mode", "to toggle it back off"}},
+	{"remark-xaringan-zh", "skeleton.Rmd", DialectRemark, 30, []string{"图片来源", "我们来讲一个不容易看懂的冷笑话", "aMGp7bM_700b_v2"}},
+	{"reveal-examples-markdown", "markdown.md", DialectReveal, 8, []string{"This will only appear in the speaker notes window"}},
+	{"revealmd-demo", "a.md", DialectReveal, 4, []string{"test note"}},
+	{"revealmd-mermaid", "mermaid.md", DialectReveal, 4, nil},
+}
+
+// textareaRe finds remark's Markdown in its HTML page.
+var textareaRe = regexp.MustCompile(`(?s)<textarea id="source">\n?(.*?)</textarea>`)
+
+// sharedFS is the deck folder of a shared deck as podium reads a single
+// file: its main file as the one chapter (a remark page's textarea, an
+// .Rmd file, under an .md name), every other file as an asset. htmlOn
+// adds "html: true" to its front matter.
+func sharedFS(tb testing.TB, dk sharedDeck, htmlOn bool) fstest.MapFS {
+	tb.Helper()
+	root := path.Join("testdata/decks", dk.dir)
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(os.DirFS(root), ".", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path.Join(root, p))
+		if err != nil {
+			return err
+		}
+		if p == dk.main {
+			if strings.HasSuffix(p, ".html") {
+				m := textareaRe.FindSubmatch(b)
+				if m == nil {
+					tb.Fatalf("%s: no <textarea id=\"source\">", p)
+				}
+				b = []byte(html.UnescapeString(string(m[1])))
+			}
+			if htmlOn {
+				if s, ok := strings.CutPrefix(string(b), "---\n"); ok {
+					b = []byte("---\nhtml: true\n" + s)
+				} else {
+					b = []byte("---\nhtml: true\n---\n\n" + string(b))
+				}
+			}
+			p = strings.TrimSuffix(p, path.Ext(p)) + ".md"
+		} else if strings.HasSuffix(p, ".md") && !strings.Contains(p, "/") {
+			p += ".txt" // not a chapter: a single file is the deck
+		}
+		fsys[p] = &fstest.MapFile{Data: b}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fsys
+}
+
+// visibleText is what a slide's HTML shows as text: tags and comments
+// dropped, entities decoded.
+func visibleText(h string) string {
+	h = regexp.MustCompile(`(?s)<!--.*?-->`).ReplaceAllString(h, " ")
+	h = regexp.MustCompile(`(?s)<(script|style|pre)\b.*?</(script|style|pre)>`).ReplaceAllString(h, " ")
+	h = regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(h, " ")
+	return html.UnescapeString(h)
+}
+
+// TestSharedDecks loads every shared deck of another tool as its tool
+// would: no errors, the tool's slide count, the dialect detected, no
+// note in anything an audience device can fetch (with raw HTML allowed
+// too), and no front matter, directive or markup shown as text on the
+// first three slides.
+func TestSharedDecks(t *testing.T) {
+	for _, dk := range sharedDecks {
+		for _, htmlOn := range []bool{false, true} {
+			name := dk.dir
+			if htmlOn {
+				name += "/html"
+			}
+			t.Run(name, func(t *testing.T) {
+				o := Options{}
+				if strings.HasSuffix(dk.main, ".Rmd") || strings.HasSuffix(dk.main, ".html") {
+					o.Dialect = dk.dialect // the name that told is gone: the present reader passes it
+				}
+				d, err := NewLoaderWith(sharedFS(t, dk, htmlOn), o).Load()
+				if err != nil {
+					t.Fatalf("load: %v", err)
+				}
+				if d.Dialect != dk.dialect {
+					t.Errorf("dialect %q (%s), want %q", d.Dialect, d.DialectReason, dk.dialect)
+				}
+				if len(d.Slides) != dk.slides {
+					var titles []string
+					for _, s := range d.Slides {
+						titles = append(titles, s.Title)
+					}
+					t.Errorf("%d slides, want %d: %q", len(d.Slides), dk.slides, titles)
+				}
+				if d.Meta.HTML != htmlOn {
+					t.Errorf("html %v, want %v", d.Meta.HTML, htmlOn)
+				}
+				checkNoLeak(t, d, dk.notes)
+				for _, s := range d.Slides[:min(3, len(d.Slides))] {
+					checkNoMarkup(t, s)
+				}
+			})
+		}
+	}
+}
+
+// checkNoLeak fails when a phrase of a note, or any HTML comment, is in
+// what audience devices get: the public deck's JSON (= /api/deck).
+func checkNoLeak(t *testing.T, d *Deck, notes []string) {
+	t.Helper()
+	chs, sls := d.Public()
+	pub, err := json.Marshal(struct {
+		Meta     Meta
+		Chapters []PublicChapter
+		Slides   []PublicSlide
+	}{d.Meta, chs, sls})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, s := range d.Slides {
+		all.WriteString(s.Notes)
+		if strings.Contains(s.HTML, "<!--") && !strings.Contains(s.HTML, "<!-- raw HTML omitted -->") {
+			t.Errorf("%s:%d: an HTML comment in the slide's HTML: %q", s.File, s.Line, clip(s.HTML, 200))
+		}
+	}
+	for _, n := range notes {
+		if strings.Contains(string(pub), n) || strings.Contains(html.EscapeString(string(pub)), n) {
+			t.Errorf("note %q is in the public deck", n)
+		}
+		if !strings.Contains(all.String(), html.EscapeString(n)) && !strings.Contains(all.String(), n) {
+			t.Errorf("note %q is in no slide's notes", n)
+		}
+	}
+}
+
+// markupRe finds what must never show as slide text: front matter and
+// settings lines, directives, notes markers, dialect syntax.
+var markupRe = regexp.MustCompile(`(?m)^\s*(---|--|\?\?\?|[a-zA-Z_-]+: \S)|<!--|-->|\bv-click|\.slide:|\.element:|_class|\{r\b|Note:|marp: true`)
+
+func checkNoMarkup(t *testing.T, s *Slide) {
+	t.Helper()
+	txt := visibleText(s.HTML)
+	if m := markupRe.FindString(txt); m != "" {
+		t.Errorf("%s:%d: slide %d shows markup %q as text: %q", s.File, s.Line, s.Index+1, m, clip(strings.Join(strings.Fields(txt), " "), 300))
+	}
+}
+
+func TestDetectDialect(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      Dialect
+	}{
+		{"a.md", "# Hello\n\n---\n\n# Two\n\nNote: n\n", DialectPodium},
+		{"a.md", "---\nmarp: true\n---\n\n# Hi\n", DialectMarp},
+		{"a.md", "---\ntheme: seriph\ntransition: slide-left\n---\n\n# Hi\n", DialectSlidev},
+		{"a.md", "# Hi\n\n<v-click>\n\nx\n\n</v-click>\n", DialectSlidev},
+		{"a.md", "class: center\n\n# Hi\n\n???\nnotes\n\n---\nclass: middle\n\n# Two\n", DialectRemark},
+		{"a.md", "# Hi\n\nNote: n\n\n----\n\n# Down\n", DialectReveal},
+		{"a.md", "<!-- .slide: data-background=\"#000\" -->\n# Hi\n", DialectReveal},
+		{"a.md", "---\ndialect: slidev\n---\n\n# Hi\n", DialectSlidev},
+		{"x.slide", "Title\n\n* One\n", DialectPresent},
+		{"x.Rmd", "---\ntitle: t\n---\n\n# Hi\n", DialectRemark},
+		// Markers of two tools: podium, with both named.
+		{"a.md", "# Hi\n\n<v-click>x</v-click>\n\n<!-- .slide: data-background=\"#000\" -->\n", DialectPodium},
+	} {
+		got, why := DetectDialect(tc.name, []byte(tc.src))
+		if got != tc.want {
+			t.Errorf("DetectDialect(%q, %q) = %q (%s), want %q", tc.name, tc.src, got, why, tc.want)
+		}
+	}
+}
