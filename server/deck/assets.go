@@ -92,7 +92,7 @@ func (r *assetResolver) resolve(d string, image bool) (u string, ref assetRef, m
 			return "", ref, fmt.Sprintf("%q names a dotfile or the deck folder itself", d)
 		}
 	}
-	ref = assetRef{clean, r.versions.get(r.fsys, clean)}
+	ref = assetRef{name: clean, Asset: r.versions.get(r.fsys, clean)}
 	if image && ref.Version == "" {
 		return "", ref, fmt.Sprintf("%q not found (looked for %s in the deck folder)", d, clean)
 	}

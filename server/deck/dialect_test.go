@@ -202,3 +202,66 @@ func TestDetectDialect(t *testing.T) {
 		}
 	}
 }
+
+// TestDialectSamples checks each dialect's mapping on small decks: what
+// becomes slides, steps, settings and notes, and that no note is public.
+func TestDialectSamples(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		slides    int
+		steps     []int
+		classes   []string
+		bgs       []string
+		notes     []string // a phrase of each note
+	}{
+		{name: "marp", src: "---\nmarp: true\nclass: lead\n---\n\n# One\n\n<!-- secret one -->\n\n![bg contain](b.png)\n\n---\n\n<!-- _class: spot -->\n<!-- backgroundColor: beige -->\n\n# Two\n***\n# Three\n\n* a\n* b\n",
+			slides: 3, steps: []int{0, 0, 2}, classes: []string{"lead", "spot", "lead"}, bgs: []string{"/deck/b.png", "beige", "beige"}, notes: []string{"secret one"}},
+		{name: "slidev", src: "---\ntheme: default\ntransition: fade\n---\n\n# One\n\n<v-click>\n\nshown at 1\n\n</v-click>\n\n<!-- secret two -->\n---\nlayout: center\nhide: false\n---\n# Two\n\n<v-clicks>\n\n- a\n- b\n\n</v-clicks>\n\n---\nhide: true\n---\n\n# Hidden\n",
+			slides: 2, steps: []int{1, 2}, notes: []string{"secret two"}},
+		{name: "remark", src: "class: center, middle\n\n# One\n\n???\nsecret three\n\n---\nlayout: true\nclass: tmpl\n\n---\n# Two\ntext\n--\nmore\n???\nsecret four\n---\nlayout: false\n# Three\n",
+			slides: 3, steps: []int{0, 1, 0}, classes: []string{"center middle", "tmpl", ""}, notes: []string{"secret three", "secret four"}},
+		{name: "reveal", src: "# One\n\nnotes: secret five\n\n---\n\n<!-- .slide: data-background=\"#000000\" -->\n# Two\n\n- a <!-- .element: class=\"fragment\" -->\n- b\n\n----\n\n# Three\n\nNOTE: secret six\n",
+			slides: 3, steps: []int{0, 1, 0}, bgs: []string{"", "#000000", ""}, notes: []string{"secret five", "secret six"}},
+	} {
+		for _, htmlOn := range []bool{false, true} {
+			t.Run(tc.name, func(t *testing.T) {
+				src := tc.src
+				if htmlOn {
+					src = "---\nhtml: true\n" + strings.TrimPrefix(src, "---\n")
+					if !strings.HasPrefix(tc.src, "---\n") {
+						src = "---\nhtml: true\n---\n\n" + tc.src
+					}
+				}
+				d, err := NewLoaderWith(fstest.MapFS{"s.md": {Data: []byte(src)}, "b.png": {Data: []byte("png")}}, Options{Dialect: Dialect(tc.name)}).Load()
+				if err != nil {
+					t.Fatalf("load: %v", err)
+				}
+				if len(d.Slides) != tc.slides {
+					t.Fatalf("%d slides, want %d", len(d.Slides), tc.slides)
+				}
+				for i, s := range d.Slides {
+					if tc.steps != nil && s.Steps != tc.steps[i] {
+						t.Errorf("slide %d: %d steps, want %d: %s", i+1, s.Steps, tc.steps[i], s.HTML)
+					}
+					if tc.classes != nil && s.Class != tc.classes[i] {
+						t.Errorf("slide %d: class %q, want %q", i+1, s.Class, tc.classes[i])
+					}
+					if tc.bgs != nil {
+						bg := s.Background.Color
+						if s.Background.Image != "" {
+							bg, _, _ = strings.Cut(s.Background.Image, "?")
+						}
+						if bg != tc.bgs[i] {
+							t.Errorf("slide %d: background %q, want %q", i+1, bg, tc.bgs[i])
+						}
+					}
+					checkNoMarkup(t, s)
+				}
+				checkNoLeak(t, d, tc.notes)
+				if htmlOn != d.Meta.HTML {
+					t.Errorf("html %v", d.Meta.HTML)
+				}
+			})
+		}
+	}
+}

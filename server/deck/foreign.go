@@ -2,11 +2,15 @@ package deck
 
 import (
 	"bytes"
+	"html"
+	"regexp"
 	"strings"
 
+	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -192,11 +196,13 @@ func (cs *chapterState) marpDirective(text string, line int, spot, global *setti
 		k, v := m.Content[i].Value, m.Content[i+1]
 		at := line + m.Content[i].Line - 1
 		val := strings.TrimSpace(v.Value)
-		target := global
-		if strings.HasPrefix(k, "_") {
-			k, target = k[1:], spot
+		if sk, ok := strings.CutPrefix(k, "_"); ok {
+			cs.marpSetting(spot, sk, val, at)
+			continue
 		}
-		cs.marpSetting(target, k, val, at)
+		// A global directive holds from its slide on.
+		cs.marpSetting(global, k, val, at)
+		cs.marpSetting(spot, k, val, at)
 	}
 	return true
 }
@@ -327,15 +333,15 @@ func mergeSettings(base, over settings) settings {
 // remarkProperties reads a slide's remark properties: the "key: value"
 // lines a remark slide starts with (a paragraph of goldmark's tree whose
 // every line is one). ok false when c is not such a paragraph.
-func (cs *chapterState) remarkProperties(c ast.Node, src []byte, s *settings) (template, ok bool, rest *ast.Paragraph) {
+func (cs *chapterState) remarkProperties(c ast.Node, src []byte, s *settings) (template, reset, ok bool, rest *ast.Paragraph) {
 	p, isPara := c.(*ast.Paragraph)
 	if !isPara || p.Lines().Len() == 0 {
-		return false, false, nil
+		return false, false, false, nil
 	}
 	for i := 0; i < p.Lines().Len(); i++ {
 		if seg := p.Lines().At(i); !isKeyLine(seg.Value(src)) {
 			if i == 0 {
-				return false, false, nil
+				return false, false, false, nil
 			}
 			// The slide's text follows its properties directly.
 			rest = splitParagraph(p, i)
@@ -344,6 +350,12 @@ func (cs *chapterState) remarkProperties(c ast.Node, src []byte, s *settings) (t
 	}
 	var fm frontMatter
 	fm.slide = *s
+	for i := 0; i < p.Lines().Len(); i++ {
+		seg := p.Lines().At(i)
+		if strings.TrimSpace(string(seg.Value(src))) == "layout: false" {
+			fm.slide, reset = settings{}, true // no layout slide's settings
+		}
+	}
 	for i := 0; i < p.Lines().Len(); i++ {
 		seg := p.Lines().At(i)
 		k, v, _ := strings.Cut(strings.TrimSpace(string(seg.Value(src))), ":")
@@ -369,7 +381,7 @@ func (cs *chapterState) remarkProperties(c ast.Node, src []byte, s *settings) (t
 		}
 	}
 	*s = fm.slide
-	return template, true, rest
+	return template, reset, true, rest
 }
 
 // incrementParser reads remark's "--" line (an incremental slide: what
@@ -607,4 +619,279 @@ func (cs *chapterState) xaringanTitle() *slideNode {
 	s.line = 1
 	s.norm = normalize(string(cs.src[:cs.body]))
 	return s
+}
+
+// slidevLayout maps Slidev's built-in layouts onto podium's where one is
+// the same thing under another name; others stay (a warning when podium
+// has no such layout).
+func slidevLayout(l string) string {
+	switch l {
+	case "intro":
+		return "cover"
+	case "end":
+		return "center"
+	case "two-cols-header":
+		return "two-cols"
+	case "image":
+		return "full"
+	}
+	return l
+}
+
+// clickRegions follows Slidev's click animations through a slide's
+// top-level blocks: an HTML block opening an element with v-click (or
+// <v-click>) makes the blocks up to its closing tag appear at the next
+// step, v-after at the current one, and <v-clicks> makes the items of the
+// lists inside it appear one per step. An element with v-click that opens
+// and closes in one HTML block is shown (with html: true) at its own step.
+type clickRegions struct {
+	src  []byte
+	open []clickRegion
+}
+
+// clickRegion is an open v-click, v-after or v-clicks element.
+type clickRegion struct {
+	tag   string // the closing tag's name: "div", "v-click", …
+	depth int    // of nested elements of that name inside it
+	prev  int    // the step before it
+	list  bool   // v-clicks
+}
+
+var (
+	clickTagRe  = regexp.MustCompile(`<(v-clicks?|v-after|[a-zA-Z][a-zA-Z0-9-]*)\b([^>]*)>`)
+	clickAttrRe = regexp.MustCompile(`(^|\s)(v-click|v-after|v-clicks)(\s|=|\.|/|$)`)
+)
+
+// listed reports whether lists are stepped item by item here (v-clicks).
+func (r *clickRegions) listed() bool {
+	if r == nil {
+		return false
+	}
+	for _, o := range r.open {
+		if o.list {
+			return true
+		}
+	}
+	return false
+}
+
+// block reads the top-level block c: it returns c (or its wrapper), the
+// step of the blocks from it on, and skip when c only opens or closes a
+// region (an HTML block the page does not show as a step of its own).
+func (r *clickRegions) block(s *slideNode, c ast.Node, seg int) (ast.Node, int, bool) {
+	h, ok := c.(*ast.HTMLBlock)
+	if !ok {
+		return c, seg, false
+	}
+	var b bytes.Buffer
+	for i := 0; i < h.Lines().Len(); i++ {
+		l := h.Lines().At(i)
+		b.Write(l.Value(r.src))
+	}
+	if h.HasClosure() {
+		b.Write(h.ClosureLine.Value(r.src))
+	}
+	raw := string(stripComments(b.Bytes()))
+	// A closing tag of the innermost open region.
+	if n := len(r.open); n > 0 {
+		o := &r.open[n-1]
+		o.depth += strings.Count(raw, "<"+o.tag)
+		o.depth -= strings.Count(raw, "</"+o.tag+">")
+		if o.depth < 0 {
+			r.open = r.open[:n-1]
+			return c, o.prev, true
+		}
+	}
+	m := clickTagRe.FindStringSubmatch(raw)
+	if m == nil {
+		return c, seg, false
+	}
+	tag, attrs := m[1], m[2]
+	kind := tag
+	if !strings.HasPrefix(tag, "v-") {
+		a := clickAttrRe.FindStringSubmatch(attrs)
+		if a == nil {
+			return c, seg, false
+		}
+		kind = a[2]
+	}
+	closed := strings.Contains(raw, "</"+tag+">") || strings.HasSuffix(strings.TrimSpace(m[0]), "/>") || isVoid(tag)
+	step := seg
+	switch kind {
+	case "v-click":
+		s.steps++
+		step = s.steps
+	case "v-after":
+		step = max(s.steps, seg)
+	}
+	if closed {
+		if kind == "v-clicks" || step == 0 {
+			return c, seg, false
+		}
+		return setStep(c, step), seg, true
+	}
+	r.open = append(r.open, clickRegion{tag: tag, prev: seg, list: kind == "v-clicks"})
+	return c, step, true
+}
+
+// isVoid reports HTML elements that have no closing tag.
+func isVoid(tag string) bool {
+	switch strings.ToLower(tag) {
+	case "img", "br", "hr", "input", "source", "embed", "area", "col", "wbr", "track", "meta", "link":
+		return true
+	}
+	return false
+}
+
+// dialectExt is the goldmark extension for what other tools' dialects
+// say inside a slide rather than between slides: Marp's background
+// images (![bg](x)), reveal's <!-- .slide: … --> and <!-- .element: … -->
+// comments. It runs before steps (a fragment is a step) and assets (a
+// background is resolved and checked as a setting is).
+type dialectExt struct{}
+
+func (dialectExt) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(dialectTransformer{}, 150)))
+}
+
+type dialectTransformer struct{}
+
+func (dialectTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	cs := chapterOf(pc)
+	if cs == nil || (cs.dia.Dialect != DialectMarp && cs.dia.Dialect != DialectReveal) {
+		return
+	}
+	eachSlide(doc, func(s *slideNode) {
+		src := reader.Source()
+		if s.from != nil {
+			src = s.from.src
+		}
+		var drop []ast.Node
+		walkSlide(s, func(n ast.Node, notes bool) ast.WalkStatus {
+			if notes {
+				return ast.WalkSkipChildren
+			}
+			switch n := n.(type) {
+			case *ast.Image:
+				if cs.dia.Dialect == DialectMarp && cs.marpBackground(s, n, src) {
+					drop = append(drop, n)
+				}
+			case *ast.HTMLBlock:
+				if t, ok := commentText(n, src); ok {
+					cs.revealComment(s, n, t)
+				}
+			case *ast.RawHTML:
+				var b bytes.Buffer
+				for i := 0; i < n.Segments.Len(); i++ {
+					seg := n.Segments.At(i)
+					b.Write(seg.Value(src))
+				}
+				if t, ok := strings.CutPrefix(b.String(), "<!--"); ok {
+					cs.revealComment(s, n, strings.TrimSpace(strings.TrimSuffix(t, "-->")))
+				}
+			}
+			return ast.WalkContinue
+		})
+		for _, n := range drop {
+			p := n.Parent()
+			p.RemoveChild(p, n)
+			if para, ok := p.(*ast.Paragraph); ok && blankInline(para, src) {
+				para.Parent().RemoveChild(para.Parent(), para)
+			}
+		}
+	})
+}
+
+// blankInline reports whether a paragraph has nothing left but blanks.
+func blankInline(p *ast.Paragraph, src []byte) bool {
+	for c := p.FirstChild(); c != nil; c = c.NextSibling() {
+		t, ok := c.(*ast.Text)
+		if !ok || len(bytes.TrimSpace(t.Segment.Value(src))) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// marpBackground reads Marp's ![bg …](x): the slide's background image,
+// with "contain"/"fit", "cover", "auto" or a percentage as its size.
+// Split backgrounds (left, right) and filters are warnings.
+func (cs *chapterState) marpBackground(s *slideNode, img *ast.Image, src []byte) bool {
+	words := strings.Fields(plainText(img, src))
+	if len(words) == 0 || words[0] != "bg" {
+		return false
+	}
+	line := cs.lines.line(nodeOffset(img, src, img.Destination))
+	if s.settings.bg.Image != "" {
+		cs.fm.warn(line, "Marp background %q: podium shows one background image per slide: ignored", img.Destination)
+		return true
+	}
+	var fm frontMatter
+	fm.slide = s.settings
+	cs.fm.value(&fm, "background", string(img.Destination), "!!str", line, fmBreak)
+	s.settings = fm.slide
+	for _, w := range words[1:] {
+		switch {
+		case w == "contain" || w == "fit":
+			s.settings.bg.Size = "contain"
+		case w == "cover" || w == "auto":
+			s.settings.bg.Size = w
+		case strings.HasSuffix(w, "%") && cssWords(w, 1):
+			s.settings.bg.Size = w
+		default:
+			cs.fm.warn(line, "Marp background option %q has no podium equivalent: ignored", w)
+		}
+	}
+	return true
+}
+
+// revealComment reads reveal's <!-- .slide: attrs --> (the slide's
+// background and class) and <!-- .element: class="fragment" --> (its
+// element is a step). Other attributes are warnings.
+func (cs *chapterState) revealComment(s *slideNode, n ast.Node, text string) {
+	line := cs.lines.line(max(n.Pos(), 0))
+	if attrs, ok := strings.CutPrefix(text, ".slide:"); ok {
+		var fm frontMatter
+		fm.slide = s.settings
+		for _, m := range attrRe.FindAllStringSubmatch(attrs, -1) {
+			k, v := strings.ToLower(m[1]), html.UnescapeString(m[3]+m[4])
+			switch k {
+			case "data-background", "data-background-color", "data-background-image":
+				cs.fm.value(&fm, "background", v, "!!str", line, fmBreak)
+			case "data-background-size":
+				cs.fm.value(&fm, "background-size", v, "!!str", line, fmBreak)
+			case "data-background-position":
+				cs.fm.value(&fm, "background-position", v, "!!str", line, fmBreak)
+			case "class":
+				cs.fm.value(&fm, "class", v, "!!str", line, fmBreak)
+			default:
+				cs.fm.warn(line, "reveal slide attribute %q has no podium equivalent: ignored", k)
+			}
+		}
+		s.settings = fm.slide
+		return
+	}
+	attrs, ok := strings.CutPrefix(text, ".element:")
+	if !ok {
+		return
+	}
+	for _, m := range attrRe.FindAllStringSubmatch(attrs, -1) {
+		if strings.ToLower(m[1]) == "class" && strings.Contains(" "+m[3]+m[4]+" ", " fragment ") {
+			// The element it follows: a list item's, else its block.
+			var el ast.Node = n
+			for el != nil && el.Type() != ast.TypeBlock {
+				el = el.Parent()
+			}
+			if el != nil {
+				if li, ok := el.Parent().(*ast.ListItem); ok {
+					el = li
+				}
+			}
+			if el != nil {
+				el.SetAttributeString("data-fragment", []byte("1"))
+			}
+			continue
+		}
+		cs.fm.warn(line, "reveal element attribute %s=%q has no podium equivalent: ignored", m[1], m[3]+m[4])
+	}
 }

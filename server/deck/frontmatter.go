@@ -218,6 +218,9 @@ func (r *fmReader) value(fm *frontMatter, key, val, tag string, line int, place 
 			s.noSteps, s.set = !b, true
 		}
 	case "layout":
+		if r.dia == DialectSlidev {
+			val = slidevLayout(val)
+		}
 		if !isIdent(val, false) {
 			r.bad(line, "front matter key %q: %q is not a layout name (lower-case letters, digits and -)", key, clip(val, 40))
 			return

@@ -381,6 +381,9 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	doc := e.parser().Parse(gmtext.NewReader(w.src), parser.WithContext(pc))
 	refs := refsKey(pc)
 	eachSlide(doc, func(s *slideNode) { w.nodes = append(w.nodes, s) })
+	if dia.Dialect == DialectSlidev {
+		e.expandImports(fsys, w, dia, 0, []string{file})
+	}
 	if p := cs.guard.problem(cs); p != nil {
 		fr.problems = append(fr.problems, *p)
 	}
@@ -390,7 +393,11 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	seen := make(map[slideKey]int) // slide of w.todo by source
 	for i, s := range w.nodes {
 		r := &w.slides[i]
-		*r = rendered{key: slideKey{file, allowHTML, dia, text[s.start:s.end], refs, s.settings.noSteps}, line: s.line, norm: s.norm, settings: s.settings}
+		stext := text
+		if s.from != nil {
+			stext = string(s.from.src)
+		}
+		*r = rendered{key: slideKey{file, allowHTML, dia, stext[s.start:s.end], refs, s.settings.noSteps}, line: s.line, norm: s.norm, settings: s.settings}
 		if out := cache[r.key]; out != nil && e.versions.current(fsys, out.assets) {
 			r.slideOut = out
 		} else if len(w.probs) > 0 {
@@ -450,10 +457,14 @@ func (e *engine) renderSlide(w *chapterWork, i int) {
 		out.title = s.text
 	}
 	rd := w.md.Renderer()
+	src := w.src
+	if s.from != nil {
+		src = s.from.src
+	}
 	for c := s.FirstChild(); c != nil; c = c.NextSibling() {
 		if c != ast.Node(s.notes) {
-			if err := rd.Render(bufWriter{buf}, w.src, c); err != nil {
-				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: w.file, Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
+			if err := rd.Render(bufWriter{buf}, src, c); err != nil {
+				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: s.fileOr(w.file), Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
 			}
 		}
 	}
@@ -461,8 +472,8 @@ func (e *engine) renderSlide(w *chapterWork, i int) {
 	if s.notes != nil {
 		buf.Reset()
 		for c := s.notes.FirstChild(); c != nil; c = c.NextSibling() {
-			if err := rd.Render(bufWriter{buf}, w.src, c); err != nil {
-				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: w.file, Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
+			if err := rd.Render(bufWriter{buf}, src, c); err != nil {
+				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: s.fileOr(w.file), Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
 			}
 		}
 		out.notes = buf.String()
@@ -579,7 +590,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 		}
 		d.Chapters = append(d.Chapters, ch)
 		for _, a := range c.assets {
-			if a.Version != "" {
+			if a.Version != "" && !a.source {
 				d.Assets[a.name] = a.Asset
 			}
 		}

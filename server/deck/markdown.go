@@ -84,6 +84,7 @@ func markdown(lx *lexers, conv *tex.Converter, o Options, unsafe bool) goldmark.
 			extension.GFM,
 			structure{},
 			comments{unsafe},
+			dialectExt{},
 			extension.DefinitionList,
 			emoji.New(emoji.WithRenderingMethod(emoji.Unicode)),
 			footnotes{},

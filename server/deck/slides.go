@@ -56,8 +56,9 @@ type slideNode struct {
 	next       int        // offset of the break line that closes it; -1 for the last
 	notes      *notesNode // nil when it has none
 	settings   settings
-	line       int  // file line of its first line of text
-	template   bool // a remark layout slide: settings for the slides after it
+	line       int       // file line of its first line of text
+	template   bool      // a remark layout slide: settings for the slides after it
+	from       *imported // the file it comes from, when not the chapter's (imports.go)
 
 	steps   int        // last step number allocated
 	heading string     // text of its first heading
@@ -396,7 +397,10 @@ func (slidesTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 			case rest:
 				cur.notes.AppendChild(cur.notes, c)
 			case wasProps:
-				template, ok, more := cs.remarkProperties(c, src, &cur.settings)
+				template, reset, ok, more := cs.remarkProperties(c, src, &cur.settings)
+				if reset {
+					carry = settings{}
+				}
 				if more != nil {
 					if next != nil {
 						doc.InsertBefore(doc, next, more)
