@@ -168,7 +168,7 @@ func checkNoLeak(t *testing.T, d *Deck, notes []string) {
 
 // markupRe finds what must never show as slide text: front matter and
 // settings lines, directives, notes markers, dialect syntax.
-var markupRe = regexp.MustCompile(`(?m)^\s*(---|--|\?\?\?|[a-zA-Z_-]+: \S)|<!--|-->|\bv-click|\.slide:|\.element:|_class|\{r\b|Note:|marp: true`)
+var markupRe = regexp.MustCompile(`(?m)^\s*(---|--|\?\?\?|[a-zA-Z_-]+: \S)|<!--|-->|\bv-click|\.slide:|\.element:|_class|\{r\b|Note:|marp: true|\.[a-z][a-z-]*\[`)
 
 func checkNoMarkup(t *testing.T, s *Slide) {
 	t.Helper()

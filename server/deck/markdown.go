@@ -21,6 +21,8 @@ import (
 //	slides.go   front matter, slide breaks and settings, pauses, notes
 //	foreign.go  the same in other tools' dialects (dialect.go detects them)
 //	comments.go HTML comments kept off the page; notes written as comments
+//	imports.go  Slidev's src: imports
+//	remark.go   remark's .class[…] content classes
 //	code.go     code blocks highlighted by chroma in class mode
 //	steps.go    stepped lists, pauses and highlights (data-step)
 //	assets.go   link and image targets resolved in the deck folder
@@ -85,6 +87,7 @@ func markdown(lx *lexers, conv *tex.Converter, o Options, unsafe bool) goldmark.
 			structure{},
 			comments{unsafe},
 			dialectExt{},
+			remarkClasses{},
 			extension.DefinitionList,
 			emoji.New(emoji.WithRenderingMethod(emoji.Unicode)),
 			footnotes{},

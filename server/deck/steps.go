@@ -41,14 +41,15 @@ func (stepsTransformer) Transform(doc *ast.Document, reader text.Reader, pc pars
 					clicks.src = s.from.src
 				}
 			}
-			s.number(clicks)
+			// "*" and "1)" lists step in podium's and Marp's dialects only.
+			s.number(clicks, !cs.dia.foreign() || cs.dia.Dialect == DialectMarp)
 		}
 	})
 }
 
 // number numbers the slide's steps, in document order; clicks reads
 // Slidev's v-click blocks (foreign.go), nil in other dialects.
-func (s *slideNode) number(clicks *clickRegions) {
+func (s *slideNode) number(clicks *clickRegions, starLists bool) {
 	segStep, paused := 0, false
 	for c := s.FirstChild(); c != nil; {
 		next := c.NextSibling()
@@ -84,7 +85,7 @@ func (s *slideNode) number(clicks *clickRegions) {
 				if fragment {
 					n.RemoveAttributes()
 				}
-				if l, ok := n.Parent().(*ast.List); ok && (l.Marker == '*' || l.Marker == ')' || clicks.listed() || fragment) {
+				if l, ok := n.Parent().(*ast.List); ok && (starLists && (l.Marker == '*' || l.Marker == ')') || clicks.listed() || fragment) {
 					s.steps++
 					n.SetAttributeString("data-step", []byte(strconv.Itoa(s.steps)))
 				}
