@@ -271,3 +271,48 @@ func TestDialectSamples(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSharedDecks is what `podium FILE` pays for another tool's deck
+// before the first page: detecting its dialect and a cold load (a new
+// Loader: every slide parsed and rendered).
+func BenchmarkSharedDecks(b *testing.B) {
+	for _, dk := range sharedDecks {
+		b.Run(dk.dir, func(b *testing.B) {
+			fsys := sharedFS(b, dk, false)
+			o := Options{}
+			if strings.HasSuffix(dk.main, ".Rmd") || strings.HasSuffix(dk.main, ".html") {
+				o.Dialect = dk.dialect
+			}
+			eng := NewLoaderWith(fsys, o).eng
+			for b.Loop() {
+				// A new Loader on a warm engine (lexers and TeX converter
+				// started, as in a running server): every chapter parsed
+				// and rendered, the dialect detected again.
+				l := &Loader{fsys: fsys, eng: eng, opt: o, cache: map[cacheKey]*chapter{}}
+				if _, err := l.Load(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSharedDecksCold is the same with a new engine each time: what
+// the first load after podium starts pays (chroma's lexers and the TeX
+// converter's JavaScript engine started, every formula converted).
+func BenchmarkSharedDecksCold(b *testing.B) {
+	for _, dk := range sharedDecks {
+		b.Run(dk.dir, func(b *testing.B) {
+			fsys := sharedFS(b, dk, false)
+			o := Options{}
+			if strings.HasSuffix(dk.main, ".Rmd") || strings.HasSuffix(dk.main, ".html") {
+				o.Dialect = dk.dialect
+			}
+			for b.Loop() {
+				if _, err := NewLoaderWith(fsys, o).Load(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
