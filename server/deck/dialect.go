@@ -94,6 +94,9 @@ func DetectDialect(name string, src []byte) (Dialect, string) {
 		return DialectRemark, "an R Markdown (xaringan) file"
 	}
 	fm, body := splitFrontMatter(src)
+	// Markers inside code are examples (a talk about Slidev), not the
+	// deck's dialect.
+	body = withoutFences(body)
 	if v, ok := fmValue(fm, "dialect"); ok {
 		if d, err := ParseDialect(v); err == nil && d != "" {
 			return d, "its front matter says dialect: " + v
@@ -135,6 +138,14 @@ func DetectDialect(name string, src []byte) (Dialect, string) {
 	if bytes.Contains(body, []byte("\n\n----\n\n")) {
 		mark(DialectReveal, "---- vertical separators")
 	}
+	// Body markers against podium's own notes: reading the deck in
+	// another dialect would show those notes as text. Podium's, then.
+	if _, fmMarked := found[DialectMarp]; !fmMarked && len(found) > 0 && podiumNoteRe.Match(body) {
+		if _, ok := found[DialectReveal]; !ok {
+			seen = append(seen, "podium (Note: paragraphs)")
+			found[DialectPodium] = "Note: paragraphs"
+		}
+	}
 	switch len(found) {
 	case 0:
 		return DialectPodium, "no other tool's markers"
@@ -156,6 +167,8 @@ var slidevHeadKeys = []string{"drawings", "transition", "mdc", "comark", "highli
 var (
 	// remarkPropsRe finds remark's slide properties right after a "---".
 	remarkPropsRe = regexp.MustCompile(`(?m)^---\n(class|name|layout|background-image|template|count|exclude): `)
+	// podiumNoteRe finds podium's notes marker.
+	podiumNoteRe = regexp.MustCompile(`(?m)^Note: `)
 	// revealNotesRe finds reveal's notes marker.
 	revealNotesRe = regexp.MustCompile(`(?mi)^\s*notes?:`)
 )
@@ -335,4 +348,29 @@ func parseSeparator(re string) (sepRule, bool) {
 	// "^\n---\n$": a blank line before the dashes and one after.
 	blanks := anchored && strings.HasPrefix(s, `\n`) && strings.HasSuffix(re, "$")
 	return sepRule{line: body, blanks: blanks}, true
+}
+
+// withoutFences drops the lines of fenced code blocks (``` and ~~~), for
+// detection only.
+func withoutFences(src []byte) []byte {
+	var out []byte
+	fence := ""
+	for len(src) > 0 {
+		l, rest, _ := bytes.Cut(src, []byte{'\n'})
+		src = rest
+		t := strings.TrimLeft(string(l), " ")
+		switch {
+		case fence != "":
+			if strings.HasPrefix(t, fence) && strings.Trim(strings.TrimSpace(t), fence[:1]) == "" {
+				fence = ""
+			}
+			continue
+		case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
+			n := len(t) - len(strings.TrimLeft(t, t[:1]))
+			fence = strings.Repeat(t[:1], n)
+			continue
+		}
+		out = append(append(out, l...), '\n')
+	}
+	return out
 }

@@ -199,6 +199,10 @@ func TestDetectDialect(t *testing.T) {
 		{"a.md", "---\ndialect: slidev\n---\n\n# Hi\n", DialectSlidev},
 		{"x.slide", "Title\n\n* One\n", DialectPresent},
 		{"x.Rmd", "---\ntitle: t\n---\n\n# Hi\n", DialectRemark},
+		// A talk about Slidev, in podium's format: its example is code.
+		{"a.md", "# Hi\n\n```html\n<div v-click>x</div>\n```\n", DialectPodium},
+		// v-click with podium's notes: podium's notes must not show.
+		{"a.md", "# Hi\n\n<v-click>x</v-click>\n\nNote: secret\n", DialectPodium},
 		// Markers of two tools: podium, with both named.
 		{"a.md", "# Hi\n\n<v-click>x</v-click>\n\n<!-- .slide: data-background=\"#000\" -->\n", DialectPodium},
 	} {

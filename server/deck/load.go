@@ -231,6 +231,9 @@ func (l *Loader) Load() (*Deck, error) {
 	l.cache = next
 	d := assemble(files, chapters, l.prev)
 	d.Dialect, d.DialectReason = dia, why
+	if strings.HasPrefix(why, "ambiguous") {
+		d.Warnings = sortProblems(append(d.Warnings, Problem{File: files[0], Msg: "read as a podium deck: " + why + "; set the dialect with a \"dialect:\" front matter key"}))
+	}
 	l.prev = d
 	return d, nil
 }
