@@ -94,9 +94,10 @@ func DetectDialect(name string, src []byte) (Dialect, string) {
 		return DialectRemark, "an R Markdown (xaringan) file"
 	}
 	fm, body := splitFrontMatter(src)
-	// Markers inside code are examples (a talk about Slidev), not the
-	// deck's dialect.
-	body = withoutFences(body)
+	// A v-click inside code is an example (a talk about Slidev), not the
+	// deck's dialect. (Other markers are notes syntax: they count anywhere,
+	// so that no reading of the deck shows them.)
+	prose := withoutFences(body)
 	if v, ok := fmValue(fm, "dialect"); ok {
 		if d, err := ParseDialect(v); err == nil && d != "" {
 			return d, "its front matter says dialect: " + v
@@ -119,7 +120,7 @@ func DetectDialect(name string, src []byte) (Dialect, string) {
 			break
 		}
 	}
-	if bytes.Contains(body, []byte("<v-click")) || bytes.Contains(body, []byte(" v-click")) {
+	if bytes.Contains(prose, []byte("<v-click")) || bytes.Contains(prose, []byte(" v-click")) {
 		mark(DialectSlidev, "v-click")
 	}
 	if _, ok := fmValue(fm, "output"); ok && bytes.Contains(fm, []byte("xaringan")) {
@@ -138,13 +139,14 @@ func DetectDialect(name string, src []byte) (Dialect, string) {
 	if bytes.Contains(body, []byte("\n\n----\n\n")) {
 		mark(DialectReveal, "---- vertical separators")
 	}
-	// Body markers against podium's own notes: reading the deck in
-	// another dialect would show those notes as text. Podium's, then.
-	if _, fmMarked := found[DialectMarp]; !fmMarked && len(found) > 0 && podiumNoteRe.Match(body) {
-		if _, ok := found[DialectReveal]; !ok {
-			seen = append(seen, "podium (Note: paragraphs)")
-			found[DialectPodium] = "Note: paragraphs"
-		}
+	// v-click alone against podium's own notes: read as Slidev, those
+	// notes would show as text, while read as podium a Slidev deck's notes
+	// (comments) still never show. Podium's, then. (remark's and reveal's
+	// markers are their notes syntax: either reading would show one kind
+	// of notes, so their markers win.)
+	if why, ok := found[DialectSlidev]; ok && why == "v-click" && len(found) == 1 && podiumNoteRe.Match(body) {
+		seen = append(seen, "podium (Note: paragraphs)")
+		found[DialectPodium] = "Note: paragraphs"
 	}
 	switch len(found) {
 	case 0:

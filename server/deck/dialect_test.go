@@ -116,7 +116,14 @@ func TestSharedDecks(t *testing.T) {
 				if strings.HasSuffix(dk.main, ".Rmd") || strings.HasSuffix(dk.main, ".html") {
 					o.Dialect = dk.dialect // the name that told is gone: the present reader passes it
 				}
-				d, err := NewLoaderWith(sharedFS(t, dk, htmlOn), o).Load()
+				fsys := sharedFS(t, dk, htmlOn)
+				// The Markdown alone tells too (a remark page's textarea,
+				// an .Rmd's YAML), as when it is served without --dialect.
+				md := strings.TrimSuffix(dk.main, path.Ext(dk.main)) + ".md"
+				if got, why := DetectDialect(md, fsys[md].Data); got != dk.dialect && dk.dir != "reveal-examples-markdown" {
+					t.Errorf("DetectDialect of %s alone: %q (%s), want %q", md, got, why, dk.dialect)
+				}
+				d, err := NewLoaderWith(fsys, o).Load()
 				if err != nil {
 					t.Fatalf("load: %v", err)
 				}
