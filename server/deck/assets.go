@@ -52,6 +52,7 @@ type assetResolver struct {
 	fsys     fs.FS
 	file     string
 	versions *assetVersions // the engine's
+	dia      Dialect        // Slidev's root-relative paths are public/'s
 }
 
 // resolve resolves a link or image target d written in the chapter. It
@@ -63,6 +64,13 @@ type assetResolver struct {
 func (r *assetResolver) resolve(d string, image bool) (u string, ref assetRef, msg string) {
 	if d == "" || d[0] == '#' || hasScheme(d) || strings.HasPrefix(d, "//") {
 		return d, ref, ""
+	}
+	if d[0] == '/' && r.dia == DialectSlidev {
+		// Slidev serves its public/ folder at the root.
+		d = "public" + d
+		if path.Dir(r.file) != "." {
+			d = strings.Repeat("../", strings.Count(r.file, "/")) + d
+		}
 	}
 	if d[0] == '/' || d[0] == '\\' {
 		return "", ref, fmt.Sprintf("%q: absolute path; use a path relative to the deck folder", d)
@@ -84,7 +92,7 @@ func (r *assetResolver) resolve(d string, image bool) (u string, ref assetRef, m
 			return "", ref, fmt.Sprintf("%q names a dotfile or the deck folder itself", d)
 		}
 	}
-	ref = assetRef{clean, r.versions.get(r.fsys, clean)}
+	ref = assetRef{name: clean, Asset: r.versions.get(r.fsys, clean)}
 	if image && ref.Version == "" {
 		return "", ref, fmt.Sprintf("%q not found (looked for %s in the deck folder)", d, clean)
 	}
@@ -102,6 +110,11 @@ func (cs *chapterState) asset(s *slideNode, n ast.Node, dest, src []byte, image 
 	u, ref, msg := cs.fm.as.resolve(string(dest), image)
 	if ref.name != "" {
 		s.assets = append(s.assets, ref)
+	}
+	if msg != "" && ref.name != "" && cs.dia.foreign() {
+		// Its own tool shows a broken image: the deck loads, and says so.
+		cs.fm.warn(cs.lines.line(nodeOffset(n, src, dest)), "%s %s", what, msg)
+		return dest
 	}
 	if msg != "" {
 		cs.problem(nodeOffset(n, src, dest), "%s %s", what, msg)

@@ -83,6 +83,9 @@ func (a *assetVersions) get(fsys fs.FS, name string) Asset {
 type assetRef struct {
 	name string
 	Asset
+	// source: a file of Markdown the slide is made of (a Slidev import),
+	// tracked for reloads but no asset of the deck.
+	source bool
 }
 
 // current reports whether every asset of refs is still the version the

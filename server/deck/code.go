@@ -64,6 +64,8 @@ type codeBlock struct {
 	at    []int   // step at which each set becomes active; nil: static
 	step  int     // data-step of the block itself; 0 = none
 	lines int
+	// hidden: its tool shows nothing of it (xaringan's include=FALSE).
+	hidden bool
 }
 
 var kindCodeBlock = ast.NewNodeKind("PodiumCodeBlock")
@@ -127,6 +129,11 @@ func (cs *chapterState) codeBlock(n ast.Node, src []byte) *codeBlock {
 	if i := strings.IndexAny(info, " \t{"); i >= 0 {
 		lang, rest = info[:i], strings.TrimSpace(info[i:])
 	}
+	if cs.dia.foreign() {
+		var hide bool
+		lang, rest, hide = cs.foreignInfo(info, infoSeg.Start)
+		cb.hidden = hide
+	}
 	cb.lang = lang
 	if !strings.HasPrefix(rest, "{") {
 		return cb
@@ -139,6 +146,10 @@ func (cs *chapterState) codeBlock(n ast.Node, src []byte) *codeBlock {
 		return cb
 	}
 	sets, err := parseHighlight(rest[1:end], cb.lines)
+	if err != nil && cs.dia.foreign() {
+		cs.fm.warn(cs.lines.line(fenceOff), "line highlight %q: %v: ignored", rest[:end+1], err)
+		return cb
+	}
 	if err != nil {
 		cs.problem(fenceOff, "bad line highlight %q: %v", rest[:end+1], err)
 		return cb
@@ -192,6 +203,9 @@ func (r codeRenderer) render(w util.BufWriter, _ []byte, node ast.Node, entering
 		return ast.WalkContinue, nil
 	}
 	n := node.(*codeBlock)
+	if n.hidden {
+		return ast.WalkContinue, nil
+	}
 	var hl hlSet
 	if len(n.sets) > 0 {
 		hl = n.sets[0]

@@ -23,6 +23,9 @@ type Options struct {
 	// draw. Any other error is a problem at the block's line. Nil means
 	// no renderer. It is called from several goroutines at once.
 	Diagram func(src, theme string) (svg string, err error)
+	// Dialect is the Markdown dialect to read the deck as; "" detects it
+	// from the first chapter file (see [DetectDialect]).
+	Dialect Dialect
 }
 
 // ErrNoDiagrams is what Options.Diagram returns, wrapped, when it cannot

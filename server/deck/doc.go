@@ -381,6 +381,132 @@
 // parse is an error at the fence's line ("01-intro.md:20: mermaid: Parse
 // error on line 2: …"); a diagram's source is at most [MaxDiagram] bytes.
 //
+// # Dialects
+//
+// Decks written for other tools are read as their tool reads them, in the
+// same one goldmark parse: a dialect changes which top-level blocks are
+// slide breaks, steps, notes and settings, never adds a pass over lines.
+// [Options].Dialect names the dialect; "" detects it from the first
+// chapter file ([DetectDialect]): a "dialect" front matter key (podium,
+// marp, slidev, remark, reveal, present; also "xaringan", "reveal-md")
+// wins; else "marp: true"; Slidev headmatter keys (drawings, transition,
+// comark, highlighter, mdc, …) or "<v-click"; remark's "???" or "--" lines
+// together with slide properties ("---" then "class: …"), or an R Markdown
+// file with xaringan output; reveal's "Note:" with "----" separators or
+// ".slide:"/".element:" comments, or an HTML page in the folder whose
+// <section data-markdown="FILE"> loads the file; ".slide" files are Go
+// present's (read by present.go). No marker: podium's own format. Markers
+// of two tools: podium's, and [Deck].DialectReason names them. The
+// Deck records the dialect used ([Deck].Dialect) for the announcement
+// "reading slides.md as a Slidev deck".
+//
+// In every dialect: speaker notes go to Slide.Notes only, never into
+// Slide.HTML; HTML comments never reach the page, with html: true too
+// (the renderer drops them from raw HTML); what podium cannot map is a
+// warning at its file and line ("slides.md:20: unknown front matter key
+// "transition": ignored"), never text on a slide; values podium rejects
+// in its own format (a bad class name, a missing image, a formula temml
+// cannot convert, a line highlight out of range) are warnings too, so a
+// deck loads as its tool would show it. A theme that is not podium's
+// (light, dark) is a warning, podium's theme used.
+//
+// Marp (marp-core):
+//
+//	---  ***  ___         every top-level thematic break is a slide break,
+//	                      also right under a heading (CommonMark's setext
+//	                      rule still holds under a paragraph line)
+//	<!-- text -->         a block comment that is not a directive: notes
+//	<!-- class: x -->     directives: class, backgroundColor,
+//	<!-- _class: x -->    backgroundImage (url(…)), backgroundSize and
+//	                      backgroundPosition map to the slide's class and
+//	                      background; without "_" they hold from that slide
+//	                      on (front matter ones from the first); paginate,
+//	                      size, style, header, footer, color, … are warnings
+//	![bg contain](x.png)  the slide's background image (fit, cover, auto
+//	                      and percentages as its size); a second one, and
+//	                      left/right splits, are warnings
+//	* item                "*" and "1)" lists step item by item, as podium's
+//
+// Slidev (@slidev/parser):
+//
+//	---                   a "---" line is a slide break, under text too;
+//	layout: center        "key: value" lines closed by "---" are the slide's
+//	---                   frontmatter; the file's front matter is the
+//	                      headmatter: deck keys and the first slide's
+//	layout                podium's layouts; intro → cover, end → center,
+//	                      two-cols-header → two-cols, image → full
+//	class, background     as podium's
+//	hide / disabled: true the slide is left out
+//	src: ./pages/x.md     the slides of that file (parsed on its own, its
+//	                      front matter its first slide's) come here, with
+//	                      this slide's other keys; imports nest 8 deep; an
+//	                      edit of the imported file reloads the chapter
+//	<!-- text -->         the slide's last block, a comment: its notes
+//	<div v-click>, <v-click>   the blocks up to its closing tag appear at the
+//	                      next step; v-after at the current one; <v-clicks>
+//	                      steps the items of the lists inside it; an
+//	                      element with v-click closed in one HTML block is a
+//	                      step of its own (shown with html: true)
+//	/img.png              public/img.png (Slidev serves public/ at the root)
+//	```ts {1|3-5}         line highlights; "*" is "all"; {monaco},
+//	                      [file.ts], {lines: true}, twoslash: warnings
+//
+// remark (remark.js, and xaringan's R Markdown):
+//
+//	---                   a "---" line is a slide break, under text too
+//	class: center, middle leading "key: value" lines: properties; class
+//	name: intro           (commas or spaces), background-image: url(x),
+//	                      background-size, background-position; name and
+//	                      count show nothing; others are warnings
+//	layout: true          a template slide: not shown, its properties hold
+//	                      for the slides after it, until "layout: false"
+//	                      (its content is not repeated: a warning)
+//	exclude: true         the slide is left out
+//	--                    incremental slide: what follows is the next step
+//	???                   the rest of the slide is notes (also from a line
+//	                      inside a paragraph)
+//	.footnote[text]       content classes: <span class="footnote">, and a
+//	.left-column[         <div class="left-column"> when ".name[" and "]"
+//	## Title              are lines of their own around blocks
+//	]
+//	```{r label, echo=FALSE}   an R chunk: language r; include=FALSE and
+//	                      echo=FALSE hide it (podium runs no R)
+//
+// A file with xaringan output (output: xaringan::moon_reader) gets
+// xaringan's title slide first, from its YAML's title, subtitle, author,
+// institute and date (class "title-slide"), unless seal: false.
+//
+// reveal.js (its markdown plugin, and reveal-md):
+//
+//	---  ----             horizontal and vertical separators (reveal-md's
+//	                      defaults), vertical slides flattened in order; an
+//	                      HTML page of the folder with <section
+//	                      data-markdown="FILE" data-separator="…"
+//	                      data-separator-vertical="…"> sets them: lines of
+//	                      dashes ("^\n---\n$": blank lines around) and runs
+//	                      of blank lines ("^\n\n\n": three) are followed;
+//	                      another regular expression is a warning
+//	Note: / notes:        any case: the rest of the slide is notes (also
+//	                      from a line inside a paragraph)
+//	<!-- .slide: data-background="#000" -->   background (colour or
+//	                      image), its size and position, class; others warn
+//	- a <!-- .element: class="fragment" -->   the item is a step
+//	```js [1-2|3]         line highlights
+//
+// Real decks of each tool are tests (testdata/decks, with their sources
+// and the counts their own tools make; TestSharedDecks):
+//
+//	deck                            tool     slides  got  notes  leaked
+//	marp-cli-demo                   Marp          3    3      1       0
+//	marp-ja-how-to-use-marp         Marp         11   11      0       0
+//	slidev-starter                  Slidev       16   16      4       0
+//	slidev-antfu-composable-vue-zh  Slidev       36   36      0       0
+//	remark-intro-gnab               remark       19   19      1       0
+//	remark-xaringan-zh              xaringan     30   30      2       0
+//	reveal-examples-markdown        reveal.js     8    8      1       0
+//	revealmd-demo                   reveal-md     4    4      1       0
+//	revealmd-mermaid                reveal-md     4    4      0       0
+//
 // # HTML contract with the browser
 //
 // Slide.HTML is the inner content of one slide, without a wrapper. The

@@ -39,6 +39,9 @@ type settings struct {
 	noSteps bool       // steps: false
 	assets  []assetRef // the background image, as checked in the deck folder
 	set     bool       // any slide key was given
+
+	hide bool   // Slidev's hide/disabled, remark's exclude: not shown (dialect.go)
+	src  string // Slidev's src: the slides of another file come here
 }
 
 // keyPlaces tells where a known key may be written; all false for an
@@ -48,7 +51,7 @@ func keyPlaces(k string) (deck, chapter, slide bool) {
 	switch k {
 	case "title":
 		return true, true, true
-	case "author", "date", "lang", "theme", "html":
+	case "author", "date", "lang", "theme", "html", "dialect":
 		return true, false, false
 	case "chapter":
 		return false, true, false
@@ -60,7 +63,7 @@ func keyPlaces(k string) (deck, chapter, slide bool) {
 
 // knownKeys lists every key keyPlaces knows, for "did you mean" hints.
 func knownKeys() []string {
-	return []string{"title", "author", "date", "lang", "theme", "html", "chapter",
+	return []string{"title", "author", "date", "lang", "theme", "html", "dialect", "chapter",
 		"layout", "class", "background", "background-size", "background-position", "steps"}
 }
 
@@ -75,11 +78,19 @@ func knownLayouts() []string {
 type fmReader struct {
 	as       *assetResolver
 	first    string // the first chapter file, for messages
+	dia      Dialect
+	seal     map[string]string // xaringan's title slide: its YAML's title, subtitle, … (foreign.go)
 	problems []Problem
 	warnings []Problem
 }
 
 func (r *fmReader) bad(line int, format string, args ...any) {
+	if r.dia.foreign() {
+		// Another tool's deck loads as that tool would: a value podium
+		// cannot use is left out, with a warning.
+		r.warn(line, format+": ignored", args...)
+		return
+	}
 	r.problems = append(r.problems, Problem{File: r.as.file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -95,7 +106,7 @@ func (r *fmReader) read(src string, line0 int, place fmPlace) (fm frontMatter) {
 		line, msg := yamlError(err)
 		// The library counts the line after the last for an unexpected end.
 		line = min(line, strings.Count(strings.TrimRight(src, "\n"), "\n")+1)
-		r.bad(line0+line-1, "front matter: %s", msg)
+		r.problems = append(r.problems, Problem{File: r.as.file, Line: line0 + line - 1, Msg: "front matter: " + msg})
 		return fm
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
@@ -123,6 +134,9 @@ func (r *fmReader) read(src string, line0 int, place fmPlace) (fm frontMatter) {
 		}
 		key := kn.Value
 		deck, chapter, slide := keyPlaces(key)
+		if r.dia.foreign() && r.foreignKey(&fm, key, vn, line, place) {
+			continue
+		}
 		switch {
 		case !deck && !chapter && !slide:
 			if near := nearest(key, knownKeys()); near != "" {
@@ -204,6 +218,9 @@ func (r *fmReader) value(fm *frontMatter, key, val, tag string, line int, place 
 			s.noSteps, s.set = !b, true
 		}
 	case "layout":
+		if r.dia == DialectSlidev {
+			val = slidevLayout(val)
+		}
 		if !isIdent(val, false) {
 			r.bad(line, "front matter key %q: %q is not a layout name (lower-case letters, digits and -)", key, clip(val, 40))
 			return

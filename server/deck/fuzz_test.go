@@ -40,6 +40,11 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("---\ntitle: t\n\n# first\n\n---\n\n# second\n"), false)
 	f.Add([]byte(strings.Repeat("# Same\n\n---\n\n", 500)+"# Same\n"), false)
 	f.Add([]byte("# F\n\na[^1] b[^n] $x^2$\n\n> [^1]: nested\n\n[^e]:\n\nNote: c[^n][^1]\n\n[^n]: in notes\n\n---\n\nd[^1]\n\n[^1]: again\n\n```math\n\\frac{a}{b}\n```\n"), false)
+	// Other tools' dialects, chosen by the front matter key (dialect.go).
+	f.Add([]byte("---\nmarp: true\nclass: lead\n---\n\n# A\n<!-- note -->\n<!-- _class: x -->\n---\n![bg contain](b.png)\n***\n* a\n* b\n"), true)
+	f.Add([]byte("---\ndialect: slidev\ntransition: fade\n---\n# A\n<div v-click>\n\nx\n\n</div>\n\n<v-clicks>\n\n- a\n\n</v-clicks>\n<!-- n -->\n---\nsrc: ./01.md\n---\n---\nhide: true\n---\n# H\n```ts {*|2} {monaco}\na\nb\n```\n"), true)
+	f.Add([]byte("---\ndialect: remark\n---\nclass: center, middle\n.left[\n# A\n]\ntext .red[x [y]] z\n--\nmore\n???\nnote\n---\nlayout: true\nclass: t\n---\nlayout: false\n```{r x, echo=FALSE}\n1\n```\n"), false)
+	f.Add([]byte("---\ndialect: reveal\n---\n# A\nnotes: n\n\n----\n\n<!-- .slide: data-background=\"#000\" -->\n- a <!-- .element: class=\"fragment\" -->\n\nText\nNOTE: n2\n```js [1|2]\na\nb\n```\n"), true)
 	// goldmark's quadratic shapes, small (parsed) and big (refused).
 	for _, size := range []int{4_000, 40_000} {
 		for _, para := range hostile(size) {

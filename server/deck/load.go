@@ -47,6 +47,7 @@ func Load(fsys fs.FS) (*Deck, error) {
 type Loader struct {
 	fsys   fs.FS
 	eng    *engine
+	opt    Options
 	cache  map[cacheKey]*chapter
 	slides map[slideKey]*slideOut // every slide of the last good deck
 	prev   *Deck                  // last good deck: the base for slide ID reconciliation
@@ -67,7 +68,7 @@ func NewLoader(fsys fs.FS) *Loader {
 
 // NewLoaderWith returns a Loader of the deck folder fsys with options.
 func NewLoaderWith(fsys fs.FS, o Options) *Loader {
-	return &Loader{fsys: fsys, eng: newEngine(o), cache: map[cacheKey]*chapter{}}
+	return &Loader{fsys: fsys, eng: newEngine(o), opt: o, cache: map[cacheKey]*chapter{}}
 }
 
 // cacheKey is everything a rendered chapter depends on, except the deck
@@ -77,12 +78,14 @@ type cacheKey struct {
 	sum   [sha256.Size]byte // of the file's bytes, which decide its text
 	first bool              // deck keys allowed; title is the deck's
 	html  bool              // raw HTML allowed
+	dia   dialectKey        // how the file is read
 }
 
 // slideKey is everything a rendered slide depends on, except assets.
 type slideKey struct {
 	file string
 	html bool
+	dia  dialectKey
 	src  string
 	refs string // the chapter's link reference definitions, which any slide may use
 	// noSteps is the slide's "steps: false", which may come from the
@@ -153,6 +156,20 @@ func (l *Loader) Load() (*Deck, error) {
 		}
 		allowHTML = l.html.allowed
 	}
+	dia, why := l.opt.Dialect, "as asked"
+	if dia == "" && texts[0] != "" {
+		dia, why = DetectDialect(files[0], []byte(texts[0]))
+		if _, _, ok := revealHTMLSeparators(l.fsys, files[0]); ok && dia == DialectPodium {
+			dia, why = DialectReveal, "an HTML page of the folder loads it with <section data-markdown>"
+		}
+	}
+	if dia == "" {
+		dia = DialectPodium
+	}
+	dks := make([]dialectKey, len(files))
+	for i, f := range files {
+		dks[i] = l.dialectOf(dia, f)
+	}
 	chapters := make([]*chapter, len(files))
 	next := make(map[cacheKey]*chapter, len(files))
 	keys := make([]cacheKey, len(files))
@@ -161,7 +178,7 @@ func (l *Loader) Load() (*Deck, error) {
 		if texts[i] == "" {
 			continue
 		}
-		keys[i] = cacheKey{file: f, sum: sums[i], first: i == 0, html: allowHTML}
+		keys[i] = cacheKey{file: f, sum: sums[i], first: i == 0, html: allowHTML, dia: dks[i]}
 		if c := l.cache[keys[i]]; c != nil && l.eng.versions.current(l.fsys, c.assets) {
 			chapters[i], next[keys[i]] = c, c
 			continue
@@ -174,7 +191,7 @@ func (l *Loader) Load() (*Deck, error) {
 	works := make([]*chapterWork, len(files))
 	parallel(len(todo), func(k int) {
 		i := todo[k]
-		works[i] = l.eng.parse(l.fsys, files[i], texts[i], i == 0, files[0], allowHTML, l.slides)
+		works[i] = l.eng.parse(l.fsys, files[i], texts[i], i == 0, files[0], allowHTML, dks[i], l.slides)
 	})
 	type job struct {
 		w *chapterWork
@@ -213,6 +230,10 @@ func (l *Loader) Load() (*Deck, error) {
 	l.slides = slides
 	l.cache = next
 	d := assemble(files, chapters, l.prev)
+	d.Dialect, d.DialectReason = dia, why
+	if strings.HasPrefix(why, "ambiguous") {
+		d.Warnings = sortProblems(append(d.Warnings, Problem{File: files[0], Msg: "read as a podium deck: " + why + "; set the dialect with a \"dialect:\" front matter key"}))
+	}
 	l.prev = d
 	return d, nil
 }
@@ -317,13 +338,14 @@ type chapterWork struct {
 
 // parse parses a chapter, finds its slides and takes those rendered
 // before from cache, which is only read.
-func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, cache map[slideKey]*slideOut) (w *chapterWork) {
+func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile string, allowHTML bool, dia dialectKey, cache map[slideKey]*slideOut) (w *chapterWork) {
 	w = &chapterWork{file: file, first: first, md: e.safe, src: []byte(text)}
 	if allowHTML {
 		w.md = e.unsafe
 	}
-	fr := &fmReader{as: &assetResolver{fsys: fsys, file: file, versions: &e.versions}, first: firstFile}
-	cs := &chapterState{fm: fr, src: w.src, lines: newLineIndex(w.src), guard: guardState{budget: guardBudget}}
+	fr := &fmReader{as: &assetResolver{fsys: fsys, file: file, versions: &e.versions}, first: firstFile, dia: dia.Dialect}
+	fr.as.dia = dia.Dialect
+	cs := &chapterState{fm: fr, src: w.src, lines: newLineIndex(w.src), guard: guardState{budget: guardBudget}, dia: dia}
 	reg, ok, p := findFrontMatter(file, text)
 	if p != nil {
 		w.probs = []Problem{*p}
@@ -335,7 +357,7 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 			place = fmFirst
 		}
 		w.fm = fr.read(text[reg.yaml:reg.end], 2, place)
-		if reg.ambiguous && (len(fr.problems) > 0 || len(fr.warnings) > 0 || endsInHeading(text[reg.yaml:reg.end])) {
+		if reg.ambiguous && !dia.foreign() && (len(fr.problems) > 0 || len(fr.warnings) > 0 || endsInHeading(text[reg.yaml:reg.end])) {
 			// Its closing line reads as a slide break, and what is above it
 			// does not read as front matter.
 			p := unterminated(file)
@@ -362,6 +384,9 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	doc := e.parser().Parse(gmtext.NewReader(w.src), parser.WithContext(pc))
 	refs := refsKey(pc)
 	eachSlide(doc, func(s *slideNode) { w.nodes = append(w.nodes, s) })
+	if dia.Dialect == DialectSlidev {
+		e.expandImports(fsys, w, dia, 0, []string{file})
+	}
 	if p := cs.guard.problem(cs); p != nil {
 		fr.problems = append(fr.problems, *p)
 	}
@@ -371,7 +396,11 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	seen := make(map[slideKey]int) // slide of w.todo by source
 	for i, s := range w.nodes {
 		r := &w.slides[i]
-		*r = rendered{key: slideKey{file, allowHTML, text[s.start:s.end], refs, s.settings.noSteps}, line: s.line, norm: s.norm, settings: s.settings}
+		stext := text
+		if s.from != nil {
+			stext = string(s.from.src)
+		}
+		*r = rendered{key: slideKey{file, allowHTML, dia, stext[s.start:s.end], refs, s.settings.noSteps}, line: s.line, norm: s.norm, settings: s.settings}
 		if out := cache[r.key]; out != nil && e.versions.current(fsys, out.assets) {
 			r.slideOut = out
 		} else if len(w.probs) > 0 {
@@ -431,10 +460,14 @@ func (e *engine) renderSlide(w *chapterWork, i int) {
 		out.title = s.text
 	}
 	rd := w.md.Renderer()
+	src := w.src
+	if s.from != nil {
+		src = s.from.src
+	}
 	for c := s.FirstChild(); c != nil; c = c.NextSibling() {
 		if c != ast.Node(s.notes) {
-			if err := rd.Render(bufWriter{buf}, w.src, c); err != nil {
-				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: w.file, Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
+			if err := rd.Render(bufWriter{buf}, src, c); err != nil {
+				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: s.fileOr(w.file), Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
 			}
 		}
 	}
@@ -442,8 +475,8 @@ func (e *engine) renderSlide(w *chapterWork, i int) {
 	if s.notes != nil {
 		buf.Reset()
 		for c := s.notes.FirstChild(); c != nil; c = c.NextSibling() {
-			if err := rd.Render(bufWriter{buf}, w.src, c); err != nil {
-				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: w.file, Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
+			if err := rd.Render(bufWriter{buf}, src, c); err != nil {
+				w.slideProbs[i] = append(w.slideProbs[i], Problem{File: s.fileOr(w.file), Line: s.line, Msg: fmt.Sprintf("render: %v", err)})
 			}
 		}
 		out.notes = buf.String()
@@ -560,7 +593,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 		}
 		d.Chapters = append(d.Chapters, ch)
 		for _, a := range c.assets {
-			if a.Version != "" {
+			if a.Version != "" && !a.source {
 				d.Assets[a.name] = a.Asset
 			}
 		}

@@ -19,6 +19,10 @@ import (
 // renderer side by side, as in goldmark's own extension folder:
 //
 //	slides.go   front matter, slide breaks and settings, pauses, notes
+//	foreign.go  the same in other tools' dialects (dialect.go detects them)
+//	comments.go HTML comments kept off the page; notes written as comments
+//	imports.go  Slidev's src: imports
+//	remark.go   remark's .class[…] content classes
 //	code.go     code blocks highlighted by chroma in class mode
 //	steps.go    stepped lists, pauses and highlights (data-step)
 //	assets.go   link and image targets resolved in the deck folder
@@ -81,6 +85,9 @@ func markdown(lx *lexers, conv *tex.Converter, o Options, unsafe bool) goldmark.
 		goldmark.WithExtensions(
 			extension.GFM,
 			structure{},
+			comments{unsafe},
+			dialectExt{},
+			remarkClasses{},
 			extension.DefinitionList,
 			emoji.New(emoji.WithRenderingMethod(emoji.Unicode)),
 			footnotes{},
@@ -108,9 +115,10 @@ type chapterState struct {
 	fm    *fmReader
 	src   []byte
 	lines lineIndex
-	body  int      // offset of the body, after the front matter (0: none)
-	fmEnd int      // offset of the front matter's closing line
-	first settings // of the first slide, from the file's front matter
+	body  int        // offset of the body, after the front matter (0: none)
+	fmEnd int        // offset of the front matter's closing line
+	first settings   // of the first slide, from the file's front matter
+	dia   dialectKey // the dialect it is read in (dialect.go)
 
 	tooDeep bool       // nesting reported
 	long    []int      // offsets of paragraphs too long to parse

@@ -81,6 +81,11 @@ func convertMath(conv *tex.Converter, pc parser.Context, src string, off int, di
 	if errors.As(err, &te) && te.Pos > 0 && te.Pos <= len(src) {
 		off += te.Pos
 	}
+	if cs.dia.foreign() {
+		// Another tool's macros (Slidev's \KaTeX, say): the deck loads.
+		cs.fm.warn(cs.lines.line(off), "math: %v: left out", err)
+		return ""
+	}
 	cs.problem(off, "math: %v", err)
 	return ""
 }

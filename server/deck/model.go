@@ -38,6 +38,11 @@ type Deck struct {
 	// file and line order. podium check prints them; the server shows
 	// them to the presenter.
 	Warnings []Problem
+	// Dialect is the dialect the deck was read as, and DialectReason why
+	// (the marker seen, or the option given): the server announces them,
+	// "reading slides.md as a Slidev deck (headmatter key drawings)".
+	Dialect       Dialect
+	DialectReason string
 	// Assets holds the files of the deck folder the slides show or link to,
 	// by slash path, at the versions their URLs carry.
 	Assets map[string]Asset

@@ -35,7 +35,10 @@ func (structure) Extend(m goldmark.Markdown) {
 		parser.WithBlockParsers(
 			util.Prioritized(frontMatterParser{}, 0),
 			util.Prioritized(nestingGuard{}, 1),
-			util.Prioritized(breakParser{}, 150), // before thematic breaks (200)
+			// Before setext headings (100): in some dialects "---" under a
+			// line of text is a slide break.
+			util.Prioritized(breakParser{}, 90),
+			util.Prioritized(incrementParser{}, 91),
 		),
 		parser.WithParagraphTransformers(util.Prioritized(paragraphGuard{}, 10)),
 		parser.WithASTTransformers(util.Prioritized(slidesTransformer{}, 10)),
@@ -53,7 +56,9 @@ type slideNode struct {
 	next       int        // offset of the break line that closes it; -1 for the last
 	notes      *notesNode // nil when it has none
 	settings   settings
-	line       int // file line of its first line of text
+	line       int       // file line of its first line of text
+	template   bool      // a remark layout slide: settings for the slides after it
+	from       *imported // the file it comes from, when not the chapter's (imports.go)
 
 	steps   int        // last step number allocated
 	heading string     // text of its first heading
@@ -210,29 +215,36 @@ func (breakParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) 
 	src := reader.Source()
 	_, seg := reader.PeekLine()
 	at := seg.Start
-	if !dashesAt(src, at) || at != cs.body && !blankBefore(src, at) {
+	if seg.Padding != 0 || at > 0 && src[at-1] != '\n' {
+		return nil, parser.NoChildren
+	}
+	brk, withSettings := cs.breakLine(src, at)
+	if !brk {
 		return nil, parser.NoChildren
 	}
 	n := &breakBlock{at: at}
 	next, off := nextLine(src, at)
 	switch {
-	case len(bytes.TrimSpace(next)) == 0:
+	case len(bytes.TrimSpace(next)) == 0 || !withSettings:
 		// A plain break.
 		_, n.end = nextLine(src, at)
 	case isKeyLine(next):
 		// Settings, when a closing "---" comes before a blank line.
 		n.yaml = off
-		for ln := next; ; {
-			if off >= len(src) || len(bytes.TrimSpace(ln)) == 0 {
+		for ln := next; n.end == 0; ln, off = nextLine(src, off) {
+			switch {
+			case (off >= len(src) || len(bytes.TrimSpace(ln)) == 0) && cs.dia.foreign():
+				n.yaml = 0
+				_, n.end = nextLine(src, at) // a break, then text
+			case off >= len(src) || len(bytes.TrimSpace(ln)) == 0:
 				return nil, parser.NoChildren // a thematic break, then text
-			}
-			if isDashes(string(ln)) {
+			case isDashes(string(ln)):
 				n.yend = off
 				_, n.end = nextLine(src, off)
-				break
 			}
-			ln, off = nextLine(src, off)
 		}
+	case cs.dia.foreign():
+		_, n.end = nextLine(src, at) // a break, then text
 	default:
 		return nil, parser.NoChildren // a thematic break (<hr>), as CommonMark says
 	}
@@ -254,7 +266,7 @@ func (breakParser) Continue(node ast.Node, reader text.Reader, pc parser.Context
 }
 
 func (breakParser) Close(ast.Node, text.Reader, parser.Context) {}
-func (breakParser) CanInterruptParagraph() bool                 { return false }
+func (breakParser) CanInterruptParagraph() bool                 { return true }
 func (breakParser) CanAcceptIndentedLine() bool                 { return false }
 
 // maxNesting bounds how deeply quotes, lists and list items nest.
@@ -325,27 +337,93 @@ func (slidesTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	src := reader.Source()
 	var all []*slideNode
 	cur := &slideNode{start: cs.body, body: cs.body, brk: -1, settings: cs.first}
+	// The rest of the slide is notes; the next block may hold remark's
+	// slide properties; what Marp's global directives and remark's
+	// layout slides set for the slides after them (foreign.go).
+	rest, props, carry := false, cs.dia.Dialect == DialectRemark, settings{}
+	if cs.dia.Dialect == DialectMarp {
+		carry = cs.first // Marp's front matter directives are global
+	}
+	open := func(start, brk int) {
+		cur.end, cur.next = brk, brk
+		all = append(all, cur)
+		cur = &slideNode{start: start, body: start, brk: brk, settings: carry}
+		rest, props = false, cs.dia.Dialect == DialectRemark
+	}
+	addNote := func(c ast.Node) {
+		if cur.notes == nil {
+			cur.notes = &notesNode{}
+		}
+		cur.notes.AppendChild(cur.notes, c)
+	}
 	for c := doc.FirstChild(); c != nil; {
 		next := c.NextSibling()
 		doc.RemoveChild(doc, c)
+		if brk, skip := cs.breakNode(c, src); brk {
+			start := c.Pos()
+			if skip {
+				_, start = nextLine(src, c.Pos())
+			}
+			open(start, c.Pos())
+			if skip {
+				c = next
+				continue
+			}
+		}
 		switch n := c.(type) {
 		case *frontMatterBlock:
 		case *breakBlock:
-			cur.end, cur.next = n.at, n.at
-			all = append(all, cur)
-			cur = &slideNode{start: n.end, body: n.end, brk: n.at}
+			open(n.end, n.at)
 			if n.yend > 0 {
 				cur.start = n.yaml
 				cur.settings = cs.fm.read(string(src[n.yaml:n.yend]), cs.lines.line(n.yaml), fmBreak).slide
 			}
 		default:
+			if p, ok := c.(*ast.Paragraph); ok && !rest {
+				if p2 := cs.splitAtNote(p, src); p2 != nil {
+					if next != nil {
+						doc.InsertBefore(doc, next, p2)
+					} else {
+						doc.AppendChild(doc, p2)
+					}
+					next = p2
+				}
+			}
+			text, comment := commentText(c, src)
+			note, cut := cs.noteStart(c, src)
+			wasProps := props
+			props = false
 			switch {
-			case cur.notes != nil:
+			case rest:
 				cur.notes.AppendChild(cur.notes, c)
-			case isNote(c, src):
-				cur.notes = &notesNode{}
-				if trimNote(c.(*ast.Paragraph), src) {
+			case wasProps:
+				template, reset, ok, more := cs.remarkProperties(c, src, &cur.settings)
+				if reset {
+					carry = settings{}
+				}
+				if more != nil {
+					if next != nil {
+						doc.InsertBefore(doc, next, more)
+					} else {
+						doc.AppendChild(doc, more)
+					}
+					next = more
+				}
+				if template {
+					carry = cur.settings
+					cur.settings.hide, cur.template = true, true
+				}
+				if !ok {
+					cur.AppendChild(cur, c)
+				}
+			case note:
+				rest, cur.notes = true, &notesNode{}
+				if trimMarker(c.(*ast.Paragraph), src, cut) {
 					cur.notes.AppendChild(cur.notes, c)
+				}
+			case comment && cs.dia.Dialect == DialectMarp:
+				if !cs.marpDirective(text, cs.lines.line(c.Pos()), &cur.settings, &carry) {
+					addNote(&commentNote{text: text})
 				}
 			case isPause(c, src):
 				cur.AppendChild(cur, &pauseNode{})
@@ -357,7 +435,24 @@ func (slidesTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	}
 	cur.end, cur.next = len(src), -1
 	all = append(all, cur)
+	if t := cs.xaringanTitle(); t != nil {
+		doc.AppendChild(doc, t)
+	}
 	for _, s := range all {
+		if s.settings.hide {
+			cs.hidden(s, src)
+			continue
+		}
+		if cs.dia.Dialect == DialectSlidev {
+			// The slide's last comment is its notes (@slidev/parser).
+			if l := s.LastChild(); l != nil && s.notes == nil {
+				if text, ok := commentText(l, src); ok {
+					s.RemoveChild(s, l)
+					s.notes = &notesNode{}
+					s.notes.AppendChild(s.notes, &commentNote{text: text})
+				}
+			}
+		}
 		if s.notes != nil {
 			s.AppendChild(s, s.notes)
 		}
@@ -380,6 +475,9 @@ func (cs *chapterState) check(s *slideNode, src []byte) {
 		s.line = cs.lines.line(s.body)
 	}
 	s.norm = normalize(string(src[s.start:s.end]))
+	if s.settings.src != "" {
+		return // its slides are another file's (imports.go)
+	}
 	if s.norm == "" {
 		at := s.next
 		if at < 0 {
@@ -410,12 +508,6 @@ func startsLine(c ast.Node, src []byte) (*ast.Paragraph, int, bool) {
 	return p, off, off == 0 || src[off-1] == '\n'
 }
 
-// isNote reports whether c is a top-level paragraph starting with "Note:".
-func isNote(c ast.Node, src []byte) bool {
-	_, off, ok := startsLine(c, src)
-	return ok && bytes.HasPrefix(src[off:], []byte("Note:"))
-}
-
 // isPause reports whether c is a paragraph that is exactly ". . .".
 func isPause(c ast.Node, src []byte) bool {
 	p, _, ok := startsLine(c, src)
@@ -426,10 +518,10 @@ func isPause(c ast.Node, src []byte) bool {
 	return strings.TrimRight(string(seg.Value(src)), " \t\n") == ". . ."
 }
 
-// trimNote drops "Note:" and the blanks after it from the paragraph that
-// starts the notes; false when nothing is left of it.
-func trimNote(p *ast.Paragraph, src []byte) bool {
-	cut := len("Note:")
+// trimMarker drops the notes marker (cut bytes, "Note:" say) and the
+// blanks after it from the paragraph that starts the notes; false when
+// nothing is left of it.
+func trimMarker(p *ast.Paragraph, src []byte, cut int) bool {
 	for c := p.FirstChild(); c != nil; {
 		t, ok := c.(*ast.Text)
 		if !ok {

@@ -27,19 +27,29 @@ func (steps) Extend(m goldmark.Markdown) {
 
 type stepsTransformer struct{}
 
-func (stepsTransformer) Transform(doc *ast.Document, _ text.Reader, pc parser.Context) {
-	if chapterOf(pc) == nil {
+func (stepsTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	cs := chapterOf(pc)
+	if cs == nil {
 		return
 	}
 	eachSlide(doc, func(s *slideNode) {
 		if !s.settings.noSteps {
-			s.number()
+			var clicks *clickRegions
+			if cs.dia.Dialect == DialectSlidev {
+				clicks = &clickRegions{src: reader.Source()}
+				if s.from != nil {
+					clicks.src = s.from.src
+				}
+			}
+			// "*" and "1)" lists step in podium's and Marp's dialects only.
+			s.number(clicks, !cs.dia.foreign() || cs.dia.Dialect == DialectMarp)
 		}
 	})
 }
 
-// number numbers the slide's steps, in document order.
-func (s *slideNode) number() {
+// number numbers the slide's steps, in document order; clicks reads
+// Slidev's v-click blocks (foreign.go), nil in other dialects.
+func (s *slideNode) number(clicks *clickRegions, starLists bool) {
 	segStep, paused := 0, false
 	for c := s.FirstChild(); c != nil; {
 		next := c.NextSibling()
@@ -50,6 +60,13 @@ func (s *slideNode) number() {
 			continue
 		case *notesNode:
 			return
+		}
+		if clicks != nil {
+			var skip bool
+			if c, segStep, skip = clicks.block(s, c, segStep); skip {
+				c = next
+				continue
+			}
 		}
 		if paused {
 			s.steps++
@@ -64,7 +81,11 @@ func (s *slideNode) number() {
 			}
 			switch n := n.(type) {
 			case *ast.ListItem:
-				if l, ok := n.Parent().(*ast.List); ok && (l.Marker == '*' || l.Marker == ')') {
+				_, fragment := n.AttributeString("data-fragment")
+				if fragment {
+					n.RemoveAttributes()
+				}
+				if l, ok := n.Parent().(*ast.List); ok && (starLists && (l.Marker == '*' || l.Marker == ')') || clicks.listed() || fragment) {
 					s.steps++
 					n.SetAttributeString("data-step", []byte(strconv.Itoa(s.steps)))
 				}

@@ -77,6 +77,9 @@ func firstLine(doc ast.Node, src []byte) string {
 		var t string
 		switch c := c.(type) {
 		case *codeBlock:
+			if c.hidden {
+				return ast.WalkSkipChildren, nil
+			}
 			t = string(c.code)
 		case *ast.HTMLBlock, *notesNode:
 			return ast.WalkSkipChildren, nil

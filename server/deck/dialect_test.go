@@ -1,0 +1,329 @@
+package deck
+
+import (
+	"encoding/json"
+	"html"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// sharedDeck is one of the real decks of other tools in testdata/decks
+// (copied from ../shared/decks, with their SOURCE.txt): the slide count
+// its own tool makes (testdata/decks/README.md) and a phrase of every
+// speaker note it has.
+type sharedDeck struct {
+	dir, main string
+	dialect   Dialect
+	slides    int
+	notes     []string
+	// htmlToo: also loaded with html: true (one deck or two per dialect:
+	// the test suite's time is short).
+	htmlToo bool
+}
+
+var sharedDecks = []sharedDeck{
+	{"marp-cli-demo", "demo.md", DialectMarp, 3, []string{"presenter notes in HTML comments"}, true},
+	{"marp-ja-how-to-use-marp", "HowToUseMarp.md", DialectMarp, 11, nil, false},
+	{"slidev-starter", "slides.md", DialectSlidev, 16, []string{
+		"The last comment block of each slide", "Here is another comment", "Notes can also sync with clicks",
+		"Presenter note with", "Last click (skip two clicks)"}, true},
+	{"slidev-antfu-composable-vue-zh", "slides.md", DialectSlidev, 36, nil, false},
+	{"remark-intro-gnab", "index.html", DialectRemark, 19, []string{"Congratulations, you just toggled presenter mode", "to toggle it back off"}, true},
+	{"remark-xaringan-zh", "skeleton.Rmd", DialectRemark, 30, []string{"图片来源", "我们来讲一个不容易看懂的冷笑话", "aMGp7bM_700b_v2"}, false},
+	{"reveal-examples-markdown", "markdown.md", DialectReveal, 8, []string{"This will only appear in the speaker notes window"}, true},
+	{"revealmd-demo", "a.md", DialectReveal, 4, []string{"test note"}, true},
+	{"revealmd-mermaid", "mermaid.md", DialectReveal, 4, nil, false},
+}
+
+// textareaRe finds remark's Markdown in its HTML page.
+var textareaRe = regexp.MustCompile(`(?s)<textarea id="source">\n?(.*?)</textarea>`)
+
+// sharedFS is the deck folder of a shared deck as podium reads a single
+// file: its main file as the one chapter (a remark page's textarea, an
+// .Rmd file, under an .md name), every other file as an asset. htmlOn
+// adds "html: true" to its front matter.
+func sharedFS(tb testing.TB, dk sharedDeck, htmlOn bool) fstest.MapFS {
+	tb.Helper()
+	root := path.Join("testdata/decks", dk.dir)
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(os.DirFS(root), ".", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path.Join(root, p))
+		if err != nil {
+			return err
+		}
+		if p == dk.main {
+			if strings.HasSuffix(p, ".html") {
+				m := textareaRe.FindSubmatch(b)
+				if m == nil {
+					tb.Fatalf("%s: no <textarea id=\"source\">", p)
+				}
+				b = []byte(html.UnescapeString(string(m[1])))
+			}
+			if htmlOn {
+				if s, ok := strings.CutPrefix(string(b), "---\n"); ok {
+					b = []byte("---\nhtml: true\n" + s)
+				} else {
+					b = []byte("---\nhtml: true\n---\n\n" + string(b))
+				}
+			}
+			p = strings.TrimSuffix(p, path.Ext(p)) + ".md"
+		} else if strings.HasSuffix(p, ".md") && !strings.Contains(p, "/") {
+			p += ".txt" // not a chapter: a single file is the deck
+		}
+		fsys[p] = &fstest.MapFile{Data: b}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fsys
+}
+
+// visibleText is what a slide's HTML shows as text: tags and comments
+// dropped, entities decoded.
+func visibleText(h string) string {
+	h = regexp.MustCompile(`(?s)<!--.*?-->`).ReplaceAllString(h, " ")
+	h = regexp.MustCompile(`(?s)<(script|style|pre)\b.*?</(script|style|pre)>`).ReplaceAllString(h, " ")
+	h = regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(h, " ")
+	return html.UnescapeString(h)
+}
+
+// TestSharedDecks loads every shared deck of another tool as its tool
+// would: no errors, the tool's slide count, the dialect detected, no
+// note in anything an audience device can fetch (with raw HTML allowed
+// too), and no front matter, directive or markup shown as text on the
+// first three slides.
+func TestSharedDecks(t *testing.T) {
+	for _, dk := range sharedDecks {
+		for _, htmlOn := range []bool{false, true} {
+			if htmlOn && !dk.htmlToo {
+				continue
+			}
+			name := dk.dir
+			if htmlOn {
+				name += "/html"
+			}
+			t.Run(name, func(t *testing.T) {
+				o := Options{}
+				if strings.HasSuffix(dk.main, ".Rmd") || strings.HasSuffix(dk.main, ".html") {
+					o.Dialect = dk.dialect // the name that told is gone: the present reader passes it
+				}
+				fsys := sharedFS(t, dk, htmlOn)
+				// The Markdown alone tells too (a remark page's textarea,
+				// an .Rmd's YAML), as when it is served without --dialect.
+				md := strings.TrimSuffix(dk.main, path.Ext(dk.main)) + ".md"
+				if got, why := DetectDialect(md, fsys[md].Data); got != dk.dialect && dk.dir != "reveal-examples-markdown" {
+					t.Errorf("DetectDialect of %s alone: %q (%s), want %q", md, got, why, dk.dialect)
+				}
+				d, err := NewLoaderWith(fsys, o).Load()
+				if err != nil {
+					t.Fatalf("load: %v", err)
+				}
+				if d.Dialect != dk.dialect {
+					t.Errorf("dialect %q (%s), want %q", d.Dialect, d.DialectReason, dk.dialect)
+				}
+				if len(d.Slides) != dk.slides {
+					var titles []string
+					for _, s := range d.Slides {
+						titles = append(titles, s.Title)
+					}
+					t.Errorf("%d slides, want %d: %q", len(d.Slides), dk.slides, titles)
+				}
+				if d.Meta.HTML != htmlOn {
+					t.Errorf("html %v, want %v", d.Meta.HTML, htmlOn)
+				}
+				checkNoLeak(t, d, dk.notes)
+				for _, s := range d.Slides[:min(3, len(d.Slides))] {
+					checkNoMarkup(t, s)
+				}
+			})
+		}
+	}
+}
+
+// checkNoLeak fails when a phrase of a note, or any HTML comment, is in
+// what audience devices get: the public deck's JSON (= /api/deck).
+func checkNoLeak(t *testing.T, d *Deck, notes []string) {
+	t.Helper()
+	chs, sls := d.Public()
+	pub, err := json.Marshal(struct {
+		Meta     Meta
+		Chapters []PublicChapter
+		Slides   []PublicSlide
+	}{d.Meta, chs, sls})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, s := range d.Slides {
+		all.WriteString(s.Notes)
+		if strings.Contains(s.HTML, "<!--") && !strings.Contains(s.HTML, "<!-- raw HTML omitted -->") {
+			t.Errorf("%s:%d: an HTML comment in the slide's HTML: %q", s.File, s.Line, clip(s.HTML, 200))
+		}
+	}
+	for _, n := range notes {
+		if strings.Contains(string(pub), n) || strings.Contains(html.EscapeString(string(pub)), n) {
+			t.Errorf("note %q is in the public deck", n)
+		}
+		if !strings.Contains(all.String(), html.EscapeString(n)) && !strings.Contains(all.String(), n) {
+			t.Errorf("note %q is in no slide's notes", n)
+		}
+	}
+}
+
+// markupRe finds what must never show as slide text: front matter and
+// settings lines, directives, notes markers, dialect syntax.
+var markupRe = regexp.MustCompile(`(?m)^\s*(---|--|\?\?\?|[a-zA-Z_-]+: \S)|<!--|-->|\bv-click|\.slide:|\.element:|_class|\{r\b|Note:|marp: true|\.[a-z][a-z-]*\[`)
+
+func checkNoMarkup(t *testing.T, s *Slide) {
+	t.Helper()
+	txt := visibleText(s.HTML)
+	if m := markupRe.FindString(txt); m != "" {
+		t.Errorf("%s:%d: slide %d shows markup %q as text: %q", s.File, s.Line, s.Index+1, m, clip(strings.Join(strings.Fields(txt), " "), 300))
+	}
+}
+
+func TestDetectDialect(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      Dialect
+	}{
+		{"a.md", "# Hello\n\n---\n\n# Two\n\nNote: n\n", DialectPodium},
+		{"a.md", "---\nmarp: true\n---\n\n# Hi\n", DialectMarp},
+		{"a.md", "---\ntheme: seriph\ntransition: slide-left\n---\n\n# Hi\n", DialectSlidev},
+		{"a.md", "# Hi\n\n<v-click>\n\nx\n\n</v-click>\n", DialectSlidev},
+		{"a.md", "class: center\n\n# Hi\n\n???\nnotes\n\n---\nclass: middle\n\n# Two\n", DialectRemark},
+		{"a.md", "# Hi\n\nNote: n\n\n----\n\n# Down\n", DialectReveal},
+		{"a.md", "<!-- .slide: data-background=\"#000\" -->\n# Hi\n", DialectReveal},
+		{"a.md", "---\ndialect: slidev\n---\n\n# Hi\n", DialectSlidev},
+		{"x.slide", "Title\n\n* One\n", DialectPresent},
+		{"x.Rmd", "---\ntitle: t\n---\n\n# Hi\n", DialectRemark},
+		// A talk about Slidev, in podium's format: its example is code.
+		{"a.md", "# Hi\n\n```html\n<div v-click>x</div>\n```\n", DialectPodium},
+		// v-click with podium's notes: podium's notes must not show.
+		{"a.md", "# Hi\n\n<v-click>x</v-click>\n\nNote: secret\n", DialectPodium},
+		// Markers of two tools: podium, with both named.
+		{"a.md", "# Hi\n\n<v-click>x</v-click>\n\n<!-- .slide: data-background=\"#000\" -->\n", DialectPodium},
+	} {
+		got, why := DetectDialect(tc.name, []byte(tc.src))
+		if got != tc.want {
+			t.Errorf("DetectDialect(%q, %q) = %q (%s), want %q", tc.name, tc.src, got, why, tc.want)
+		}
+	}
+}
+
+// TestDialectSamples checks each dialect's mapping on small decks: what
+// becomes slides, steps, settings and notes, and that no note is public.
+func TestDialectSamples(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		slides    int
+		steps     []int
+		classes   []string
+		bgs       []string
+		notes     []string // a phrase of each note
+	}{
+		{name: "marp", src: "---\nmarp: true\nclass: lead\n---\n\n# One\n\n<!-- secret one -->\n\n![bg contain](b.png)\n\n---\n\n<!-- _class: spot -->\n<!-- backgroundColor: beige -->\n\n# Two\n***\n# Three\n\n* a\n* b\n",
+			slides: 3, steps: []int{0, 0, 2}, classes: []string{"lead", "spot", "lead"}, bgs: []string{"/deck/b.png", "beige", "beige"}, notes: []string{"secret one"}},
+		{name: "slidev", src: "---\ntheme: default\ntransition: fade\n---\n\n# One\n\n<v-click>\n\nshown at 1\n\n</v-click>\n\n<!-- secret two -->\n---\nlayout: center\nhide: false\n---\n# Two\n\n<v-clicks>\n\n- a\n- b\n\n</v-clicks>\n\n---\nhide: true\n---\n\n# Hidden\n",
+			slides: 2, steps: []int{1, 2}, notes: []string{"secret two"}},
+		{name: "remark", src: "class: center, middle\n\n# One\n\n???\nsecret three\n\n---\nlayout: true\nclass: tmpl\n\n---\n# Two\ntext\n--\nmore\n???\nsecret four\n---\nlayout: false\n# Three\n",
+			slides: 3, steps: []int{0, 1, 0}, classes: []string{"center middle", "tmpl", ""}, notes: []string{"secret three", "secret four"}},
+		{name: "reveal", src: "# One\n\nnotes: secret five\n\n---\n\n<!-- .slide: data-background=\"#000000\" -->\n# Two\n\n- a <!-- .element: class=\"fragment\" -->\n- b\n\n----\n\n# Three\n\nNOTE: secret six\n",
+			slides: 3, steps: []int{0, 1, 0}, bgs: []string{"", "#000000", ""}, notes: []string{"secret five", "secret six"}},
+	} {
+		for _, htmlOn := range []bool{false, true} {
+			t.Run(tc.name, func(t *testing.T) {
+				src := tc.src
+				if htmlOn {
+					src = "---\nhtml: true\n" + strings.TrimPrefix(src, "---\n")
+					if !strings.HasPrefix(tc.src, "---\n") {
+						src = "---\nhtml: true\n---\n\n" + tc.src
+					}
+				}
+				d, err := NewLoaderWith(fstest.MapFS{"s.md": {Data: []byte(src)}, "b.png": {Data: []byte("png")}}, Options{Dialect: Dialect(tc.name)}).Load()
+				if err != nil {
+					t.Fatalf("load: %v", err)
+				}
+				if len(d.Slides) != tc.slides {
+					t.Fatalf("%d slides, want %d", len(d.Slides), tc.slides)
+				}
+				for i, s := range d.Slides {
+					if tc.steps != nil && s.Steps != tc.steps[i] {
+						t.Errorf("slide %d: %d steps, want %d: %s", i+1, s.Steps, tc.steps[i], s.HTML)
+					}
+					if tc.classes != nil && s.Class != tc.classes[i] {
+						t.Errorf("slide %d: class %q, want %q", i+1, s.Class, tc.classes[i])
+					}
+					if tc.bgs != nil {
+						bg := s.Background.Color
+						if s.Background.Image != "" {
+							bg, _, _ = strings.Cut(s.Background.Image, "?")
+						}
+						if bg != tc.bgs[i] {
+							t.Errorf("slide %d: background %q, want %q", i+1, bg, tc.bgs[i])
+						}
+					}
+					checkNoMarkup(t, s)
+				}
+				checkNoLeak(t, d, tc.notes)
+				if htmlOn != d.Meta.HTML {
+					t.Errorf("html %v", d.Meta.HTML)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkSharedDecks is what `podium FILE` pays for another tool's deck
+// before the first page: detecting its dialect and a cold load (a new
+// Loader: every slide parsed and rendered).
+func BenchmarkSharedDecks(b *testing.B) {
+	for _, dk := range sharedDecks {
+		b.Run(dk.dir, func(b *testing.B) {
+			fsys := sharedFS(b, dk, false)
+			o := Options{}
+			if strings.HasSuffix(dk.main, ".Rmd") || strings.HasSuffix(dk.main, ".html") {
+				o.Dialect = dk.dialect
+			}
+			eng := NewLoaderWith(fsys, o).eng
+			for b.Loop() {
+				// A new Loader on a warm engine (lexers and TeX converter
+				// started, as in a running server): every chapter parsed
+				// and rendered, the dialect detected again.
+				l := &Loader{fsys: fsys, eng: eng, opt: o, cache: map[cacheKey]*chapter{}}
+				if _, err := l.Load(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSharedDecksCold is the same with a new engine each time: what
+// the first load after podium starts pays (chroma's lexers and the TeX
+// converter's JavaScript engine started, every formula converted).
+func BenchmarkSharedDecksCold(b *testing.B) {
+	for _, dk := range sharedDecks {
+		b.Run(dk.dir, func(b *testing.B) {
+			fsys := sharedFS(b, dk, false)
+			o := Options{}
+			if strings.HasSuffix(dk.main, ".Rmd") || strings.HasSuffix(dk.main, ".html") {
+				o.Dialect = dk.dialect
+			}
+			for b.Loop() {
+				if _, err := NewLoaderWith(fsys, o).Load(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
