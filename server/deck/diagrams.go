@@ -26,6 +26,12 @@ type Options struct {
 	// Dialect is the Markdown dialect to read the deck as; "" detects it
 	// from the first chapter file (see [DetectDialect]).
 	Dialect Dialect
+	// File makes the deck one file of the folder (podium FILE): the only
+	// chapter, whatever its name ends in, the folder's other files being
+	// its assets. A ".slide" file is read as Go present, a ".html" file as
+	// a remark page (its <textarea id="source">), any other as Markdown.
+	// Empty: every *.md file of the folder is a chapter.
+	File string
 }
 
 // ErrNoDiagrams is what Options.Diagram returns, wrapped, when it cannot

@@ -139,10 +139,23 @@ func (l *Loader) Load() (*Deck, error) {
 	}
 	texts := make([]string, len(files))
 	sums := make([][sha256.Size]byte, len(files))
+	trans := map[string]*translated{} // of files in other formats, to map lines back
+	var origProbs []Problem           // of those files, at their own lines
 	for i, f := range files {
 		t, sum, p := readChapter(l.fsys, f, &l.rbuf)
 		if p != nil {
 			probs = append(probs, *p)
+		}
+		if t != "" {
+			tr, ps := translate(l.fsys, f, t)
+			origProbs = append(origProbs, ps...)
+			if tr != nil {
+				// The translation may hold other files (the code that
+				// .code shows): its hash is the chapter's.
+				trans[f], t, sum = tr, tr.text, sha256.Sum256([]byte(tr.text))
+			} else if ps != nil {
+				t = ""
+			}
 		}
 		texts[i], sums[i] = t, sum
 	}
@@ -218,8 +231,9 @@ func (l *Loader) Load() (*Deck, error) {
 		}
 		next[keys[i]] = chapters[i]
 	}
-	if len(probs) > 0 {
-		return nil, sortProblems(probs)
+	if len(probs) > 0 || len(origProbs) > 0 {
+		mapLines(trans, probs)
+		return nil, sortProblems(append(probs, origProbs...))
 	}
 	slides := make(map[slideKey]*slideOut, len(l.slides))
 	for _, c := range chapters {
@@ -232,10 +246,42 @@ func (l *Loader) Load() (*Deck, error) {
 	d := assemble(files, chapters, l.prev)
 	d.Dialect, d.DialectReason = dia, why
 	if strings.HasPrefix(why, "ambiguous") {
-		d.Warnings = sortProblems(append(d.Warnings, Problem{File: files[0], Msg: "read as a podium deck: " + why + "; set the dialect with a \"dialect:\" front matter key"}))
+		d.Warnings = append(d.Warnings, Problem{File: files[0], Msg: "read as a podium deck: " + why + "; set the dialect with a \"dialect:\" front matter key"})
 	}
+	mapLines(trans, d.Warnings)
+	for _, tr := range trans {
+		d.Warnings = append(d.Warnings, tr.warnings...)
+	}
+	for _, s := range d.Slides {
+		if tr := trans[s.File]; tr != nil {
+			s.Line = tr.origLine(s.Line)
+		}
+	}
+	d.Warnings = sortProblems(d.Warnings)
 	l.prev = d
 	return d, nil
+}
+
+// translate turns a deck file in another format into podium Markdown: a
+// Go present .slide file, or a remark HTML page. Nil for a Markdown file.
+func translate(fsys fs.FS, file, text string) (*translated, []Problem) {
+	switch strings.ToLower(path.Ext(file)) {
+	case ".slide":
+		return translatePresent(fsys, file, text)
+	case ".html", ".htm":
+		return translateRemarkHTML(file, text)
+	}
+	return nil, nil
+}
+
+// mapLines maps the lines of problems in translated files back to the
+// lines of the files as written.
+func mapLines(trans map[string]*translated, ps []Problem) {
+	for i := range ps {
+		if tr := trans[ps[i].File]; tr != nil && ps[i].Line > 0 {
+			ps[i].Line = tr.origLine(ps[i].Line)
+		}
+	}
 }
 
 // htmlAllowed reads the first chapter's front matter for its html key,
@@ -253,6 +299,12 @@ func (e *engine) htmlAllowed(fsys fs.FS, file, text string) bool {
 func (l *Loader) chapterFiles() ([]string, Problems) {
 	if l.fsys == nil {
 		return nil, Problems{{Msg: "no deck folder"}}
+	}
+	if l.opt.File != "" {
+		if !fs.ValidPath(l.opt.File) || !regularFile(l.fsys, l.opt.File) {
+			return nil, Problems{{File: l.opt.File, Msg: "no such file in the deck folder"}}
+		}
+		return []string{l.opt.File}, nil
 	}
 	entries, err := fs.ReadDir(l.fsys, ".")
 	if err != nil {
