@@ -147,7 +147,7 @@ func (l *Loader) Load() (*Deck, error) {
 			probs = append(probs, *p)
 		}
 		if t != "" {
-			tr, ps := translate(l.fsys, f, t)
+			tr, ps := translate(l.fsys, f, t, l.opt.Dialect)
 			origProbs = append(origProbs, ps...)
 			if tr != nil {
 				// The translation may hold other files (the code that
@@ -263,12 +263,14 @@ func (l *Loader) Load() (*Deck, error) {
 }
 
 // translate turns a deck file in another format into podium Markdown: a
-// Go present .slide file, or a remark HTML page. Nil for a Markdown file.
-func translate(fsys fs.FS, file, text string) (*translated, []Problem) {
-	switch strings.ToLower(path.Ext(file)) {
-	case ".slide":
+// Go present file (.slide, or any file read as DialectPresent), or a
+// remark HTML page (the Markdown of its textarea, still in remark's
+// dialect). Nil for a Markdown file.
+func translate(fsys fs.FS, file, text string, d Dialect) (*translated, []Problem) {
+	switch ext := strings.ToLower(path.Ext(file)); {
+	case ext == ".slide" || d == DialectPresent:
 		return translatePresent(fsys, file, text)
-	case ".html", ".htm":
+	case ext == ".html" || ext == ".htm":
 		return translateRemarkHTML(file, text)
 	}
 	return nil, nil

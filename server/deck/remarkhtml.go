@@ -65,14 +65,15 @@ func translateRemarkHTML(file, text string) (*translated, []Problem) {
 	if found < 0 {
 		return nil, []Problem{{File: file, Msg: `remark page: no <textarea id="source"> holding the slides' Markdown (a deck that loads it with sourceUrl: serve that Markdown file instead)`}}
 	}
-	first := lineAt([]byte(text), found)
+	tag := lineAt([]byte(text), found)
+	first := tag
 	// HTML drops a newline right after <textarea>.
 	if strings.HasPrefix(md, "\n") {
 		md = md[1:]
 		first++
 	}
 	if strings.TrimSpace(md) == "" {
-		return nil, []Problem{{File: file, Line: first, Msg: "remark page: the source textarea is empty"}}
+		return nil, []Problem{{File: file, Line: tag, Msg: "remark page: the source textarea is empty"}}
 	}
 	n := bytes.Count([]byte(md), []byte("\n")) + 1
 	t := &translated{text: md, lines: make([]int, n)}
