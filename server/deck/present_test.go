@@ -30,9 +30,9 @@ func publicText(t testing.TB, d *Deck) string {
 	t.Helper()
 	chs, ss := d.Public()
 	b, err := json.Marshal(struct {
-		M  Meta
-		C  []PublicChapter
-		S  []PublicSlide
+		M Meta
+		C []PublicChapter
+		S []PublicSlide
 	}{d.Meta, chs, ss})
 	if err != nil {
 		t.Fatal(err)
