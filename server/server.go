@@ -80,6 +80,11 @@ type Config struct {
 	// version of Deck.
 	Cluster     *cluster.Node
 	FromCluster bool
+	// File makes the deck one file of the Deck folder (podium FILE), and
+	// Dialect names the dialect to read it in ("" detects it); see
+	// deck.Options.
+	File    string
+	Dialect deck.Dialect
 }
 
 // Server serves one deck. Create it with New; it is an http.Handler.
@@ -98,6 +103,7 @@ type Server struct {
 	// loadMu serialises reloads: the loader is for one goroutine at a time.
 	loadMu sync.Mutex
 	loader *deck.Loader
+	opts   deck.Options // the loader's, for a new loader of a replaced folder
 	// files is the deck folder requests are served from: Config.Deck,
 	// until the folder is replaced on disk (see Watch).
 	files atomic.Pointer[deckFiles]
@@ -168,12 +174,13 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, dl: newDownloads(cfg.Browser)}
-	var opts deck.Options
+	opts := deck.Options{File: cfg.File, Dialect: cfg.Dialect}
 	if !cfg.ClientDiagrams {
 		// Starts a browser only when a deck has a diagram.
 		s.diagrams = diagram.New()
 		opts.Diagram = s.diagrams.Render
 	}
+	s.opts = opts
 	s.loader = deck.NewLoaderWith(cfg.Deck, opts)
 	s.files.Store(&deckFiles{fs: cfg.Deck})
 	var err error

@@ -94,7 +94,7 @@ func (s *Server) reopen(dir string) error {
 	defer s.loadMu.Unlock()
 	s.gone = ""
 	fsys := DeckDir(root)
-	s.loader = deck.NewLoader(fsys)
+	s.loader = deck.NewLoaderWith(fsys, s.opts)
 	if old := s.files.Swap(&deckFiles{fs: fsys, root: root}); old.root != nil {
 		old.root.Close()
 	}

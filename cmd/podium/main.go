@@ -87,7 +87,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	case "new":
+		return newDeck(args, stdout, stderr)
+	case "convert":
+		return convert(ctx, args, stdout, stderr)
 	default:
+		// podium mytalk, podium slides.md: serve that folder or file.
+		if _, err := os.Stat(cmd); err == nil {
+			return serve(ctx, append([]string{cmd}, args...), stdout, stderr)
+		}
 		fmt.Fprintf(stderr, "podium: unknown command %q\n\n%s", cmd, usage)
 		return exitUsage
 	}
@@ -107,6 +115,7 @@ type serveConfig struct {
 	fresh    bool
 	download bool
 	browser  string
+	dialect  deck.Dialect
 	dir      string
 	nats     cluster.Config
 }
@@ -136,12 +145,25 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fl.StringVar(&c.nats.CA, "nats-ca", "", "CA certificate `file` to verify the NATS servers' TLS")
 	fl.StringVar(&c.nats.Cert, "nats-cert", "", "client certificate `file` for NATS TLS (with --nats-key)")
 	fl.StringVar(&c.nats.Key, "nats-key", "", "client key `file` for NATS TLS")
+	dialect := dialectFlag(fl)
 	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: podium serve [flags] [DIR]\n\nServes the deck in DIR (default ./slides, else the built-in talk).\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: podium serve [flags] [DIR|FILE]\n\nServes the deck in DIR (default ./slides, else the built-in talk), or the deck FILE\n(a .md or .Rmd, a Go present .slide, a remark .html page) with the images beside it.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		return c, err
+	// Flags may follow the deck too (podium slides.md --addr 0.0.0.0:8080).
+	var rest []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			return c, err
+		}
+		if fl.NArg() == 0 {
+			break
+		}
+		rest, args = append(rest, fl.Arg(0)), fl.Args()[1:]
+	}
+	var err error
+	if c.dialect, err = deck.ParseDialect(*dialect); err != nil {
+		return c, fmt.Errorf("--dialect: %v", err)
 	}
 	if c.maxConns < 1 {
 		return c, fmt.Errorf("--max-conns must be at least 1, got %d", c.maxConns)
@@ -153,13 +175,13 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		return c, fmt.Errorf("the presenter token (--token or $PODIUM_TOKEN) must be at least %d characters, got %d: "+
 			"anyone on the network could guess a short one; leave it out for a random one", live.MinTokenLen, len(c.token))
 	}
-	switch fl.NArg() {
+	switch len(rest) {
 	case 0:
 	case 1:
-		c.dir = fl.Arg(0)
+		c.dir = rest[0]
 	default:
 		fl.Usage()
-		return c, fmt.Errorf("serve takes one folder, got %d arguments", fl.NArg())
+		return c, fmt.Errorf("serve takes one folder or file, got %d arguments", len(rest))
 	}
 	if c.nats.URLs != "" && c.nats.Listen != "" {
 		return c, errors.New("--nats and --nats-listen: give one (the replica that runs NATS needs no --nats)")
@@ -183,16 +205,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	clustered := c.nats.URLs != "" || c.nats.Listen != ""
 	follower := c.nats.URLs != "" && c.dir == ""
 	var deckFS fs.FS
+	var file string
 	where := "the cluster's deck (published by the origin)"
 	if !follower {
-		if deckFS, where, err = openDeck(c.dir); err != nil {
+		if deckFS, where, file, err = openDeck(c.dir); err != nil {
 			fmt.Fprintln(stderr, "podium:", err)
 			return exitError
 		}
 	}
 	state := c.state
 	if state == "" {
-		if state, err = defaultStatePath(where); err != nil {
+		// One state per deck: a single file's is its own, not its folder's.
+		if state, err = defaultStatePath(filepath.Join(where, file)); err != nil {
 			fmt.Fprintln(stderr, "podium: no place for the state file (give one with --state):", err)
 			return exitError
 		}
@@ -231,6 +255,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		MaxConns: audienceCap(log, c.maxConns), MaxConnsPerIP: perIP,
 		Store: live.NewFileStore(state), Fresh: c.fresh,
 		Web: web.FS, Themes: themes.FS, Logger: log, Download: c.download, Browser: browser,
+		File: file, Dialect: c.dialect,
 	}
 	if clustered {
 		node, err := joinCluster(ctx, c.nats, state, follower, &cfg, stdout)
@@ -270,7 +295,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	d := srv.Deck()
-	fmt.Fprintf(stdout, "podium: %q, %d slides from %s\n\n", d.Meta.Title, len(d.Slides), where)
+	announce(stdout, file, d)
+	fmt.Fprintf(stdout, "podium: %q, %d slides from %s\n\n", d.Meta.Title, len(d.Slides), filepath.Join(where, file))
 	for _, u := range urls {
 		fmt.Fprintf(stdout, "  audience:   %s\n", u)
 	}
@@ -434,31 +460,71 @@ func defaultStatePath(where string) (string, error) {
 	return filepath.Join(base, "podium", name+".json"), nil
 }
 
-// openDeck returns the deck folder as a file system confined to it, and
-// a name for it in messages. An empty dir means ./slides when it exists,
-// else the talk built into the binary.
-func openDeck(dir string) (fs.FS, string, error) {
+// deckFileExts are the files podium FILE reads: Markdown (and R
+// Markdown: xaringan), Go present and remark's HTML page.
+var deckFileExts = []string{".md", ".markdown", ".rmd", ".slide", ".html", ".htm"}
+
+// openDeck returns the deck folder as a file system confined to it, a
+// name for it in messages (the folder, which also prefixes problems'
+// files), and, when arg is a file (podium slides.md), that file's name
+// in the folder: the deck is then that file, its images beside it. An
+// empty arg means ./slides when it exists, else the talk built into the
+// binary.
+func openDeck(arg string) (fsys fs.FS, where, file string, err error) {
+	dir := arg
 	if dir == "" {
 		if st, err := os.Stat("slides"); err == nil && st.IsDir() {
 			dir = "slides"
 		} else {
-			return slides.FS, builtIn, nil
+			return slides.FS, builtIn, "", nil
 		}
 	}
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, "", fmt.Errorf("deck folder %s does not exist", dir)
+		return nil, "", "", fmt.Errorf("%s does not exist: give a deck folder or a deck file (%s)", dir, strings.Join(deckFileExts, ", "))
 	case err != nil:
-		return nil, "", err
+		return nil, "", "", err
+	case st.Mode().IsRegular():
+		if !slices.Contains(deckFileExts, strings.ToLower(filepath.Ext(dir))) {
+			return nil, "", "", fmt.Errorf("%s is not a deck file: give a folder, or a file ending in %s", dir, strings.Join(deckFileExts, ", "))
+		}
+		dir, file = filepath.Dir(dir), filepath.Base(dir)
 	case !st.IsDir():
-		return nil, "", fmt.Errorf("%s is not a folder: give the folder that holds the chapter files", dir)
+		return nil, "", "", fmt.Errorf("%s is neither a folder nor a deck file", dir)
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
-	return server.DeckDir(root), dir, nil
+	return server.DeckDir(root), dir, file, nil
+}
+
+// announce is the start-up line that says how the deck is read, when it
+// is not podium's own folder of chapters: "reading slides.md as a Slidev
+// deck (headmatter key drawings)".
+func announce(w io.Writer, file string, d *deck.Deck) {
+	if file == "" && (d.Dialect == "" || d.Dialect == deck.DialectPodium) {
+		return
+	}
+	name := file
+	if name == "" {
+		name = "the deck"
+	}
+	why := ""
+	if d.DialectReason != "" {
+		why = " (" + d.DialectReason + ")"
+	}
+	fmt.Fprintf(w, "podium: reading %s as a %s deck%s\n", name, d.Dialect.Tool(), why)
+}
+
+// dialectFlag adds --dialect to fl.
+func dialectFlag(fl *flag.FlagSet) *string {
+	names := make([]string, 0, 6)
+	for _, d := range deck.Dialects() {
+		names = append(names, string(d))
+	}
+	return fl.String("dialect", "", "read the deck as `name`'s Markdown ("+strings.Join(names, ", ")+"), instead of detecting it")
 }
 
 // printErr prints deck problems one per line, each prefixed with the deck
@@ -547,8 +613,9 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	theme := fl.String("theme", "", "also check that the deck serves with theme `name`")
+	dialect := dialectFlag(fl)
 	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: podium check [DIR]\n\nPrints every problem of the deck in DIR (default ./slides, else the built-in talk)\nas file:line: message, then its warnings (unknown front matter keys, say).\nExit status 1 when there are problems, 0 when it loads (warnings or not).\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: podium check [DIR|FILE]\n\nPrints every problem of the deck in DIR (default ./slides, else the built-in talk),\nor of the deck FILE (.md, .Rmd, .slide, remark .html), as file:line: message, then its warnings (unknown front matter keys, say).\nExit status 1 when there are problems, 0 when it loads (warnings or not).\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -561,12 +628,17 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return exitUsage
 	}
-	deckFS, where, err := openDeck(fl.Arg(0))
+	dia, err := deck.ParseDialect(*dialect)
+	if err != nil {
+		fmt.Fprintln(stderr, "podium: --dialect:", err)
+		return exitUsage
+	}
+	deckFS, where, file, err := openDeck(fl.Arg(0))
 	if err != nil {
 		fmt.Fprintln(stderr, "podium:", err)
 		return exitError
 	}
-	srv, err := load(ctx, server.Config{Deck: deckFS, Theme: *theme, Web: web.FS, Themes: themes.FS})
+	srv, err := load(ctx, server.Config{Deck: deckFS, Theme: *theme, Web: web.FS, Themes: themes.FS, File: file, Dialect: dia})
 	if errors.Is(err, errInterrupted) {
 		fmt.Fprintln(stderr, "podium: interrupted while checking the deck")
 		return exitInterrupted
@@ -577,10 +649,11 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	defer srv.Shutdown(context.Background()) // stops the diagram browser, if one started
 	d := srv.Deck()
+	announce(stdout, file, d)
 	if len(d.Warnings) > 0 {
 		printErr(stdout, where, deck.Problems(d.Warnings))
 	}
-	fmt.Fprintf(stdout, "%s: ok: %d chapters, %d slides", where, len(d.Chapters), len(d.Slides))
+	fmt.Fprintf(stdout, "%s: ok: %d chapters, %d slides", filepath.Join(where, file), len(d.Chapters), len(d.Slides))
 	if n := len(d.Warnings); n > 0 {
 		fmt.Fprintf(stdout, ", %d warning(s)", n)
 	}
@@ -600,8 +673,9 @@ func parseExport(args []string, stderr io.Writer) (export.Config, error) {
 	fl.StringVar(&c.Theme, "theme", "", "theme `name`, overriding the deck's (light, dark)")
 	fl.StringVar(&c.Out, "o", "", "output `path`: the PDF file, or the HTML folder (default NAME.pdf or NAME-html, NAME the deck folder's)")
 	fl.StringVar(&c.Browser, "browser", "", "Chromium executable `path` (default: chromium, chromium-browser or google-chrome on PATH)")
+	dialect := dialectFlag(fl)
 	fl.Usage = func() {
-		fmt.Fprint(stderr, "Usage: podium export [flags] [DIR|FILE.md]\n\nWrites the deck in DIR (default ./slides, else the built-in talk), or the one\nchapter FILE.md, as a PDF or a static HTML folder. Speaker notes appear only with --notes.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: podium export [flags] [DIR|FILE]\n\nWrites the deck in DIR (default ./slides, else the built-in talk), or the deck\nFILE (.md, .Rmd, .slide, remark .html), as a PDF or a static HTML folder. Speaker notes appear only with --notes.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
 	// Flags may follow the folder too (podium export slides -o talk.pdf).
@@ -622,6 +696,10 @@ func parseExport(args []string, stderr io.Writer) (export.Config, error) {
 	if len(dirs) == 1 {
 		c.DeckName = dirs[0]
 	}
+	var err error
+	if c.DeckOptions.Dialect, err = deck.ParseDialect(*dialect); err != nil {
+		return c, fmt.Errorf("--dialect: %v", err)
+	}
 	return c, nil
 }
 
@@ -634,15 +712,11 @@ func exportDeck(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "podium:", err)
 		return exitUsage
 	}
-	var deckFS fs.FS
-	var where string
-	if st, serr := os.Stat(c.DeckName); serr == nil && st.Mode().IsRegular() && filepath.Ext(c.DeckName) == ".md" {
-		// One chapter file: the deck is that file, with its folder's assets.
-		deckFS, where, err = openDeck(filepath.Dir(c.DeckName))
-		deckFS = oneChapter{deckFS, filepath.Base(c.DeckName)}
-		c.DeckName = strings.TrimSuffix(c.DeckName, ".md")
-	} else {
-		deckFS, where, err = openDeck(c.DeckName)
+	deckFS, where, file, err := openDeck(c.DeckName)
+	if file != "" {
+		// One deck file: the deck is that file, with its folder's assets.
+		c.DeckOptions.File = file
+		c.DeckName = strings.TrimSuffix(c.DeckName, filepath.Ext(c.DeckName))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "podium:", err)
@@ -661,22 +735,4 @@ func exportDeck(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitError
 	}
 	return exitOK
-}
-
-// oneChapter is a deck folder in which only one chapter file is seen: the
-// deck of "podium export FILE.md". Its other files stay readable, since
-// the chapter's images live beside it.
-type oneChapter struct {
-	fs.FS
-	name string
-}
-
-func (o oneChapter) ReadDir(name string) ([]fs.DirEntry, error) {
-	entries, err := fs.ReadDir(o.FS, name)
-	if name != "." || err != nil {
-		return entries, err
-	}
-	return slices.DeleteFunc(entries, func(e fs.DirEntry) bool {
-		return strings.HasSuffix(e.Name(), ".md") && e.Name() != o.name
-	}), nil
 }

@@ -18,11 +18,16 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/podium-talks/podium/server/deck"
 )
 
 // Config is one export, as cmd/podium parses it from flags.
 type Config struct {
 	Deck, Themes, Web fs.FS
+	// DeckOptions are the deck's: its one file (podium export FILE), its
+	// dialect.
+	DeckOptions deck.Options
 	// DeckName names the deck in messages and picks the default output
 	// name (its base name; "talk" when empty).
 	DeckName string
@@ -63,7 +68,7 @@ func Run(ctx context.Context, c Config) error {
 		}
 	}
 	start := time.Now()
-	t, err := Load(c.Deck, c.Themes, c.Web, c.Theme)
+	t, err := LoadWith(c.DeckOptions, c.Deck, c.Themes, c.Web, c.Theme)
 	if err != nil {
 		return err
 	}

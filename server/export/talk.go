@@ -30,7 +30,13 @@ type Talk struct {
 // deck's own, else "light") from themes. A deck with errors fails with
 // deck.Problems.
 func Load(deckFS, themes, web fs.FS, theme string) (*Talk, error) {
-	d, err := deck.Load(deckFS)
+	return LoadWith(deck.Options{}, deckFS, themes, web, theme)
+}
+
+// LoadWith is Load with the deck's options: one file of the folder
+// (podium export FILE), a dialect.
+func LoadWith(o deck.Options, deckFS, themes, web fs.FS, theme string) (*Talk, error) {
+	d, err := deck.NewLoaderWith(deckFS, o).Load()
 	if err != nil {
 		return nil, err
 	}
