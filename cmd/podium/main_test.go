@@ -60,7 +60,7 @@ func TestCheck(t *testing.T) {
 			"ok: 2 chapters, 2 slides, 2 warning(s)",
 		}, ""},
 		{"missing folder", []string{"check", filepath.Join(good, "nope")}, 1, nil, "does not exist"},
-		{"file not folder", []string{"check", filepath.Join(good, "01-a.md")}, 1, nil, "is not a folder"},
+		{"one file", []string{"check", filepath.Join(good, "01-a.md")}, 0, []string{"reading 01-a.md as a podium deck", "01-a.md: ok: 1 chapters, 1 slides"}, ""},
 		{"empty folder", []string{"check", t.TempDir()}, 1, []string{"no chapter"}, ""},
 		{"two folders", []string{"check", good, good}, 2, nil, "Usage: podium check"},
 		{"bad flag", []string{"check", "--nope", good}, 2, nil, "flag provided but not defined"},
