@@ -507,6 +507,79 @@
 //	revealmd-demo                   reveal-md     4    4      1       0
 //	revealmd-mermaid                reveal-md     4    4      0       0
 //
+// # One file as the deck
+//
+// [Options].File makes the deck one file of the folder (podium FILE):
+// the only chapter, whatever its name ends in, the folder's other files
+// (its images) being its assets and its other Markdown files ignored. The
+// deck's source is never an asset: .md, .slide and .html files are not on
+// the allowlist of what /deck/ serves. Two formats are translated before
+// goldmark reads them, problems keeping the lines of the file as written:
+//
+//   - a remark page (".html"): the slides are the Markdown of its
+//     <textarea id="source"> (else its first textarea), read with an HTML
+//     tokenizer, entities decoded as a browser does; its lines are
+//     numbered as in the page. What dialect the Markdown is in is then
+//     detected as for any deck (remark's, see [DetectDialect]).
+//   - a Go present file (".slide", or any file read as [DialectPresent]),
+//     below.
+//
+// # Go present files
+//
+// A .slide file (golang.org/x/tools/present) becomes one podium chapter:
+// present's header (title, subtitle, date; Tags, Summary and OldURL lines
+// are dropped) and author blocks make the front matter (title, author: the
+// first line of each author block, date) and a title slide with the
+// title, subtitle, date and each author's text lines up to the first
+// address (mail, web, @name), as present shows them. Each "* Title" line
+// (legacy present) or "## Title" line (Markdown-enabled present: a file
+// whose title line starts with "# ") starts a slide, titled "## Title";
+// "** Sub" and "### Sub" are "###" headings within it.
+//
+// Legacy present text is not Markdown: its font markers become
+// Markdown's (_italic_, *bold*, `code`, by present's rules: a marker
+// opens a word or follows punctuation, the closing one ends the word or
+// precedes punctuation, and inside a single marker is a space:
+// *Much*too*much* is bold "Much too much"), [[url][label]] and [[url]] are
+// links, and everything else is escaped, so "<b>", "$x$", ":tada:" or a
+// line "Note: x" stay text. "- " lines (and the indented lines that
+// continue them) are a list; lists apart stay apart. Indented lines are
+// preformatted (a code block without a language). Lines starting with "#"
+// (legacy) or "//" (Markdown mode) are present's commentary: never shown,
+// not even to the presenter. In Markdown mode the text is Markdown
+// already and passes through ("---" alone becomes "***", a thematic
+// break, not a slide break).
+//
+// Lines starting with ": " are speaker notes, wherever they are in a
+// slide: they become the slide's notes (a "Note:" paragraph at its end),
+// for the presenter only; those before the first slide are the title
+// slide's. The commands:
+//
+//	.image FILE [H W]        the image, through the asset rules (size dropped: layouts fit images)
+//	.background FILE         the slide's background setting
+//	.code [-numbers] [-edit] FILE [ADDR] [HLword]
+//	.play (same)             the lines of FILE that ADDR selects, highlighted by its
+//	                         extension's language; lines ending in OMIT left out;
+//	                         lines marked "// HLword" emphasized (the marker dropped);
+//	                         .play shows the code, it does not run it
+//	.link URL [LABEL]        a link
+//	.caption TEXT            a paragraph
+//	.iframe URL, .video FILE a link, and a warning: no page or player is embedded
+//	                         in audience devices
+//	.html FILE               left out, with a warning: a file's raw HTML never
+//	                         reaches audience devices
+//	another .command         ignored, with a warning
+//
+// ADDR is present's (sam's) address, in the forms talks use: a line
+// number N, /regexp/ (Go syntax, multi-line; searched forward from the end
+// of the previous part, wrapping around), $ (the end), or two of these
+// joined by "," for the lines from the first to the second:
+// ".code prog.go /^func main/,/^}/". A file that is missing, outside the
+// deck folder or over 1 MiB, and an address that matches nothing, are
+// errors at the command's line:
+//
+//	talk.slide:12: present: .code prog.go /^func mian/: no match for /^func mian/
+//
 // # HTML contract with the browser
 //
 // Slide.HTML is the inner content of one slide, without a wrapper. The
