@@ -1,10 +1,13 @@
-// Command podium serves a folder of Markdown chapters as a live web
-// presentation.
+// Command podium serves a folder of Markdown chapters, or one deck file,
+// as a live web presentation.
 //
 //	podium                       serve ./slides, or the talk built into the binary
-//	podium serve [flags] [DIR]   serve DIR
-//	podium check DIR             report every problem in DIR as file:line: message
-//	podium export [flags] [DIR]  write DIR as a PDF or a static HTML folder
+//	podium DIR | FILE            serve that deck folder or deck file
+//	podium serve [flags] [DIR|FILE]   the same, with flags
+//	podium check DIR|FILE        report every problem as file:line: message
+//	podium export [flags] [DIR|FILE]  write the deck as a PDF or a static HTML folder
+//	podium new [--lang L] DIR    write a starter talk into DIR
+//	podium convert SRC -o DIR    write the deck SRC as a podium deck folder
 //
 // Run "podium help" or "podium serve --help" for the flags.
 package main
@@ -51,15 +54,20 @@ const (
 	exitInterrupted = 130
 )
 
-const usage = `podium serves a folder of Markdown chapters as a live web presentation.
+const usage = `podium serves a folder of Markdown chapters, or one deck file, as a live web presentation.
 
 Usage:
   podium                       serve ./slides if it exists, else the built-in talk
-  podium serve [flags] [DIR]   serve the deck in DIR
-  podium check [DIR]           print every problem in the deck as file:line: message
-  podium export [flags] [DIR]  write the deck as a PDF (default) or a static HTML folder
+  podium DIR | FILE            serve that deck folder, or that deck file (podium slides.md)
+  podium serve [flags] [DIR|FILE]   serve the deck in DIR, or the deck FILE
+  podium check [DIR|FILE]      print every problem in the deck as file:line: message
+  podium export [flags] [DIR|FILE]  write the deck as a PDF (default) or a static HTML folder
+  podium new [--lang en|zh-CN] DIR  write a starter talk into DIR (new or empty)
+  podium convert SRC -o DIR    write the deck SRC as a podium deck folder DIR
   podium help                  show this help
 
+A deck FILE is a .md, a .Rmd (xaringan), a Go present .slide or a remark .html page;
+--dialect NAME reads it as podium, marp, slidev, remark, reveal or present Markdown.
 Run "podium serve --help", "podium check --help" or "podium export --help" for their flags.
 `
 
