@@ -797,8 +797,8 @@ func (r *presentReader) inline(s string) string {
 		if strings.HasPrefix(s, "[[") {
 			if end := strings.Index(s, "]]"); end > 0 {
 				inner := s[2:end]
-				url, label, ok := strings.Cut(inner, "][")
-				if !ok {
+				url, label, _ := strings.Cut(inner, "][")
+				if label == "" {
 					label = url
 				}
 				b.WriteString("[" + escapeMD(label) + "](" + mdDest(url) + ")")

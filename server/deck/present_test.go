@@ -377,3 +377,32 @@ func TestSingleFileIgnoresOthers(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// TestPresentToken reads an excerpt of a real legacy deck (golang/talks,
+// 2016/token.slide): "#include" lines in code stay code, a text line
+// "Note: …" stays slide text, [[url][]] links keep their URL as label.
+func TestPresentToken(t *testing.T) {
+	d, err := NewLoaderWith(os.DirFS("testdata/present/token"), Options{File: "token.slide"}).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Slides) != 15 {
+		t.Fatalf("%d slides, want 15", len(d.Slides))
+	}
+	var all strings.Builder
+	for _, s := range d.Slides {
+		all.WriteString(s.HTML)
+	}
+	for _, want := range []string{"#include &quot;../cc/lexbody&quot;", "Note: No <code>Peek</code>. This has no lookahead.",
+		`<a href="https://talks.golang.org/2015/gogo.slide">https://talks.golang.org/2015/gogo.slide</a>`,
+		"<em>parse tree</em>", "Sydney Go Meetup"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("no %q in the slides", want)
+		}
+	}
+	for _, s := range d.Slides {
+		if s.Notes != "" {
+			t.Errorf("slide %d has notes %q", s.Index+1, s.Notes)
+		}
+	}
+}
