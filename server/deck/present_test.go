@@ -406,3 +406,54 @@ func TestPresentToken(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLoadPresent is a cold load of a real present deck (detection,
+// translation, parse, render), and BenchmarkTranslatePresent the
+// translation alone.
+func BenchmarkLoadPresent(b *testing.B) {
+	// The peer: the same gofmt deck as podium Markdown (what podium
+	// convert writes), loaded the same way.
+	b.Run("gofmt-cn-as-md", func(b *testing.B) {
+		raw, err := os.ReadFile("testdata/present/gofmt-cn/gofmt-cn.slide")
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr, ps := translatePresent(nil, "gofmt-cn.slide", string(raw))
+		if ps != nil {
+			b.Fatal(ps)
+		}
+		fsys := fstest.MapFS{"01-gofmt-cn.md": {Data: []byte(tr.text)}}
+		for _, img := range []string{"biggerpic", "bigpic", "comments", "merge", "tabstops"} {
+			data, _ := os.ReadFile("testdata/present/gofmt-cn/gofmt/" + img + ".jpg")
+			fsys["gofmt/"+img+".jpg"] = &fstest.MapFile{Data: data}
+		}
+		for b.Loop() {
+			if _, err := Load(fsys); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, tc := range []struct{ dir, file string }{{"gofmt-cn", "gofmt-cn.slide"}, {"token", "token.slide"}, {"remark-intro-gnab", "index.html"}} {
+		b.Run(tc.dir, func(b *testing.B) {
+			fsys := os.DirFS("testdata/present/" + tc.dir)
+			for b.Loop() {
+				if _, err := NewLoaderWith(fsys, Options{File: tc.file}).Load(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkTranslatePresent(b *testing.B) {
+	raw, err := os.ReadFile("testdata/present/gofmt-cn/gofmt-cn.slide")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fsys := os.DirFS("testdata/present/gofmt-cn")
+	for b.Loop() {
+		if _, ps := translatePresent(fsys, "gofmt-cn.slide", string(raw)); ps != nil {
+			b.Fatal(ps)
+		}
+	}
+}
