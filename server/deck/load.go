@@ -170,6 +170,11 @@ func (l *Loader) Load() (*Deck, error) {
 		allowHTML = l.html.allowed
 	}
 	dia, why := l.opt.Dialect, "as asked"
+	if tr := trans[files[0]]; dia == "" && tr != nil && tr.dialect != "" {
+		// A remark page is remark's by construction, whatever markers
+		// its Markdown has or lacks.
+		dia, why = tr.dialect, tr.why
+	}
 	if dia == "" && texts[0] != "" {
 		dia, why = DetectDialect(files[0], []byte(texts[0]))
 		if _, _, ok := revealHTMLSeparators(l.fsys, files[0]); ok && dia == DialectPodium {
@@ -179,9 +184,15 @@ func (l *Loader) Load() (*Deck, error) {
 	if dia == "" {
 		dia = DialectPodium
 	}
+	// A Go present file is parsed as the podium Markdown it was
+	// translated to (present.go); the deck still says it is present.
+	parseDia := dia
+	if parseDia == DialectPresent {
+		parseDia = DialectPodium
+	}
 	dks := make([]dialectKey, len(files))
 	for i, f := range files {
-		dks[i] = l.dialectOf(dia, f)
+		dks[i] = l.dialectOf(parseDia, f)
 	}
 	chapters := make([]*chapter, len(files))
 	next := make(map[cacheKey]*chapter, len(files))

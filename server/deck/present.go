@@ -27,6 +27,10 @@ type translated struct {
 	text     string
 	lines    []int
 	warnings []Problem
+	// dialect is the dialect its text is in when the format says so
+	// (a remark page's Markdown is remark's), and why.
+	dialect Dialect
+	why     string
 }
 
 // origLine maps line n (1-based) of the translated text to its line in

@@ -352,6 +352,18 @@ func TestRemarkHTML(t *testing.T) {
 	if d.Slides[0].Line < 123 {
 		t.Errorf("first slide at line %d of the page, before its textarea", d.Slides[0].Line)
 	}
+	// Read as remark (the dialects reader): remark's own count, its
+	// "???" notes for the presenter only.
+	if d.Dialect != DialectRemark || len(d.Slides) != 19 {
+		t.Errorf("read as %q: %d slides, want remark's 19", d.Dialect, len(d.Slides))
+	}
+	notes := ""
+	for _, s := range d.Slides {
+		notes += s.Notes
+	}
+	if pub := publicText(t, d); strings.Contains(pub, "toggled presenter mode") || !strings.Contains(notes, "toggled presenter mode") {
+		t.Errorf("the ??? note is public (%v) or not the presenter's (%q)", strings.Contains(pub, "toggled presenter mode"), notes)
+	}
 
 	for _, tc := range []struct{ page, want string }{
 		{"<html><body><p>no slides</p></body></html>", `index.html: remark page: no <textarea id="source">`},

@@ -76,7 +76,7 @@ func translateRemarkHTML(file, text string) (*translated, []Problem) {
 		return nil, []Problem{{File: file, Line: tag, Msg: "remark page: the source textarea is empty"}}
 	}
 	n := bytes.Count([]byte(md), []byte("\n")) + 1
-	t := &translated{text: md, lines: make([]int, n)}
+	t := &translated{text: md, lines: make([]int, n), dialect: DialectRemark, why: `a remark page: its <textarea id="source">`}
 	for i := range t.lines {
 		t.lines[i] = first + i
 	}
