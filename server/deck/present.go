@@ -822,7 +822,7 @@ func (r *presentReader) inline(s string) string {
 		if end < 0 {
 			end = len(s)
 		}
-		b.WriteString(fontWord(s[:end], b.Len() == 0))
+		b.WriteString(fontWord(s[:end]))
 		s = s[end:]
 	}
 	return escapeLineStart(b.String())
@@ -833,7 +833,7 @@ func (r *presentReader) inline(s string) string {
 // is the last of the same character and ends the word or precedes
 // punctuation; inside, a single marker is a space and a doubled one the
 // character itself.
-func fontWord(w string, _ bool) string {
+func fontWord(w string) string {
 	first := strings.IndexAny(w, "_*`")
 	if first < 0 || len(w) < 2 {
 		return escapeMD(w)
