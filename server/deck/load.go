@@ -474,7 +474,7 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 		// nothing new.
 		buf = buf[:0]
 		st := r.settings
-		for _, v := range []string{r.title, r.html, st.layout, st.class, st.title, st.bg.Image, st.bg.Color, st.bg.Size, st.bg.Position} {
+		for _, v := range []string{r.title, r.html, st.layout, st.class, st.title, st.bg.Image, st.bg.Color, st.bg.Size, st.bg.Position, st.image} {
 			buf = append(append(buf, v...), 0)
 		}
 		buf = append(strconv.AppendInt(buf, int64(r.steps), 10), 0)
@@ -497,7 +497,7 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 		c.meta = fm.meta
 	}
 	m := c.meta // every field but HTML, which shows only in the rendered HTML
-	fmt.Fprintf(h, "%q %q %q %q %q %q", c.title, m.Title, m.Author, m.Date, m.Lang, m.Theme)
+	fmt.Fprintf(h, "%q %q %q %q %q %q %q %q", c.title, m.Title, m.Author, m.Date, m.Lang, m.Theme, m.Subtitle, m.Event)
 	h.Sum(c.digest[:0])
 	hn.Sum(c.notes[:0])
 	return c, nil
@@ -549,6 +549,9 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 			default:
 				s.Layout = "default"
 			}
+			if s.Layout == "cover" {
+				s.HTML += byline(d.Meta)
+			}
 			if st.title != "" {
 				s.Title = st.title
 			}
@@ -569,7 +572,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 	assignIDs(d, prev)
 	h := sha256.New()
 	m := d.Meta
-	fmt.Fprintf(h, "%q %q %q %q %q\n", m.Title, m.Author, m.Date, m.Lang, m.Theme)
+	fmt.Fprintf(h, "%q %q %q %q %q %q %q\n", m.Title, m.Author, m.Date, m.Lang, m.Theme, m.Subtitle, m.Event)
 	for ci, c := range chapters {
 		fmt.Fprintf(h, "%q %x\n", files[ci], c.digest)
 	}

@@ -11,8 +11,12 @@ type Meta struct {
 	Title  string `json:"title"`
 	Author string `json:"author,omitempty"`
 	Date   string `json:"date,omitempty"`
-	Lang   string `json:"lang"`            // BCP 47 tag for <html lang>; default "en"
-	Theme  string `json:"theme,omitempty"` // theme name; the --theme flag overrides it
+	// Subtitle and Event are shown on the cover, with Author and Date
+	// (see "Layouts" in the package doc).
+	Subtitle string `json:"subtitle,omitempty"`
+	Event    string `json:"event,omitempty"`
+	Lang     string `json:"lang"`            // BCP 47 tag for <html lang>; default "en"
+	Theme    string `json:"theme,omitempty"` // theme name; the --theme flag overrides it
 	// HTML lets raw HTML in the Markdown through to the page. Off by
 	// default: goldmark's safe renderer omits it. Only for trusted authors.
 	HTML bool `json:"-"`
