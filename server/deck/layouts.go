@@ -1,6 +1,7 @@
 package deck
 
 import (
+	"fmt"
 	"html"
 	"strings"
 )
@@ -24,4 +25,11 @@ func byline(m Meta) string {
 		b.WriteString(`<p class="byline">` + strings.Join(parts, "") + "</p>\n")
 	}
 	return b.String()
+}
+
+// sectionNumber is the HTML the server puts at the top of the nth section
+// slide (a chapter opener): its number, two digits, for the layout to
+// show large beside the chapter's title.
+func sectionNumber(n int) string {
+	return fmt.Sprintf("<p class=\"section-number\">%02d</p>\n", n)
 }

@@ -530,6 +530,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 	if d.Meta.Title == "" {
 		d.Meta.Title = chapters[0].title
 	}
+	sections := 0 // section slides so far, to number them
 	for ci, c := range chapters {
 		ch := &Chapter{File: files[ci], Title: c.title}
 		d.Warnings = append(d.Warnings, c.warnings...)
@@ -549,8 +550,12 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 			default:
 				s.Layout = "default"
 			}
-			if s.Layout == "cover" {
+			switch s.Layout {
+			case "cover":
 				s.HTML += byline(d.Meta)
+			case "section":
+				sections++
+				s.HTML = sectionNumber(sections) + s.HTML
 			}
 			if st.title != "" {
 				s.Title = st.title
