@@ -299,6 +299,11 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 		return false, err
 	}
 	old := s.cur.Load()
+	var last *theme
+	if old != nil {
+		last = old.theme
+	}
+	t = withStyle(&s.gz, t, d.Style, last)
 	if old != nil && old.version == version(d, t) && old.notesVersion == d.PresenterVersion {
 		return false, nil
 	}

@@ -201,6 +201,10 @@ func (l *Loader) Load() (*Deck, error) {
 		}
 		next[keys[i]] = chapters[i]
 	}
+	style, sp := readStyle(l.fsys)
+	if sp != nil {
+		probs = append(probs, *sp)
+	}
 	if len(probs) > 0 {
 		return nil, sortProblems(probs)
 	}
@@ -212,7 +216,7 @@ func (l *Loader) Load() (*Deck, error) {
 	}
 	l.slides = slides
 	l.cache = next
-	d := assemble(files, chapters, l.prev)
+	d := assemble(files, chapters, l.prev, style)
 	l.prev = d
 	return d, nil
 }
@@ -519,8 +523,8 @@ func fileTitle(file string) string {
 
 // assemble builds the deck from rendered chapters, giving slides their IDs
 // (reconciled with prev) and the deck its version.
-func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
-	d := &Deck{Meta: chapters[0].meta, Assets: make(map[string]Asset)}
+func assemble(files []string, chapters []*chapter, prev *Deck, style string) *Deck {
+	d := &Deck{Meta: chapters[0].meta, Assets: make(map[string]Asset), Style: style}
 	if d.Meta.Lang == "" {
 		d.Meta.Lang = "en"
 	}
@@ -577,7 +581,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 	assignIDs(d, prev)
 	h := sha256.New()
 	m := d.Meta
-	fmt.Fprintf(h, "%q %q %q %q %q %q %q\n", m.Title, m.Author, m.Date, m.Lang, m.Theme, m.Subtitle, m.Event)
+	fmt.Fprintf(h, "%q %q %q %q %q %q %q %q\n", m.Title, m.Author, m.Date, m.Lang, m.Theme, m.Subtitle, m.Event, styleVersion(style))
 	for ci, c := range chapters {
 		fmt.Fprintf(h, "%q %x\n", files[ci], c.digest)
 	}

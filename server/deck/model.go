@@ -42,6 +42,9 @@ type Deck struct {
 	// file and line order. podium check prints them; the server shows
 	// them to the presenter.
 	Warnings []Problem
+	// Style is the deck's own CSS (StyleFile), "" when it has none: the
+	// server serves it after the theme's, in the theme's stylesheet.
+	Style string
 	// Assets holds the files of the deck folder the slides show or link to,
 	// by slash path, at the versions their URLs carry.
 	Assets map[string]Asset
