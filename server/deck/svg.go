@@ -2,6 +2,7 @@ package deck
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"html"
 	"io"
@@ -22,8 +23,9 @@ import (
 // they are drawn with the page's CSS: an SVG whose strokes and fills are
 // currentColor or the theme's variables (var(--fg), var(--accent),
 // var(--muted), var(--surface)…) follows the theme, light or dark, which
-// an <img> cannot. An SVG that cannot be inlined (not well-formed, too
-// large) stays an <img>, with a warning. Images in the notes stay images.
+// an <img> cannot. An SVG with its own <style> stays an <img> (see
+// errStyled); one that cannot be inlined (not well-formed, too large)
+// too, with a warning. Images in the notes stay images.
 type svgs struct{}
 
 func (svgs) Extend(m goldmark.Markdown) {
@@ -104,6 +106,9 @@ func (cs *chapterState) inline(s *slideNode, img *ast.Image, src []byte, prefix 
 		attrs.WriteString(` aria-label="` + html.EscapeString(alt) + `"`)
 	}
 	markup, _, err := sanitizeSVG(data, prefix, attrs.String())
+	if errors.Is(err, errStyled) {
+		return // drawn with its own stylesheet, not the theme's: an image
+	}
 	if err != nil {
 		off := nodeOffset(img, src, img.Destination)
 		cs.fm.warnings = append(cs.fm.warnings, Problem{File: cs.fm.as.file, Line: cs.lines.line(off),

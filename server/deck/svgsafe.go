@@ -15,7 +15,7 @@ import (
 // the page does. So the sanitiser keeps drawing and nothing else, by
 // allowlist: the elements below (script, foreignObject, style, image,
 // animation, iframes and anything unknown go with everything inside
-// them; an <a> goes but keeps its content); no event handler (on*), no
+// them (an SVG with a <style> is not inlined at all: errStyled); an <a> goes but keeps its content); no event handler (on*), no
 // namespace but SVG's, no href but to a fragment of the same SVG, no
 // url() but url(#…), no CSS escapes, no comments, processing
 // instructions or DOCTYPE. Its ids get a prefix of their own, and the
@@ -51,6 +51,11 @@ var (
 	textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 	attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;")
 )
+
+// errStyled is the error for an SVG with a <style> element. Inline, its
+// rules would apply to the whole page (and the page's policy blocks
+// <style>): such an SVG, drawn for itself, stays an image.
+var errStyled = errors.New("it has a <style> element")
 
 // svgInfo is what the sanitiser tells about an SVG.
 type svgInfo struct {
@@ -105,6 +110,9 @@ func sanitizeSVG(data []byte, prefix, attrs string) ([]byte, svgInfo, error) {
 			if name == "a" && (t.Name.Space == svgNS || t.Name.Space == "") {
 				kept = append(kept, false) // its content stays, the link goes
 				continue
+			}
+			if name == "style" {
+				return nil, info, errStyled
 			}
 			if t.Name.Space != svgNS && t.Name.Space != "" || !svgElements[name] {
 				if err := d.Skip(); err != nil {

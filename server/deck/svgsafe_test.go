@@ -30,6 +30,7 @@ func TestSanitizeSVG(t *testing.T) {
 			[]string{"evil", `\75`}, []string{"url(#P-m"}},
 		{"html in svg namespace tricks", `<svg xmlns="http://www.w3.org/2000/svg"><title>&lt;/title&gt;&lt;script&gt;x()&lt;/script&gt;</title><iframe src="https://evil.example"/><desc><![CDATA[</desc><img src=x onerror=x()>]]></desc></svg>`,
 			[]string{"<script", "<iframe", "<img", "evil"}, []string{"&lt;script&gt;"}},
+		{"a style in a dropped element", `<svg xmlns="http://www.w3.org/2000/svg"><script><style>x</style></script><foreignObject><style>y</style></foreignObject></svg>`, []string{"style"}, nil},
 		{"content after the root", `<svg xmlns="http://www.w3.org/2000/svg"></svg><script>x()</script>`, []string{"script"}, nil},
 	}
 	for _, c := range cases {
@@ -57,6 +58,7 @@ func TestSanitizeSVG(t *testing.T) {
 		`<svg xmlns="http://www.w3.org/2000/svg">&undefined;</svg>`,
 		`<svg xmlns="http://www.w3.org/2000/svg">` + strings.Repeat("<g>", 100) + strings.Repeat("</g>", 100) + `</svg>`,
 		``,
+		`<svg xmlns="http://www.w3.org/2000/svg"><style>text { fill: red }</style></svg>`, // errStyled
 	} {
 		if out, _, err := sanitizeSVG([]byte(bad), "P-", ""); err == nil {
 			t.Errorf("sanitizeSVG(%.40q) = %q, want an error", bad, out)
