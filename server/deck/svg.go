@@ -2,8 +2,8 @@ package deck
 
 import (
 	"crypto/sha256"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"html"
 	"io"
 	"io/fs"
