@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	bt "github.com/podium-talks/podium/server/internal/browsertest"
 )
@@ -215,5 +216,47 @@ func TestTalkGeometry(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestInlineSVGFollowsTheme: a deck's SVG drawn with the theme's
+// variables and currentColor takes the theme's colours, light and dark,
+// with no card behind it; a hostile SVG inlined beside it runs nothing.
+func TestInlineSVGFollowsTheme(t *testing.T) {
+	ctx := bt.New(t)
+	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect id="box" width="100" height="50" style="fill: var(--accent)" stroke="currentColor"/></svg>`
+	evil := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="window.pwned = 1"><a href="javascript:window.pwned = 2"><text y="5" onmouseover="window.pwned = 3">x</text></a><foreignObject><img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="window.pwned = 4"/></foreignObject><animate attributeName="onload" to="window.pwned = 5"/></svg>`
+	for _, theme := range []string{"light", "dark"} {
+		t.Run(theme, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"01.md": {Data: []byte("---\ntheme: " + theme + "\n---\n\n# SVG\n\n![d](d.svg)\n\n![e](e.svg)\n")},
+				"d.svg": {Data: []byte(svg)},
+				"e.svg": {Data: []byte(evil)},
+			}
+			_, ts := newTestServer(t, fsys)
+			tab := newTab(t, ctx)
+			open(t, tab, ts.URL+"/")
+			type colours struct {
+				Fill, Stroke, Accent, Fg, Card string
+				Pwned                          bool
+			}
+			got := bt.Eval[colours](t, tab, `(() => {
+				const probe = document.createElement("div");
+				document.querySelector(".slide.current .slide-body").append(probe);
+				const colour = (v) => { probe.style.color = v; return getComputedStyle(probe).color; };
+				const rect = document.querySelector(".slide.current svg.deck-svg rect"), s = getComputedStyle(rect);
+				return {Fill: s.fill, Stroke: s.stroke, Accent: colour("var(--accent)"), Fg: colour("var(--fg)"),
+					Card: getComputedStyle(rect.ownerSVGElement).backgroundColor, Pwned: "pwned" in window};
+			})()`)
+			if got.Fill != got.Accent || got.Stroke != got.Fg {
+				t.Errorf("%s theme: the SVG's fill %s and stroke %s, want the theme's accent %s and text %s", theme, got.Fill, got.Stroke, got.Accent, got.Fg)
+			}
+			if got.Card != "rgba(0, 0, 0, 0)" {
+				t.Errorf("%s theme: a card (%s) behind a theme-following SVG", theme, got.Card)
+			}
+			if got.Pwned {
+				t.Errorf("%s theme: the hostile SVG ran script", theme)
+			}
+		})
 	}
 }
