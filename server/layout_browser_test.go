@@ -225,7 +225,7 @@ func TestTalkGeometry(t *testing.T) {
 func TestInlineSVGFollowsTheme(t *testing.T) {
 	ctx := bt.New(t)
 	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect id="box" width="100" height="50" style="fill: var(--accent)" stroke="currentColor"/></svg>`
-	evil := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="window.pwned = 1"><a href="javascript:window.pwned = 2"><text y="5" onmouseover="window.pwned = 3">x</text></a><foreignObject><img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="window.pwned = 4"/></foreignObject><animate attributeName="onload" to="window.pwned = 5"/></svg>`
+	evil := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="window.pwned = 1"><a href="javascript:window.pwned = 2"><text y="5" onmouseover="window.pwned = 3">x</text></a><foreignObject><img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="window.pwned = 4"/></foreignObject><animate attributeName="onload" to="window.pwned = 5"/><rect width="1" height="1" fill="currentColor"/></svg>`
 	for _, theme := range []string{"light", "dark"} {
 		t.Run(theme, func(t *testing.T) {
 			fsys := fstest.MapFS{

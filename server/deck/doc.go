@@ -300,12 +300,14 @@
 //	![架构](arch.svg?w=60%)   →  <svg … class="deck-svg sized" style="width:60%">…
 //	![照片](team.jpg?h=300)   →  <img src="/deck/team.jpg?v=…" class="sized" style="height:300px;width:auto">
 //
-// A deck's SVG images (relative paths ending in .svg) are inlined into
-// the slide's HTML as <svg class="deck-svg" role="img" aria-label="ALT">,
+// A deck's SVG images (relative paths ending in .svg) drawn to follow
+// the theme, that is, naming currentColor or a CSS variable (var(--…)), are
+// inlined into the slide's HTML as <svg class="deck-svg" role="img" aria-label="ALT">,
 // so that the page's CSS draws them: strokes and fills of currentColor or
 // of the theme's variables (style="fill: var(--accent)"; --fg, --muted,
 // --accent, --surface, --bg, --rule) follow the theme, light or dark,
-// which an <img> cannot. Inlining sanitises them first, by allowlist:
+// which an <img> cannot (any other SVG stays an <img>, as its author drew
+// it). Inlining sanitises them first, by allowlist:
 // drawing elements (shapes, text, gradients, markers, masks, filters, use)
 // stay; script, foreignObject, image, animation and every unknown element
 // go with their content; an <a> goes but keeps its content; event

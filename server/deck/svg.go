@@ -1,6 +1,7 @@
 package deck
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -19,11 +20,12 @@ import (
 )
 
 // svgs is the goldmark extension that inlines a slide's deck-local SVG
-// images (![alt](x.svg)) into its HTML, sanitised (svgsafe.go), so that
-// they are drawn with the page's CSS: an SVG whose strokes and fills are
-// currentColor or the theme's variables (var(--fg), var(--accent),
-// var(--muted), var(--surface)…) follows the theme, light or dark, which
-// an <img> cannot. An SVG with its own <style> stays an <img> (see
+// images (![alt](x.svg)) drawn to follow the theme into its HTML,
+// sanitised (svgsafe.go), so that they are drawn with the page's CSS: an
+// SVG whose strokes and fills are currentColor or the theme's variables
+// (var(--fg), var(--accent), var(--muted), var(--surface)…) follows the
+// theme, light or dark, which an <img> cannot. Any other SVG stays an
+// <img>, as its author drew it. An SVG with its own <style> stays an <img> (see
 // errStyled); one that cannot be inlined (not well-formed, too large)
 // too, with a warning. Images in the notes stay images.
 type svgs struct{}
@@ -88,8 +90,8 @@ func (cs *chapterState) inline(s *slideNode, img *ast.Image, src []byte, prefix 
 	}
 	fsys, _ := cs.files()
 	data, err := readLimited(fsys, ref.name, maxSVGSize+1)
-	if err != nil {
-		return // assets.go reports it
+	if err != nil || !followsTheme(data) {
+		return // an image, as its author drew it (assets.go reports errors)
 	}
 	var attrs strings.Builder
 	class := "deck-svg"
@@ -118,6 +120,14 @@ func (cs *chapterState) inline(s *slideNode, img *ast.Image, src []byte, prefix 
 	s.assets = append(s.assets, ref)
 	p := img.Parent()
 	p.ReplaceChild(p, img, &inlineSVG{markup: markup})
+}
+
+// followsTheme reports whether an SVG is drawn to follow the page's
+// colours: it names currentColor or a CSS variable (var(--…)). Only such
+// an SVG is inlined; any other is shown as its author drew it, an image.
+func followsTheme(svg []byte) bool {
+	lower := bytes.ToLower(svg)
+	return bytes.Contains(lower, []byte("currentcolor")) || bytes.Contains(lower, []byte("var(--"))
 }
 
 // readLimited reads at most limit bytes of a file.
