@@ -387,7 +387,7 @@ func TestAudiencePhone(t *testing.T) {
 	layout := bt.Eval[map[string]any](t, tab, `(() => {
 		const s = document.querySelector("section.slide.current").getBoundingClientRect();
 		const p = document.querySelector("section.slide.current p, section.slide.current li");
-		return {layout: podium.view.root.dataset.layout, width: s.width, font: p ? parseFloat(getComputedStyle(p).fontSize) : 0};
+		return {layout: podium.view.root.dataset.mode, width: s.width, font: p ? parseFloat(getComputedStyle(p).fontSize) : 0};
 	})()`)
 	if layout["layout"] != "flow" || layout["width"].(float64) < 380 {
 		t.Errorf("phone layout = %v, want the slide reflowed at the full width (flow)", layout)
@@ -544,7 +544,7 @@ var _ io.Writer = (*countingWriter)(nil)
 // screen.
 const fitCheck = `(() => {
 	const v = podium.view, out = [];
-	const flow = v.root.dataset.layout === "flow";
+	const flow = v.root.dataset.mode === "flow";
 	for (let i = 0; i < v.deck.slides.length; i++) {
 		const steps = v.deck.slides[i].steps;
 		for (let s = 0; s <= steps; s++) {
@@ -647,7 +647,7 @@ func checkTheCheck(t *testing.T, tab context.Context) {
 	})()`)
 	misfits := bt.Eval[[]misfit](t, tab, fitCheck)
 	n := bt.Eval[int](t, tab, `podium.view.deck.slides.length`)
-	flow := bt.Eval[bool](t, tab, `podium.view.root.dataset.layout === "flow"`)
+	flow := bt.Eval[bool](t, tab, `podium.view.root.dataset.mode === "flow"`)
 	want := map[int]bool{n - 4: true, n - 3: true, n - 2: true} // tall, wide, box
 	if flow {
 		want = map[int]bool{n - 2: true} // a phone scrolls down and code sideways

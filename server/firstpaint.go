@@ -36,7 +36,7 @@ import (
 // firstSlide is what audience.html shows before any script runs.
 type firstSlide struct {
 	Version  string // the deck version the slide is of (the view adopts it only for that deck)
-	Layout   string // "stage" or "flow": the page's layout, as view.js would choose it
+	Mode     string // "stage" or "flow": the page's mode (data-mode), as view.js would choose it
 	Index    int    // 0-based
 	Number   int    // Index+1, as the bar shows it
 	Step     int
@@ -186,9 +186,9 @@ func phoneUpright(r *http.Request) bool {
 func (s *Server) renderAudience(p *published, k firstKey, styles []inlineStyle) (*blob, error) {
 	data := audienceData{pageData: p.data, Styles: styles}
 	f := &data.First
-	f.Version, f.Layout = p.version, "stage"
+	f.Version, f.Mode = p.version, "stage"
 	if k.flow {
-		f.Layout = "flow"
+		f.Mode = "flow"
 	}
 	if n := len(p.deck.Slides); n > 0 {
 		sl := p.deck.Slides[k.index]

@@ -140,9 +140,9 @@ func TestFirstPaintLogin(t *testing.T) {
 	}
 }
 
-// TestFirstPaintLayoutGuess: a phone's browser gets the reading column
+// TestFirstPaintModeGuess: a phone's browser gets the reading column
 // (as view.js lays out a phone held upright), others the stage.
-func TestFirstPaintLayoutGuess(t *testing.T) {
+func TestFirstPaintModeGuess(t *testing.T) {
 	_, ts := newTestServer(t, firstPaintDeck)
 	for _, c := range []struct {
 		header []string
@@ -154,7 +154,7 @@ func TestFirstPaintLayoutGuess(t *testing.T) {
 		{[]string{"User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"}, "flow"},
 	} {
 		resp, body := get(t, ts.URL+"/", c.header...)
-		if !bytes.Contains(body, []byte(`data-layout="`+c.want+`" data-version`)) {
+		if !bytes.Contains(body, []byte(`data-mode="`+c.want+`" data-version`)) {
 			t.Errorf("%v: not %s", c.header, c.want)
 		}
 		if v := resp.Header.Values("Vary"); !strings.Contains(strings.Join(v, ","), "User-Agent") {

@@ -430,7 +430,7 @@ func TestPhoneReadingMode(t *testing.T) {
 	// Turned to landscape, the phone shows the 16:9 stage.
 	bt.Do(t, phone, chromedp.EmulateViewport(844, 390,
 		chromedp.EmulateScale(3), chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateLandscape))
-	bt.WaitFor(t, phone, `podium.view.root.dataset.layout === "stage"`, "the stage in landscape")
+	bt.WaitFor(t, phone, `podium.view.root.dataset.mode === "stage"`, "the stage in landscape")
 }
 
 // TestPhoneStandalone serves the page where no websocket answers (a

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -427,4 +428,27 @@ func percentile(xs []float64, p float64) float64 {
 	slices.Sort(s)
 	k := int(float64(len(s))*p/100+0.5) - 1
 	return s[min(max(k, 0), len(s)-1)]
+}
+
+// TestReloadDeckStyle: a deck's own style.css applies after the theme's
+// CSS, and an edit of it, or its removal, restyles the page in place
+// (through the watcher and the reload path, as a theme edit does).
+func TestReloadDeckStyle(t *testing.T) {
+	files := maps.Clone(reloadFiles)
+	files["style.css"] = ".slide-body > :first-child:is(h1, h2) { color: rgb(1, 2, 3); }\n"
+	r := newReloadDeckOf(t, files, false)
+	ctx := bt.New(t)
+	aud := liveTab(t, ctx, bt.DesktopSize)
+	openFollower(t, aud, r.url)
+	const color = `getComputedStyle(document.querySelector(".slide.current .slide-body h1, .slide.current .slide-body h2")).color`
+	bt.WaitFor(t, aud, color+` === "rgb(1, 2, 3)"`, "the deck's style.css to apply")
+	bt.Eval[chromedp.Void](t, aud, `window.marker = 42`)
+	r.write(t, "style.css", ".slide-body > :first-child:is(h1, h2) { color: rgb(4, 5, 6); }\n")
+	bt.WaitFor(t, aud, color+` === "rgb(4, 5, 6)"`, "the edited style.css to apply")
+	bt.WaitFor(t, aud, `document.querySelectorAll('link[rel="stylesheet"][href^="/theme/"]').length === 1`, "the old stylesheet to go")
+	must(t, os.Remove(filepath.Join(r.dir, "style.css")))
+	bt.WaitFor(t, aud, color+` !== "rgb(4, 5, 6)"`, "the theme alone once style.css is gone")
+	if !bt.Eval[bool](t, aud, `window.marker === 42`) {
+		t.Error("the page was reloaded to get the deck's CSS")
+	}
 }

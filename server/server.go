@@ -326,6 +326,11 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 		return false, err
 	}
 	old := s.cur.Load()
+	var last *theme
+	if old != nil {
+		last = old.theme
+	}
+	t = withStyle(&s.gz, t, d.Style, last)
 	if old != nil && old.version == version(d, t) && old.notesVersion == d.PresenterVersion {
 		return false, nil
 	}
@@ -476,8 +481,10 @@ type apiDeck struct {
 	Lang     string               `json:"lang"`
 	Author   string               `json:"author,omitempty"`
 	Date     string               `json:"date,omitempty"`
+	Subtitle string               `json:"subtitle,omitempty"`
+	Event    string               `json:"event,omitempty"`
 	Theme    string               `json:"theme"`
-	CSS      string               `json:"css"` // the theme's stylesheet URL
+	CSS      string               `json:"css"` // the theme's stylesheet URL, the deck's style.css in it
 	Version  string               `json:"version"`
 	Chapters []deck.PublicChapter `json:"chapters"`
 	Slides   []deck.PublicSlide   `json:"slides"`
@@ -494,7 +501,7 @@ type apiNotes struct {
 func newAPIDeck(p *published) apiDeck {
 	d := p.deck
 	a := apiDeck{
-		Title: d.Meta.Title, Lang: d.Meta.Lang, Author: d.Meta.Author, Date: d.Meta.Date,
+		Title: d.Meta.Title, Lang: d.Meta.Lang, Author: d.Meta.Author, Date: d.Meta.Date, Subtitle: d.Meta.Subtitle, Event: d.Meta.Event,
 		Theme: p.theme.name, CSS: p.data.ThemeCSS, Version: p.version,
 	}
 	a.Chapters, a.Slides = d.Public()

@@ -15,6 +15,10 @@ import (
 type theme struct {
 	name string
 	css  *blob
+	// base and style are what css was made of, when it carries a deck's
+	// own style.css after the theme's CSS (withStyle).
+	base  *theme
+	style string
 }
 
 // themeSpec is themes/<name>/theme.json.
@@ -76,4 +80,20 @@ func themeNames(themes map[string]*theme) string {
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
+}
+
+// withStyle is t with the deck's own CSS (deck.StyleFile) after the
+// theme's, in one stylesheet: one request, one content-hashed URL, and an
+// edit of either reaches every page the way a theme edit does (the page
+// swaps the stylesheet in place). last is the previous deck's, reused when
+// nothing changed, so a slide edit does not compress the CSS again.
+func withStyle(z *gzipper, t *theme, style string, last *theme) *theme {
+	if style == "" {
+		return t
+	}
+	if last != nil && last.base == t && last.style == style {
+		return last
+	}
+	body := deck.AppendStyle(t.css.body[:len(t.css.body):len(t.css.body)], style)
+	return &theme{name: t.name, css: newBlob(z, body, "text/css; charset=utf-8"), base: t, style: style}
 }

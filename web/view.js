@@ -77,9 +77,9 @@ export function createView(root, options = {}) {
       <span class="chapter"></span>
       <span class="tools"><span class="count"></span></span>
     </footer>
+    <div class="progress" aria-hidden="true"><div class="progress-fill"></div></div>
   </div>
 </div>
-<div class="progress" aria-hidden="true"><div class="progress-fill"></div></div>
 <div class="sr-only" aria-live="polite" aria-atomic="true"></div>`);
   }
   const $ = (sel) => root.querySelector(sel);
@@ -101,7 +101,7 @@ export function createView(root, options = {}) {
   const flowQuery = win.matchMedia(FLOW_QUERY);
   function fit() {
     const flow = layout === "flow" || (layout === "auto" && flowQuery.matches);
-    root.dataset.layout = flow ? "flow" : "stage";
+    root.dataset.mode = flow ? "flow" : "stage";
     if (flow) {
       stage.style.removeProperty("--scale");
       return;
@@ -239,7 +239,7 @@ export function createView(root, options = {}) {
     if (slideChanged) {
       // Fetch the next slide's images now, so they are there when it is.
       slides[i + 1]?.el.querySelectorAll("img[loading=lazy]").forEach((img) => { img.loading = "eager"; });
-      if (root.dataset.layout === "flow") win.scrollTo(0, 0);
+      if (root.dataset.mode === "flow") win.scrollTo(0, 0);
     }
     if (announce && (slideChanged || s !== prev.step)) {
       // A new slide by its number and title; a step by what it reveals

@@ -105,7 +105,10 @@
 //
 //	title    the deck's title (and the first chapter's)
 //	author   shown on the title page and overview
-//	date     free text
+//	date     free text; on the cover's byline
+//	subtitle shown on the cover under its title
+//	event    where the talk is given (a conference, a meetup); on the
+//	         cover's byline, between author and date
 //	lang     BCP 47 tag for <html lang>, default "en"
 //	theme    theme name, default "light"; the server's --theme flag overrides it
 //	html     true lets raw HTML in the Markdown through to the page; the
@@ -217,9 +220,123 @@
 //	                     lists, pauses or stepped highlights (Slide.Steps 0)
 //	title                the slide's title for overview and go-to, when its
 //	                     heading is not the title
+//	image                the side image of image-left and image-right (or
+//	                     the image of full): an image path, resolved and
+//	                     checked like an image's
 //
 // A slide without a layout gets one: the deck's first slide "cover", the
-// first slide of every other chapter "section", the others "default".
+// first slide of every other chapter "section", a slide with a column
+// marker "two-cols", the others "default".
+//
+// # Layouts
+//
+// A layout arranges a slide on the 16:9 stage and in the phone's reading
+// column; the themes colour them. Each is written in plain Markdown:
+//
+//	default      a heading and its content. Content is balanced
+//	             vertically: a short slide sits a little above the
+//	             middle of the stage, a full one starts at the top.
+//	cover        the talk's title: its heading large, the paragraph after
+//	             it as subtitle, and a byline the server adds from the
+//	             deck keys (<p class="subtitle"> from subtitle, then
+//	             <p class="byline"> with <span class="byline-author">,
+//	             "byline-event" and "byline-date" for author, event, date).
+//	section      a chapter's opener: the server puts its number before its
+//	             heading (<p class="section-number">02</p>: the section
+//	             slides of the deck counted from 01), shown large.
+//	center       everything centred, both ways.
+//	statement    one sentence (a heading or a paragraph), as large as the
+//	             stage allows; a paragraph after it is smaller.
+//	fact         a big figure and its caption: "# 400" and a line under it.
+//	             Several heading-and-line pairs stand side by side.
+//	quote        a block quote, large, with a mark of the accent; its last
+//	             paragraph, when it starts with "—" (or "--", "～"), is
+//	             who said it.
+//	two-cols     two columns at the column markers (below).
+//	image-left   the image in the left half, the rest of the slide in the
+//	image-right  right (or the other way round): the slide's image key,
+//	             else its first paragraph that is only an image. The image
+//	             is <figure class="side-image">, the rest
+//	             <div class="side-text">.
+//	full         the image (the image key, else the slide's first image
+//	             alone in a paragraph, as <figure class="full-image">, or
+//	             the slide's background) fills the stage; text on it sits
+//	             on a band at the foot.
+//
+// Column markers are Slidev's: a line that is exactly "::left::" or
+// "::right::" at the top level of a slide (it may follow a paragraph line
+// directly). What comes after "::right::" is the right column; what comes
+// before it is the left one, except the header: the blocks before
+// "::left::" when there is one, else the headings the slide opens with,
+// which span both columns.
+//
+//	---
+//	layout: two-cols
+//	---
+//
+//	## Rocket 与 Docker
+//
+//	- 组件
+//	- 可组合
+//
+//	::right::
+//
+//	- 平台
+//	- 一体化
+//
+// becomes <h2>…</h2><div class="cols"><div class="col col-left">…</div>
+// <div class="col col-right">…</div></div>. Markers in the notes are
+// nothing; steps and pauses work inside columns as anywhere.
+//
+// # Images
+//
+// An image alone in its paragraph fills the room its layout gives it,
+// scaled whole (never cropped, never shown at its natural size); in a line
+// of text it is at most the line's box. A size hint sets one side, the
+// other follows: the query keys "w" and "h" of a deck image's path, in
+// percent of the room or in pixels of the 1280×720 stage. They leave the
+// URL (other query keys stay) and become the image's style:
+//
+//	![架构](arch.svg?w=60%)   →  <svg … class="deck-svg sized" style="width:60%">…
+//	![照片](team.jpg?h=300)   →  <img src="/deck/team.jpg?v=…" class="sized" style="height:300px;width:auto">
+//
+// A deck's SVG images (relative paths ending in .svg) drawn to follow
+// the theme, that is, naming currentColor or a CSS variable (var(--…)), are
+// inlined into the slide's HTML as <svg class="deck-svg" role="img" aria-label="ALT">,
+// so that the page's CSS draws them: strokes and fills of currentColor or
+// of the theme's variables (style="fill: var(--accent)"; --fg, --muted,
+// --accent, --surface, --bg, --rule) follow the theme, light or dark,
+// which an <img> cannot (any other SVG stays an <img>, as its author drew
+// it). Inlining sanitises them first, by allowlist:
+// drawing elements (shapes, text, gradients, markers, masks, filters, use)
+// stay; script, foreignObject, image, animation and every unknown element
+// go with their content; an <a> goes but keeps its content; event
+// handlers (on…), hrefs and url()s but to a fragment of the same SVG, CSS
+// escapes, comments, processing instructions and the DOCTYPE go. Its ids
+// get a prefix of their own, and the references to them follow. Its width
+// and height go (its viewBox stays, made from them when it has none): the
+// layout sizes it. An SVG with its own <style> element is not inlined
+// (its rules would restyle the whole page, and the page's policy blocks
+// them): it stays an <img>, drawn as its author drew it, and on the dark
+// theme gets a light card behind it. An SVG that is not well-formed or is
+// over 512 KB stays an <img>, with a warning. Images in the notes stay
+// images.
+//
+// # A deck's own CSS
+//
+// A file style.css beside the chapters is the deck's own stylesheet: CSS
+// applied after the theme's, so that it wins ties of specificity (a
+// rule as specific as the theme's, say
+// .slide[data-layout="cover"] h1, overrides it). It may restyle anything,
+// set the theme's custom properties (--accent, --bg…) or style layouts of
+// its own (an unknown layout name is a warning, not an error). The server
+// serves it inside the theme's stylesheet, after the theme's rules, under
+// the same content-hashed URL (/theme/HASH/NAME.css): an edit of it
+// restyles every page in place, as a theme edit does, with no extra
+// request. It is at most 256 KB of UTF-8 without NUL bytes (else an error
+// at its line). It is never a deck file: GET /deck/style.css is 404, like
+// every file the deck folder's allowlist does not name, and it carries
+// nothing of the notes (they are in no file the audience can fetch).
 //
 // # Speaker notes
 //
@@ -582,11 +699,14 @@
 //
 // # HTML contract with the browser
 //
-// Slide.HTML is the inner content of one slide, without a wrapper. The
+// Slide.HTML is the inner content of one slide, without a wrapper (see
+// "Layouts" for what a layout adds). The
 // page's wrapper of a slide carries data-layout="LAYOUT" (Slide.Layout),
 // the slide's class names (Slide.Class) and its background
 // (Slide.Background) as inline style; GET /api/deck gives each slide its
-// "layout", and "class" and "background" when set.
+// "layout", and "class" and "background" when set. (The page's root says
+// how it shows the deck, data-mode="stage" or "flow" for the phone's
+// reading column: a slide's data-layout is only ever its layout.)
 //
 // Any element with data-step="N" (N >= 1) is hidden until the slide's
 // current step is >= N. Stepped list items are <li data-step="N">. After a

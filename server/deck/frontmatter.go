@@ -36,6 +36,7 @@ type settings struct {
 	class   string // space-separated class names
 	title   string // overrides the slide's title
 	bg      Background
+	image   string     // the side image of image-left/right, as an asset URL
 	noSteps bool       // steps: false
 	assets  []assetRef // the background image, as checked in the deck folder
 	set     bool       // any slide key was given
@@ -51,11 +52,11 @@ func keyPlaces(k string) (deck, chapter, slide bool) {
 	switch k {
 	case "title":
 		return true, true, true
-	case "author", "date", "lang", "theme", "html", "dialect":
+	case "author", "date", "lang", "theme", "html", "dialect", "subtitle", "event":
 		return true, false, false
 	case "chapter":
 		return false, true, false
-	case "layout", "class", "background", "background-size", "background-position", "steps":
+	case "layout", "class", "background", "background-size", "background-position", "steps", "image":
 		return false, false, true
 	}
 	return false, false, false
@@ -63,8 +64,8 @@ func keyPlaces(k string) (deck, chapter, slide bool) {
 
 // knownKeys lists every key keyPlaces knows, for "did you mean" hints.
 func knownKeys() []string {
-	return []string{"title", "author", "date", "lang", "theme", "html", "dialect", "chapter",
-		"layout", "class", "background", "background-size", "background-position", "steps"}
+	return []string{"title", "author", "date", "lang", "theme", "html", "dialect", "subtitle", "event", "chapter",
+		"layout", "class", "background", "background-size", "background-position", "steps", "image"}
 }
 
 // knownLayouts lists the layouts the themes style (a deck's own CSS may
@@ -201,6 +202,10 @@ func (r *fmReader) value(fm *frontMatter, key, val, tag string, line int, place 
 		fm.meta.Author = val
 	case "date":
 		fm.meta.Date = val
+	case "subtitle":
+		fm.meta.Subtitle = val
+	case "event":
+		fm.meta.Event = val
 	case "theme":
 		fm.meta.Theme = val
 	case "lang":
@@ -256,6 +261,16 @@ func (r *fmReader) value(fm *frontMatter, key, val, tag string, line int, place 
 			return
 		}
 		s.bg.Image, s.set = u, true
+	case "image":
+		u, ref, msg := r.as.resolve(val, true)
+		if ref.name != "" {
+			s.assets = append(s.assets, ref)
+		}
+		if msg != "" {
+			r.bad(line, "image %s", msg)
+			return
+		}
+		s.image, s.set = u, true
 	case "background-size":
 		if !cssWords(val, 2, "cover", "contain", "auto") {
 			r.bad(line, "front matter key %q: want cover, contain, auto or one or two lengths, got %q", key, clip(val, 40))

@@ -242,6 +242,10 @@ func (l *Loader) Load() (*Deck, error) {
 		}
 		next[keys[i]] = chapters[i]
 	}
+	style, sp := readStyle(l.fsys)
+	if sp != nil {
+		probs = append(probs, *sp)
+	}
 	if len(probs) > 0 || len(origProbs) > 0 {
 		mapLines(trans, probs)
 		return nil, sortProblems(append(probs, origProbs...))
@@ -254,7 +258,7 @@ func (l *Loader) Load() (*Deck, error) {
 	}
 	l.slides = slides
 	l.cache = next
-	d := assemble(files, chapters, l.prev)
+	d := assemble(files, chapters, l.prev, style)
 	d.Dialect, d.DialectReason = dia, why
 	if strings.HasPrefix(why, "ambiguous") {
 		d.Warnings = append(d.Warnings, Problem{File: files[0], Msg: "read as a podium deck: " + why + "; set the dialect with a \"dialect:\" front matter key"})
@@ -572,7 +576,7 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 		// nothing new.
 		buf = buf[:0]
 		st := r.settings
-		for _, v := range []string{r.title, r.html, st.layout, st.class, st.title, st.bg.Image, st.bg.Color, st.bg.Size, st.bg.Position} {
+		for _, v := range []string{r.title, r.html, st.layout, st.class, st.title, st.bg.Image, st.bg.Color, st.bg.Size, st.bg.Position, st.image} {
 			buf = append(append(buf, v...), 0)
 		}
 		buf = append(strconv.AppendInt(buf, int64(r.steps), 10), 0)
@@ -595,7 +599,7 @@ func (w *chapterWork) finish() (*chapter, []Problem) {
 		c.meta = fm.meta
 	}
 	m := c.meta // every field but HTML, which shows only in the rendered HTML
-	fmt.Fprintf(h, "%q %q %q %q %q %q", c.title, m.Title, m.Author, m.Date, m.Lang, m.Theme)
+	fmt.Fprintf(h, "%q %q %q %q %q %q %q %q", c.title, m.Title, m.Author, m.Date, m.Lang, m.Theme, m.Subtitle, m.Event)
 	h.Sum(c.digest[:0])
 	hn.Sum(c.notes[:0])
 	return c, nil
@@ -617,8 +621,8 @@ func fileTitle(file string) string {
 
 // assemble builds the deck from rendered chapters, giving slides their IDs
 // (reconciled with prev) and the deck its version.
-func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
-	d := &Deck{Meta: chapters[0].meta, Assets: make(map[string]Asset)}
+func assemble(files []string, chapters []*chapter, prev *Deck, style string) *Deck {
+	d := &Deck{Meta: chapters[0].meta, Assets: make(map[string]Asset), Style: style}
 	if d.Meta.Lang == "" {
 		d.Meta.Lang = "en"
 	}
@@ -628,6 +632,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 	if d.Meta.Title == "" {
 		d.Meta.Title = chapters[0].title
 	}
+	sections := 0 // section slides so far, to number them
 	for ci, c := range chapters {
 		ch := &Chapter{File: files[ci], Title: c.title}
 		d.Warnings = append(d.Warnings, c.warnings...)
@@ -646,6 +651,13 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 				s.Layout = "section"
 			default:
 				s.Layout = "default"
+			}
+			switch s.Layout {
+			case "cover":
+				s.HTML += byline(d.Meta)
+			case "section":
+				sections++
+				s.HTML = sectionNumber(sections) + s.HTML
 			}
 			if st.title != "" {
 				s.Title = st.title
@@ -667,7 +679,7 @@ func assemble(files []string, chapters []*chapter, prev *Deck) *Deck {
 	assignIDs(d, prev)
 	h := sha256.New()
 	m := d.Meta
-	fmt.Fprintf(h, "%q %q %q %q %q\n", m.Title, m.Author, m.Date, m.Lang, m.Theme)
+	fmt.Fprintf(h, "%q %q %q %q %q %q %q %q\n", m.Title, m.Author, m.Date, m.Lang, m.Theme, m.Subtitle, m.Event, styleVersion(style))
 	for ci, c := range chapters {
 		fmt.Fprintf(h, "%q %x\n", files[ci], c.digest)
 	}

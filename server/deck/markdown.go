@@ -33,6 +33,9 @@ import (
 //	footnotes.go GitHub footnotes, numbered per slide, at the slide's foot
 //	alerts.go   GitHub alerts (> [!NOTE] …)
 //	diagrams.go ```mermaid blocks, rendered by Options.Diagram
+//	columns.go  the two-cols layout's column markers (::left::, ::right::)
+//	images.go   images fit their layout: size hints, the side image
+//	svg.go      deck SVGs inlined, sanitised, so that they follow the theme
 //
 // Emoji shortcodes and definition lists are goldmark's own extensions.
 //
@@ -97,6 +100,9 @@ func markdown(lx *lexers, conv *tex.Converter, o Options, unsafe bool) goldmark.
 			cjk{},
 			code{lx},
 			steps{},
+			columns{},
+			images{},
+			svgs{},
 			assets{},
 			titling{},
 			guard{},

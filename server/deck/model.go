@@ -11,8 +11,12 @@ type Meta struct {
 	Title  string `json:"title"`
 	Author string `json:"author,omitempty"`
 	Date   string `json:"date,omitempty"`
-	Lang   string `json:"lang"`            // BCP 47 tag for <html lang>; default "en"
-	Theme  string `json:"theme,omitempty"` // theme name; the --theme flag overrides it
+	// Subtitle and Event are shown on the cover, with Author and Date
+	// (see "Layouts" in the package doc).
+	Subtitle string `json:"subtitle,omitempty"`
+	Event    string `json:"event,omitempty"`
+	Lang     string `json:"lang"`            // BCP 47 tag for <html lang>; default "en"
+	Theme    string `json:"theme,omitempty"` // theme name; the --theme flag overrides it
 	// HTML lets raw HTML in the Markdown through to the page. Off by
 	// default: goldmark's safe renderer omits it. Only for trusted authors.
 	HTML bool `json:"-"`
@@ -43,6 +47,9 @@ type Deck struct {
 	// "reading slides.md as a Slidev deck (headmatter key drawings)".
 	Dialect       Dialect
 	DialectReason string
+	// Style is the deck's own CSS (StyleFile), "" when it has none: the
+	// server serves it after the theme's, in the theme's stylesheet.
+	Style string
 	// Assets holds the files of the deck folder the slides show or link to,
 	// by slash path, at the versions their URLs carry.
 	Assets map[string]Asset

@@ -55,7 +55,7 @@ func LoadWith(o deck.Options, deckFS, themes, web fs.FS, theme string) (*Talk, e
 		}
 		return nil, err
 	}
-	return &Talk{Deck: d, Theme: name, ThemeCSS: css, Web: web, Files: deckFS}, nil
+	return &Talk{Deck: d, Theme: name, ThemeCSS: deck.AppendStyle(css, d.Style), Web: web, Files: deckFS}, nil
 }
 
 // themeCSS is themes/<name>/theme.css followed by the chroma CSS of the
