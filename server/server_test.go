@@ -287,7 +287,7 @@ func TestShippedTalk(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the shipped talk has problems:\n%v", err)
 	}
-	if d.Meta.Lang != "zh-CN" || !strings.Contains(d.Meta.Title, "kubernetes横空出世背后的秘密") {
+	if d.Meta.Lang != "zh-CN" || !strings.Contains(d.Meta.Title, "Kubernetes 横空出世背后的秘密") {
 		t.Errorf("meta = %+v", d.Meta)
 	}
 	if len(d.Chapters) != 4 {
