@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -287,7 +289,7 @@ func TestShippedTalk(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the shipped talk has problems:\n%v", err)
 	}
-	if d.Meta.Lang != "zh-CN" || !strings.Contains(d.Meta.Title, "kubernetes横空出世背后的秘密") {
+	if d.Meta.Lang != "zh-CN" || !strings.Contains(d.Meta.Title, "Kubernetes 横空出世背后的秘密") {
 		t.Errorf("meta = %+v", d.Meta)
 	}
 	if len(d.Chapters) != 4 {
@@ -297,7 +299,70 @@ func TestShippedTalk(t *testing.T) {
 		if strings.TrimSpace(sl.Notes) == "" {
 			t.Errorf("%s:%d: slide %q has no speaker notes", sl.File, sl.Line, sl.Title)
 		}
+		if sl.Steps > 0 && !showsBeyondHeadings(t, sl.HTML) {
+			t.Errorf("%s:%d: slide %q opens with its heading alone: every block after it is stepped", sl.File, sl.Line, sl.Title)
+		}
 	}
+}
+
+// htmlNode is an element of a slide's HTML, as much of it as
+// showsBeyondHeadings needs.
+type htmlNode struct {
+	name, class string
+	stepped     bool
+	kids        []*htmlNode
+}
+
+// showsBeyondHeadings tells whether a slide's HTML shows, at step 0,
+// something besides its headings: a talk's slide that opens with only
+// its heading makes the audience wait for the speaker's first click.
+func showsBeyondHeadings(t *testing.T, h string) bool {
+	t.Helper()
+	dec := xml.NewDecoder(strings.NewReader("<div>" + h + "</div>"))
+	dec.Strict, dec.AutoClose, dec.Entity = false, xml.HTMLAutoClose, xml.HTMLEntity
+	root := &htmlNode{}
+	stack := []*htmlNode{root}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("slide HTML does not parse: %v\n%s", err, h)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			n := &htmlNode{name: tok.Name.Local}
+			for _, a := range tok.Attr {
+				switch a.Name.Local {
+				case "class":
+					n.class = a.Value
+				case "data-step":
+					n.stepped = true
+				}
+			}
+			top := stack[len(stack)-1]
+			top.kids = append(top.kids, n)
+			stack = append(stack, n)
+		case xml.EndElement:
+			if len(stack) > 1 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	var shows func(n *htmlNode) bool
+	shows = func(n *htmlNode) bool {
+		switch {
+		case n.stepped:
+			return false
+		case len(n.name) == 2 && n.name[0] == 'h' && n.name[1] >= '1' && n.name[1] <= '6':
+			return false
+		case n.name == "ul" || n.name == "ol" || n.name == "div" && (n.class == "" || strings.Contains(n.class, "col")):
+			return slices.ContainsFunc(n.kids, shows)
+		}
+		return true
+	}
+	return slices.ContainsFunc(root.kids[0].kids, shows)
 }
 
 func must(tb testing.TB, err error) {

@@ -29,7 +29,7 @@ func main() {
 		talk[filepath.Base(f)] = string(b)
 	}
 	svg, _ := os.ReadFile("slides/lmctfy-docker.svg")
-	write(out, "talk", talk, "kubernetes横空出世背后的秘密")
+	write(out, "talk", talk, "Kubernetes 横空出世背后的秘密")
 	for _, d := range []string{"talk/podium", "talk"} {
 		os.WriteFile(filepath.Join(out, d, "lmctfy-docker.svg"), svg, 0o644)
 	}
@@ -39,6 +39,10 @@ var (
 	frontRE = regexp.MustCompile(`(?s)\A---\n.*?\n---\n`)
 	noteRE  = regexp.MustCompile(`(?ms)^Note:\s*(.*?)(\n---\n|\z)`)
 	pauseRE = regexp.MustCompile(`(?m)^\. \. \.\n`)
+	// settingsRE is a slide's own front matter (Slidev's form), which
+	// Slidev reads as is and Marp would take for two slide breaks.
+	settingsRE = regexp.MustCompile(`(?m)^---\n((?:[a-z][a-z-]*:.*\n)+)---\n`)
+	layoutRE   = regexp.MustCompile(`(?m)^layout: *(\S+)`)
 )
 
 // write puts chapters into DIR/NAME/podium/ and joins them into
@@ -63,7 +67,16 @@ func write(dir, name string, chapters map[string]string, title string) {
 		body = append(body, strings.TrimSpace(c))
 	}
 	joined := strings.Join(body, "\n\n---\n\n") + "\n"
-	os.WriteFile(filepath.Join(dir, name, "marp.md"), []byte("---\nmarp: true\ntitle: "+title+"\nsize: 16:9\n---\n\n"+joined), 0o644)
+	// Marp: a slide's settings become its class (a local directive), and
+	// the two-cols column marker goes.
+	marp := settingsRE.ReplaceAllStringFunc(joined, func(m string) string {
+		if l := layoutRE.FindStringSubmatch(m); l != nil {
+			return "---\n\n<!-- _class: " + l[1] + " -->\n"
+		}
+		return "---\n"
+	})
+	marp = strings.ReplaceAll(marp, "\n::right::\n", "\n")
+	os.WriteFile(filepath.Join(dir, name, "marp.md"), []byte("---\nmarp: true\ntitle: "+title+"\nsize: 16:9\n---\n\n"+marp), 0o644)
 	os.WriteFile(filepath.Join(dir, name, "slidev.md"), []byte("---\ntitle: "+title+"\nlayout: default\n---\n\n"+joined), 0o644)
 }
 
