@@ -66,7 +66,6 @@ func firstInvalid(b []byte) int {
 	return len(b)
 }
 
-
 // AppendStyle appends a deck's own CSS (Deck.Style) to its theme's CSS,
 // as pages get it: after the theme's rules, so that it wins their ties.
 // The server and the exported copy both build the stylesheet with it.
