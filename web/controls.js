@@ -3,7 +3,7 @@
 // go-to, help, blackout). Pages that must not be driven locally (a
 // follower of the presenter, say) simply do not attach them.
 
-import {words} from "./view.js";
+import {words} from "./i18n.js";
 
 const ICONS = {
   prev: '<path d="M15 5l-7 7 7 7"/>',
@@ -12,17 +12,17 @@ const ICONS = {
   help: '<circle cx="12" cy="12" r="9"/><path d="M9.6 9.3a2.5 2.5 0 1 1 3.4 2.4c-.7.3-1 .8-1 1.5v.6"/><path d="M12 17h.01"/>',
 };
 
-/** The keys, for the help overlay: [keys, English, Chinese]. */
+/** The keys, for the help overlay: [keys, message key of i18n.js]. */
 const KEYS = [
-  ["→ ↓ Space PgDn N L", "Next step or slide", "下一步 / 下一页"],
-  ["← ↑ Shift+Space PgUp P H", "Previous step or slide", "上一步 / 上一页"],
-  ["Home End", "First / last slide", "第一页 / 最后一页"],
-  ["O Esc", "Overview of all slides", "所有幻灯片总览"],
-  ["G", "Go to a slide by number or title", "按页码或标题跳转"],
-  ["F", "Full screen", "全屏"],
-  ["B .", "Black screen (pause)", "黑屏（暂停）"],
-  ["S", "Presenter view, in a new window (needs the presenter link once)", "在新窗口打开演讲者视图（需先打开一次演讲者链接）"],
-  ["?", "This help", "本帮助"],
+  ["→ ↓ Space PgDn N L", "keyNext"],
+  ["← ↑ Shift+Space PgUp P H", "keyPrev"],
+  ["Home End", "keyEnds"],
+  ["O Esc", "keyOverview"],
+  ["G", "keyGoto"],
+  ["F", "keyFull"],
+  ["B .", "keyBlack"],
+  ["S", "keyPresenter"],
+  ["?", "keyHelp"],
 ];
 
 /**
@@ -35,9 +35,8 @@ const KEYS = [
 export function attachControls(view, opts = {}) {
   const presenter = opts.presenter !== false;
   const doc = view.root.ownerDocument;
-  const lang = () => view.deck?.lang;
+  const lang = () => view.deck?.lang || doc.documentElement.lang;
   const w = () => words(lang());
-  const zh = () => w() !== words("en");
 
   // Buttons in the bar.
   const button = (name, label, onClick) => {
@@ -107,8 +106,8 @@ export function attachControls(view, opts = {}) {
   const overview = makeOverview(view, w);
   const help = makeDialog(view, "help", () => `
     <h2>${w().help}</h2>
-    <table class="keys"><tbody>${KEYS.filter(([k]) => presenter || k !== "S").map(([k, en, cn]) => `<tr><td>${
-      k.split(" ").map((x) => `<kbd>${x}</kbd>`).join(" ")}</td><td>${zh() ? cn : en}</td></tr>`).join("")}
+    <table class="keys"><tbody>${KEYS.filter(([k]) => presenter || k !== "S").map(([k, msg]) => `<tr><td>${
+      k.split(" ").map((x) => `<kbd>${x}</kbd>`).join(" ")}</td><td>${w()[msg]}</td></tr>`).join("")}
     </tbody></table>`, w);
   const goto = makeGoto(view, w);
   const dialogs = [overview, goto, help];
