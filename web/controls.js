@@ -4,6 +4,7 @@
 // follower of the presenter, say) simply do not attach them.
 
 import {words} from "./i18n.js";
+import {STAGE_WIDTH} from "./view.js";
 
 const ICONS = {
   prev: '<path d="M15 5l-7 7 7 7"/>',
@@ -213,12 +214,12 @@ export function attachControls(view, opts = {}) {
 
 // makeDialog is a modal <dialog> whose content html() renders each time
 // it opens, with a close button.
-function makeDialog(view, name, html, w) {
+function makeDialog(view, name, html, w, parent = view.root) {
   const doc = view.root.ownerDocument;
   const dlg = doc.createElement("dialog");
   dlg.className = "overlay overlay-" + name;
   dlg.tabIndex = -1;
-  view.root.append(dlg);
+  parent.append(dlg);
   dlg.addEventListener("click", (e) => {
     if (e.target === dlg || e.target.closest(".close")) d.close();
   });
@@ -231,7 +232,12 @@ function makeDialog(view, name, html, w) {
     before = null;
   };
   // The close event comes a task later; refocus at once when we close.
-  dlg.addEventListener("close", refocus);
+  // A dialog opened again since is left alone.
+  dlg.addEventListener("close", () => {
+    if (dlg.open) return;
+    refocus();
+    d.onClose?.();
+  });
   const d = {
     el: dlg,
     html,
@@ -254,21 +260,71 @@ function makeDialog(view, name, html, w) {
   return d;
 }
 
-// makeOverview is the grid of all slides, by chapter. Arrows move
-// between cards by position on screen, Enter or a click picks one.
+// makeOverview is the grid of all slides, by chapter, each card a
+// thumbnail of the slide itself: a copy of the view's own rendered slide
+// (its HTML, layout, classes and background, in the deck's theme),
+// scaled from the 1280×720 stage to the card, made when the card comes
+// into sight. Arrows move between cards by position on screen, Enter or
+// a click picks one. The dialog lives outside the view's root, so that a
+// phone's reading mode (flow) leaves the thumbnails on their stage.
 function makeOverview(view, w) {
+  const doc = view.root.ownerDocument;
   const esc = (s) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const d = makeDialog(view, "overview", () => {
     const deck = view.deck;
     if (!deck) return "";
-    return `<h2 class="sr-only">${w().overview}</h2>` + deck.chapters.map((c) => `
-      <section class="ov-chapter"><h3>${esc(c.title)}</h3><ol class="cards">${
+    const n = deck.slides.length;
+    return `<h2 class="sr-only">${esc(w().overview)}</h2>` + deck.chapters.map((c) => `
+      <section class="ov-chapter"><h3>${esc(c.title)} <span class="ov-count">${esc(w().t("slideCount", {n: c.slides.length}))}</span></h3><ol class="cards">${
       c.slides.map((id) => {
         const i = deck.slides.findIndex((s) => s.id === id);
-        return i < 0 ? "" : `<li><button type="button" class="card" data-index="${i}" data-id="${esc(id)}">` +
-          `<span class="num">${i + 1}</span><span class="title">${esc(deck.slides[i].title)}</span></button></li>`;
+        return i < 0 ? "" : `<li><button type="button" class="card" data-index="${i}" data-id="${esc(id)}" ` +
+          `aria-label="${esc(`${i + 1} / ${n}: ${deck.slides[i].title}`)}"><span class="thumb" inert aria-hidden="true"></span>` +
+          `<span class="cap"><span class="num">${i + 1}</span><span class="title">${esc(deck.slides[i].title)}</span></span></button></li>`;
       }).join("")}</ol></section>`).join("");
-  }, w);
+  }, w, doc.body);
+
+  // Thumbnails: drawn when their card is near the dialog's view, scaled
+  // to the cards' width (all cards are as wide).
+  let seen = null, sizer = null;
+  const thumb = (card) => {
+    const box = card.querySelector(".thumb");
+    const src = view.slideElement(Number(card.dataset.index));
+    if (!box || !src || box.firstChild) return;
+    const el = src.cloneNode(true);
+    el.hidden = false;
+    el.classList.remove("current");
+    el.removeAttribute("aria-label");
+    for (const x of el.querySelectorAll(".future")) x.classList.remove("future");
+    for (const x of el.querySelectorAll("[id]")) x.removeAttribute("id");
+    const stage = doc.createElement("div");
+    stage.className = "stage";
+    stage.append(el);
+    box.append(stage);
+  };
+  const watch = () => {
+    seen?.disconnect();
+    sizer?.disconnect();
+    seen = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        thumb(e.target);
+        seen.unobserve(e.target);
+      }
+    }, {root: d.el, rootMargin: "200px 0px"});
+    for (const c of d.el.querySelectorAll(".card")) seen.observe(c);
+    const first = d.el.querySelector(".thumb");
+    if (!first) return;
+    sizer = new ResizeObserver(() => {
+      d.el.style.setProperty("--thumb-scale", String(first.clientWidth / STAGE_WIDTH));
+    });
+    sizer.observe(first);
+  };
+  d.onClose = () => {
+    seen?.disconnect();
+    sizer?.disconnect();
+    seen = sizer = null;
+  };
   d.mark = () => {
     if (!d.open) return;
     for (const c of d.el.querySelectorAll(".card")) {
@@ -285,12 +341,14 @@ function makeOverview(view, w) {
     const close = d.el.querySelector(".close");
     while (close.nextSibling) close.nextSibling.remove();
     close.insertAdjacentHTML("afterend", d.html());
+    watch();
     d.el.scrollTop = top;
     d.mark();
     const card = (id && [...d.el.querySelectorAll(".card")].find((c) => c.dataset.id === id)) || d.el.querySelector(".card[aria-current]");
     card?.focus({preventScroll: true});
   };
   d.onShow = () => {
+    watch();
     d.mark();
     const cur = d.el.querySelector(".card[aria-current]") || d.el.querySelector(".card");
     cur?.focus();
