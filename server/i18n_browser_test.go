@@ -122,6 +122,17 @@ func TestInterfaceLanguage(t *testing.T) {
 					bt.WaitFor(t, rem, `podium.sync.role === "presenter" && !!podium.model.deck && !document.querySelector(".rm-main").hidden &&
 						document.querySelectorAll(".rm-warnings li").length === 1`, "the remote to connect, with the deck's warning")
 					wrongWords(t, rem, lang, "remote")
+
+					// Without the token: the pages that say how to get in.
+					if size != bt.DesktopSize {
+						return
+					}
+					anon := liveTab(t, ctx, size)
+					for _, page := range []string{"/presenter", "/remote"} {
+						bt.Do(t, anon, chromedp.Navigate(ts.URL+page))
+						bt.WaitFor(t, anon, `!document.querySelector('[data-msg="denied"]').hidden && document.querySelector('[data-msg="connecting"]').hidden`, page+" to refuse a visitor")
+						wrongWords(t, anon, lang, page+" without the token")
+					}
 				})
 			}
 		})
