@@ -227,7 +227,7 @@ func TestProjectorDrives(t *testing.T) {
 	bt.WaitFor(t, proj, `podium.driving && podium.sync.status === "live" && !!podium.sync.state`, "the projector to connect as a driver")
 	phone := openPhone(t, ctx, ts.URL)
 	bt.WaitFor(t, laptop, `(() => { const e = document.querySelector('[data-out="drivers"]');
-		return !e.hidden && e.textContent === "1 projector driving"; })()`, "the presenter view to show one driving projector")
+		return !e.hidden && e.textContent === "1 台投影在翻页"; })()`, "the presenter view to show one driving projector")
 
 	i, s := 0, 0
 	for range 2 {

@@ -321,6 +321,11 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	warnings := make([]string, len(d.Warnings))
+	for i, w := range d.Warnings {
+		warnings[i] = w.Error()
+	}
+	s.hub.SetWarnings(warnings)
 	t, err := s.themeFor(d)
 	if err != nil {
 		return false, err

@@ -41,7 +41,8 @@
 // being one) at each connection. Notes stay where they were: this page
 // never asks for them.
 
-import {createView, words} from "./view.js";
+import {createView} from "./view.js";
+import {words} from "./i18n.js";
 import {attachControls} from "./controls.js";
 import {commands, follow} from "./sync.js";
 
@@ -72,6 +73,7 @@ const RELOAD_ICON = '<path d="M20 12a8 8 0 1 1-2.34-5.66"/><path d="M20 4v5h-5"/
 
 async function main() {
   const root = document.getElementById("podium");
+  root.setAttribute("aria-roledescription", words(document.documentElement.lang).presentation);
   const view = createView(root);
   const start = parseHash(location.hash);
   let t = null; // the follower, below
@@ -213,6 +215,7 @@ async function main() {
     },
     onDeck(d) {
       if (d.lang) document.documentElement.lang = d.lang;
+      root.setAttribute("aria-roledescription", words(d.lang).presentation);
       if (d.title) document.title = d.title;
     },
     onState: refresh,
@@ -229,7 +232,7 @@ async function main() {
   for (let n = 0; !view.deck; n++) {
     await t.load();
     if (view.deck) break;
-    loadError("Could not load the presentation, retrying… 无法加载演示，正在重试…");
+    loadError(words(document.documentElement.lang).loadRetry);
     await new Promise((r) => setTimeout(r, Math.min(8e3, 500 * 2 ** n)));
   }
   loadError("");
@@ -272,5 +275,5 @@ function loadError(msg) {
 
 main().catch((err) => {
   console.error(err);
-  loadError("Could not load the presentation: " + err.message);
+  loadError(words(document.documentElement.lang).t("loadFailed", {error: err.message}));
 });

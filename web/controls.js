@@ -3,7 +3,8 @@
 // go-to, help, blackout). Pages that must not be driven locally (a
 // follower of the presenter, say) simply do not attach them.
 
-import {words} from "./view.js";
+import {words} from "./i18n.js";
+import {STAGE_WIDTH} from "./view.js";
 
 const ICONS = {
   prev: '<path d="M15 5l-7 7 7 7"/>',
@@ -12,17 +13,17 @@ const ICONS = {
   help: '<circle cx="12" cy="12" r="9"/><path d="M9.6 9.3a2.5 2.5 0 1 1 3.4 2.4c-.7.3-1 .8-1 1.5v.6"/><path d="M12 17h.01"/>',
 };
 
-/** The keys, for the help overlay: [keys, English, Chinese]. */
+/** The keys, for the help overlay: [keys, message key of i18n.js]. */
 const KEYS = [
-  ["→ ↓ Space PgDn N L", "Next step or slide", "下一步 / 下一页"],
-  ["← ↑ Shift+Space PgUp P H", "Previous step or slide", "上一步 / 上一页"],
-  ["Home End", "First / last slide", "第一页 / 最后一页"],
-  ["O Esc", "Overview of all slides", "所有幻灯片总览"],
-  ["G", "Go to a slide by number or title", "按页码或标题跳转"],
-  ["F", "Full screen", "全屏"],
-  ["B .", "Black screen (pause)", "黑屏（暂停）"],
-  ["S", "Presenter view, in a new window (needs the presenter link once)", "在新窗口打开演讲者视图（需先打开一次演讲者链接）"],
-  ["?", "This help", "本帮助"],
+  ["→ ↓ Space PgDn N L", "keyNext"],
+  ["← ↑ Shift+Space PgUp P H", "keyPrev"],
+  ["Home End", "keyEnds"],
+  ["O Esc", "keyOverview"],
+  ["G", "keyGoto"],
+  ["F", "keyFull"],
+  ["B .", "keyBlack"],
+  ["S", "keyPresenter"],
+  ["?", "keyHelp"],
 ];
 
 /**
@@ -35,9 +36,8 @@ const KEYS = [
 export function attachControls(view, opts = {}) {
   const presenter = opts.presenter !== false;
   const doc = view.root.ownerDocument;
-  const lang = () => view.deck?.lang;
+  const lang = () => view.deck?.lang || doc.documentElement.lang;
   const w = () => words(lang());
-  const zh = () => w() !== words("en");
 
   // Buttons in the bar.
   const button = (name, label, onClick) => {
@@ -107,8 +107,8 @@ export function attachControls(view, opts = {}) {
   const overview = makeOverview(view, w);
   const help = makeDialog(view, "help", () => `
     <h2>${w().help}</h2>
-    <table class="keys"><tbody>${KEYS.filter(([k]) => presenter || k !== "S").map(([k, en, cn]) => `<tr><td>${
-      k.split(" ").map((x) => `<kbd>${x}</kbd>`).join(" ")}</td><td>${zh() ? cn : en}</td></tr>`).join("")}
+    <table class="keys"><tbody>${KEYS.filter(([k]) => presenter || k !== "S").map(([k, msg]) => `<tr><td>${
+      k.split(" ").map((x) => `<kbd>${x}</kbd>`).join(" ")}</td><td>${w()[msg]}</td></tr>`).join("")}
     </tbody></table>`, w);
   const goto = makeGoto(view, w);
   const dialogs = [overview, goto, help];
@@ -214,12 +214,12 @@ export function attachControls(view, opts = {}) {
 
 // makeDialog is a modal <dialog> whose content html() renders each time
 // it opens, with a close button.
-function makeDialog(view, name, html, w) {
+function makeDialog(view, name, html, w, parent = view.root) {
   const doc = view.root.ownerDocument;
   const dlg = doc.createElement("dialog");
   dlg.className = "overlay overlay-" + name;
   dlg.tabIndex = -1;
-  view.root.append(dlg);
+  parent.append(dlg);
   dlg.addEventListener("click", (e) => {
     if (e.target === dlg || e.target.closest(".close")) d.close();
   });
@@ -232,7 +232,12 @@ function makeDialog(view, name, html, w) {
     before = null;
   };
   // The close event comes a task later; refocus at once when we close.
-  dlg.addEventListener("close", refocus);
+  // A dialog opened again since is left alone.
+  dlg.addEventListener("close", () => {
+    if (dlg.open) return;
+    refocus();
+    d.onClose?.();
+  });
   const d = {
     el: dlg,
     html,
@@ -255,21 +260,71 @@ function makeDialog(view, name, html, w) {
   return d;
 }
 
-// makeOverview is the grid of all slides, by chapter. Arrows move
-// between cards by position on screen, Enter or a click picks one.
+// makeOverview is the grid of all slides, by chapter, each card a
+// thumbnail of the slide itself: a copy of the view's own rendered slide
+// (its HTML, layout, classes and background, in the deck's theme),
+// scaled from the 1280×720 stage to the card, made when the card comes
+// into sight. Arrows move between cards by position on screen, Enter or
+// a click picks one. The dialog lives outside the view's root, so that a
+// phone's reading mode (flow) leaves the thumbnails on their stage.
 function makeOverview(view, w) {
+  const doc = view.root.ownerDocument;
   const esc = (s) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   const d = makeDialog(view, "overview", () => {
     const deck = view.deck;
     if (!deck) return "";
-    return `<h2 class="sr-only">${w().overview}</h2>` + deck.chapters.map((c) => `
-      <section class="ov-chapter"><h3>${esc(c.title)}</h3><ol class="cards">${
+    const n = deck.slides.length;
+    return `<h2 class="sr-only">${esc(w().overview)}</h2>` + deck.chapters.map((c) => `
+      <section class="ov-chapter"><h3>${esc(c.title)} <span class="ov-count">${esc(w().t("slideCount", {n: c.slides.length}))}</span></h3><ol class="cards">${
       c.slides.map((id) => {
         const i = deck.slides.findIndex((s) => s.id === id);
-        return i < 0 ? "" : `<li><button type="button" class="card" data-index="${i}" data-id="${esc(id)}">` +
-          `<span class="num">${i + 1}</span><span class="title">${esc(deck.slides[i].title)}</span></button></li>`;
+        return i < 0 ? "" : `<li><button type="button" class="card" data-index="${i}" data-id="${esc(id)}" ` +
+          `aria-label="${esc(`${i + 1} / ${n}: ${deck.slides[i].title}`)}"><span class="thumb" inert aria-hidden="true"></span>` +
+          `<span class="cap"><span class="num">${i + 1}</span><span class="title">${esc(deck.slides[i].title)}</span></span></button></li>`;
       }).join("")}</ol></section>`).join("");
-  }, w);
+  }, w, doc.body);
+
+  // Thumbnails: drawn when their card is near the dialog's view, scaled
+  // to the cards' width (all cards are as wide).
+  let seen = null, sizer = null;
+  const thumb = (card) => {
+    const box = card.querySelector(".thumb");
+    const src = view.slideElement(Number(card.dataset.index));
+    if (!box || !src || box.firstChild) return;
+    const el = src.cloneNode(true);
+    el.hidden = false;
+    el.classList.remove("current");
+    el.removeAttribute("aria-label");
+    for (const x of el.querySelectorAll(".future")) x.classList.remove("future");
+    for (const x of el.querySelectorAll("[id]")) x.removeAttribute("id");
+    const stage = doc.createElement("div");
+    stage.className = "stage";
+    stage.append(el);
+    box.append(stage);
+  };
+  const watch = () => {
+    seen?.disconnect();
+    sizer?.disconnect();
+    seen = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        thumb(e.target);
+        seen.unobserve(e.target);
+      }
+    }, {root: d.el, rootMargin: "200px 0px"});
+    for (const c of d.el.querySelectorAll(".card")) seen.observe(c);
+    const first = d.el.querySelector(".thumb");
+    if (!first) return;
+    sizer = new ResizeObserver(() => {
+      d.el.style.setProperty("--thumb-scale", String(first.clientWidth / STAGE_WIDTH));
+    });
+    sizer.observe(first);
+  };
+  d.onClose = () => {
+    seen?.disconnect();
+    sizer?.disconnect();
+    seen = sizer = null;
+  };
   d.mark = () => {
     if (!d.open) return;
     for (const c of d.el.querySelectorAll(".card")) {
@@ -286,12 +341,14 @@ function makeOverview(view, w) {
     const close = d.el.querySelector(".close");
     while (close.nextSibling) close.nextSibling.remove();
     close.insertAdjacentHTML("afterend", d.html());
+    watch();
     d.el.scrollTop = top;
     d.mark();
     const card = (id && [...d.el.querySelectorAll(".card")].find((c) => c.dataset.id === id)) || d.el.querySelector(".card[aria-current]");
     card?.focus({preventScroll: true});
   };
   d.onShow = () => {
+    watch();
     d.mark();
     const cur = d.el.querySelector(".card[aria-current]") || d.el.querySelector(".card");
     cur?.focus();

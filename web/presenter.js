@@ -9,22 +9,27 @@
 import {createView} from "./view.js";
 import {attachControls} from "./controls.js";
 import {commands, connect, track} from "./sync.js";
-import {fetchNotes, formatDuration, talkClock, toaster} from "./speaker.js";
+import {words, localize} from "./i18n.js";
+import {done, fetchNotes, formatDuration, notesSizer, pace, problemsPanel, statusText, talkClock, targetInput, toaster} from "./speaker.js";
 
 const doc = document;
 const out = (name) => doc.querySelector(`[data-out="${name}"]`);
 const toast = toaster(out("toast"), 3000);
 const act = (name) => doc.querySelector(`[data-act="${name}"]`);
 const audienceURL = doc.body.dataset.audienceUrl || location.origin + "/";
+const qr = doc.querySelector(".pz-qr img");
+const esc = (x) => x.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const view = createView(doc.getElementById("current"), {layout: "stage"});
 const preview = createView(doc.getElementById("next"), {layout: "stage", announce: false});
-let notes = {}, shownNotes = "", role = "", conn = null;
+let notes = {}, shownNotes = "", role = "", conn = null, shownLang = null;
 const clock = talkClock();
+/** w is the message table of the deck's language. */
+const w = () => words(view.deck?.lang || doc.documentElement.lang);
 
 /** send sends msg to the server, or says why it cannot. */
 function send(msg) {
-  if (role !== "presenter" || !conn?.send(msg)) toast("Not connected: the command was not sent");
+  if (role !== "presenter" || !conn?.send(msg)) toast(w().notSent);
 }
 
 // driver stands in for the view in controls.js: reveal.js keys, swipes,
@@ -54,6 +59,7 @@ addEventListener("keydown", (e) => {
 
 const t = track(view, {
   onDeck(d) {
+    relabel();
     view.prepare(); // the morpher: the author's first edit shows as fast as the next
     preview.applyDeck(d);
     chapters(d);
@@ -85,18 +91,14 @@ conn = connect({
   onHold(m) {
     t.onHold(m);
     act("hold").setAttribute("aria-pressed", String(m.held));
-    act("hold").textContent = m.held ? "Holding edits" : "Hold edits";
-    act("hold").title = m.held ? "Stop holding: send the edits to everyone, as Publish does"
-      : "Keep the audience on the published deck while you edit";
+    holdLabels();
     act("publish").disabled = !m.held;
-    out("hold").textContent = !m.held ? "" : m.pending
-      ? "Edits waiting: everyone, you included, stays on the published deck until Publish."
-      : "Holding: new edits will wait for Publish.";
     doc.body.classList.toggle("pz-pending", !!(m.held && m.pending));
     pendingEdits();
   },
   onProblems(m) {
-    problems(m.problems || []);
+    problems.set(m);
+    doc.body.classList.toggle("pz-broken", !!problems.problems.length);
     pendingEdits();
   },
   onNotes: loadNotes, // a notes-only edit: the deck itself did not change
@@ -105,17 +107,8 @@ conn = connect({
     tick();
   },
   onPresence(m) {
-    const el = out("people");
-    if (out("cluster").hidden) { // else the cluster frame counts every replica
-      el.textContent = String(m.audience);
-      el.title = `${m.audience} audience device${m.audience === 1 ? "" : "s"}, ${m.presenters} presenter device${m.presenters === 1 ? "" : "s"}`;
-    }
-    // Windows of the audience page with presenter rights: their keys
-    // (a clicker on the projector) move everyone.
-    const dr = out("drivers"), k = m.drivers || 0;
-    dr.hidden = !k;
-    dr.textContent = `${k} projector${k === 1 ? "" : "s"} driving`;
-    dr.title = `${k} window${k === 1 ? "" : "s"} of the audience page with presenter rights: keys and clicker there move everyone`;
+    presence = m;
+    presenceLabels();
   },
   // onCluster: this server is one replica of several (NATS). The count
   // is then every replica's audience, its title says where they are; while
@@ -123,22 +116,21 @@ conn = connect({
   onCluster(m) {
     const el = out("people");
     el.textContent = String(m.audience);
-    el.title = (m.replicas || []).map((r) => `${r.name}: ${r.audience} audience, ${r.presenters} presenter`).join("\n");
+    el.title = (m.replicas || []).map((r) => `${r.name}: ` + w().t("audienceDevices", {n: r.audience}) + ", " + w().t("presenterDevices", {n: r.presenters})).join("\n");
     const c = out("cluster");
     c.hidden = false;
     c.dataset.reachable = String(m.reachable);
-    c.textContent = m.reachable ? `${(m.replicas || []).length} replicas` : "cluster unreachable: moves refused";
-    c.title = m.reachable ? el.title
-      : "NATS cannot be reached: every replica keeps showing the current slide, and moves wait until it is back, so that the replicas cannot disagree";
+    c.textContent = m.reachable ? w().t("replicas", {n: (m.replicas || []).length}) : w().clusterUnreachable;
+    c.title = m.reachable ? el.title : w().clusterUnreachableHint;
   },
   onError(m) {
-    toast(m.code === "rate_limited" ? "Too fast: a command was dropped" : m.message || m.code);
+    toast(m.code === "rate_limited" ? w().tooFast : m.message || m.code);
   },
   onStatus(s) {
     t.onStatus(s);
     const el = out("status");
     el.dataset.status = s;
-    el.textContent = s === "live" ? "live" : s === "offline" ? "offline" : "reconnecting…";
+    el.textContent = statusText(w(), s);
   },
 });
 t.load(); // the deck now, in parallel with the socket
@@ -156,28 +148,50 @@ async function loadNotes() {
 
 // problems shows what is wrong with the deck on disk, one file:line:
 // message a line, over the dashboard: the author's last save did not
-// load, the audience still sees the last good deck. Dismissed, it comes
-// back with the next problems frame; an empty list (a good save) clears it.
-const problemsBox = doc.createElement("section");
-problemsBox.className = "pz-problems";
-problemsBox.setAttribute("role", "alert");
-problemsBox.setAttribute("aria-label", "Problems in the talk's files");
-problemsBox.hidden = true;
-problemsBox.innerHTML = `<header><h2>The last save does not load</h2>
-  <button type="button" class="pz-btn pz-small" data-act="problems-close" aria-label="Dismiss">×</button></header>
-  <p>Everyone keeps the last good version until the files are fixed.</p><ul></ul>`;
-doc.body.append(problemsBox);
+// load, the audience still sees the last good deck; and the warnings of
+// the deck that does load (podium check's). Dismissed, it comes back with
+// the next problems frame; empty lists (a good, clean save) clear it.
+const problems = problemsPanel(doc.body, "pz");
 
-let problemLines = [];
-function problems(lines) {
-  problemLines = lines;
-  problemsBox.querySelector("ul").replaceChildren(...lines.map((l) => {
-    const li = doc.createElement("li");
-    li.textContent = l;
-    return li;
-  }));
-  problemsBox.hidden = !lines.length;
-  doc.body.classList.toggle("pz-broken", !!lines.length);
+// The labels that depend on the hold, presence and deck language.
+let presence = null;
+function holdLabels() {
+  const m = t.hold, held = !!m?.held;
+  act("hold").textContent = held ? w().holding : w().hold;
+  act("hold").title = held ? w().holdingHint : w().holdHint;
+  out("hold").textContent = !held ? "" : m.pending ? w().holdPending : w().holdWaiting;
+}
+function presenceLabels() {
+  const m = presence;
+  if (!m) return;
+  const el = out("people");
+  if (out("cluster").hidden) { // else the cluster frame counts every replica
+    el.textContent = String(m.audience);
+    el.title = w().t("audienceDevices", {n: m.audience}) + ", " + w().t("presenterDevices", {n: m.presenters});
+  }
+  // Windows of the audience page with presenter rights: their keys
+  // (a clicker on the projector) move everyone.
+  const dr = out("drivers"), k = m.drivers || 0;
+  dr.hidden = !k;
+  dr.textContent = w().t("projectorsDriving", {n: k});
+  dr.title = w().t("projectorsHint", {n: k});
+}
+
+// relabel puts the deck language's words on the page: at start, and when
+// an edit changes the deck's lang.
+function relabel() {
+  const lang = w().lang;
+  if (lang === shownLang) return;
+  shownLang = lang;
+  localize(doc, w());
+  doc.title = (view.deck?.title || doc.querySelector(".pz-title").textContent) + " · " + w().presenterTitle;
+  problems.words(w());
+  holdLabels();
+  presenceLabels();
+  out("status").textContent = statusText(w(), t.status);
+  qr.alt = w().qrAlt;
+  shownNotes = "";
+  render();
 }
 
 // pendingEdits lists what Publish will send, against the published deck
@@ -227,12 +241,13 @@ function drawPending() {
   };
   p.slides.forEach((s, k) => {
     const o = old.get(s.id);
-    if (!o) item("added", `“${s.title}”` + (k ? ` after “${p.slides[k - 1].title}”` : " at the start"), "new");
-    else if (o.html !== s.html || o.steps !== s.steps || o.title !== s.title) item("changed", `“${s.title}”`, "changed");
+    if (!o) item("added", k ? w().t("addedAfter", {title: s.title, prev: p.slides[k - 1].title}) : w().t("addedStart", {title: s.title}), w().kindAdded);
+    else if (o.html !== s.html || o.steps !== s.steps || o.title !== s.title) item("changed", w().t("quoted", {title: s.title}), w().kindChanged);
   });
-  for (const s of d.slides) if (!nu.has(s.id)) item("removed", `“${s.title}”`, "removed");
-  if (!items.length) item("changed", "the theme or the talk's settings", "changed");
-  if (problemLines.length) item("problem", `the newest save does not load (${problemLines.length} problem${problemLines.length === 1 ? "" : "s"}, listed above): the pending edits are those of the last save that did`, "problem");
+  for (const s of d.slides) if (!nu.has(s.id)) item("removed", w().t("quoted", {title: s.title}), w().kindRemoved);
+  if (!items.length) item("changed", w().settingsChanged, w().kindChanged);
+  const broken = problems.problems.length;
+  if (broken) item("problem", w().t("pendingBroken", {n: broken}), w().kindProblem);
   pendingBox.querySelector("ul").replaceChildren(...items);
   pendingBox.hidden = false;
 }
@@ -243,7 +258,7 @@ function render() {
   if (!d || !d.slides.length) return;
   const i = view.index, step = view.step, sl = d.slides[i], n = d.slides.length;
   out("count").textContent = `${i + 1} / ${n}`;
-  out("step").textContent = sl.steps ? `step ${step}/${sl.steps}` : "";
+  out("step").textContent = sl.steps ? w().t("stepOf", {s: step, n: sl.steps}) : "";
   out("chapter").textContent = d.chapters[sl.chapter]?.title ?? "";
   for (const li of out("chapters").children) {
     if (Number(li.dataset.chapter) === sl.chapter) li.setAttribute("aria-current", "true");
@@ -253,11 +268,11 @@ function render() {
   const end = step >= sl.steps && i + 1 >= n;
   out("end").hidden = !end;
   preview.root.hidden = end;
-  out("nextlabel").textContent = end ? "Next" : step < sl.steps ? `Next: step ${step + 1}/${sl.steps}` : `Next: ${i + 2} / ${n}`;
+  out("nextlabel").textContent = end ? w().nextLabel : step < sl.steps ? w().t("nextStep", {s: step + 1, n: sl.steps}) : w().t("nextSlide", {i: i + 2, n});
   if (!end) preview.show(step < sl.steps ? i : i + 1, step < sl.steps ? step + 1 : 0);
   // Notes follow edits in place: same slide, same scroll.
-  const html = notes[sl.id] || '<p class="pz-none">No notes for this slide.</p>';
   const box = out("notes");
+  const html = notes[sl.id] || `<p class="pz-none">${esc(w().noNotes)}</p>`;
   if (box.dataset.id !== sl.id || shownNotes !== html) {
     const top = box.dataset.id === sl.id ? box.scrollTop : 0;
     box.dataset.id = sl.id;
@@ -294,33 +309,22 @@ function chapters(d) {
 
 function tick() {
   const now = new Date();
-  out("clock").textContent = now.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+  out("clock").textContent = now.toLocaleTimeString(w().lang, {hour: "2-digit", minute: "2-digit"});
   out("clock").dateTime = now.toISOString();
   const el = clock.elapsed();
   out("elapsed").textContent = formatDuration(el);
   out("elapsed").classList.toggle("pz-running", clock.running);
   const toggle = act("timer-toggle");
-  toggle.textContent = clock.running ? "Pause" : el > 0 ? "Resume" : "Start";
-  const input = doc.querySelector('[data-in="target"]');
-  const target = clock.target;
-  if (doc.activeElement !== input) input.value = target ? String(Math.round(target / 60000)) : "";
-  out("pace").replaceChildren(pace(el, target));
+  toggle.textContent = clock.running ? w().timerPause : el > 0 ? w().timerResume : w().timerStart;
+  showTarget();
+  const span = doc.createElement("span"), p = view.deck && pace(w(), el, clock.target, done(view.deck, view.index, view.step));
+  if (p) {
+    span.className = "pz-" + p.cls;
+    span.textContent = p.text;
+  }
+  out("pace").replaceChildren(span);
 }
 
-// pace compares where the talk is (slides, and steps within the slide)
-// with where the clock says it should be.
-function pace(el, target) {
-  const d = view.deck, span = doc.createElement("span");
-  if (!target || !d) return span;
-  const sl = d.slides[view.index];
-  const done = (view.index + (sl.steps ? view.step / (sl.steps + 1) : 0)) / d.slides.length;
-  const delta = el - done * target; // > 0: behind
-  const left = target - el;
-  span.className = Math.abs(delta) < 30e3 ? "pz-on" : delta > 0 ? "pz-behind" : "pz-ahead";
-  span.textContent = (Math.abs(delta) < 30e3 ? "on time" : `${formatDuration(Math.abs(delta))} ${delta > 0 ? "behind" : "ahead"}`) +
-    ` · ${left >= 0 ? formatDuration(left) + " left" : formatDuration(-left) + " over"}`;
-  return span;
-}
 setInterval(tick, 250);
 
 // Buttons.
@@ -338,7 +342,7 @@ const actions = {
   }).catch(() => {}),
   "timer-toggle": () => send({type: "timer", action: clock.running ? "pause" : "start"}),
   "timer-reset": () => send({type: "timer", action: "reset"}),
-  "problems-close": () => { problemsBox.hidden = true; },
+  "problems-close": () => problems.close(),
   smaller: () => notesSize(-2),
   larger: () => notesSize(2),
 };
@@ -348,24 +352,13 @@ doc.addEventListener("click", (e) => {
   actions[b.dataset.act]();
   b.blur(); // keys drive the slides again
 });
-doc.querySelector('[data-in="target"]').addEventListener("change", (e) => {
-  const min = Math.max(0, Math.round(Number(e.target.value) || 0));
-  send({type: "timer", target: min * 60});
-  e.target.blur();
-});
+const showTarget = targetInput(doc.querySelector('[data-in="target"]'), clock, send);
 
-// Notes size, remembered on this device.
-const SIZE_KEY = "podium.notes-size";
-function notesSize(delta) {
-  let px = Number(localStorage.getItem(SIZE_KEY)) || 20;
-  px = Math.min(48, Math.max(12, px + delta));
-  try { localStorage.setItem(SIZE_KEY, String(px)); } catch {}
-  doc.body.style.setProperty("--pz-notes-size", px + "px");
-}
+// Notes size, remembered on this device (and shared with the remote's).
+const notesSize = notesSizer(doc.body, "--pz-notes-size");
 notesSize(0);
 
 out("url").textContent = audienceURL;
-const qr = doc.querySelector(".pz-qr img");
-qr.alt = "QR code of " + audienceURL;
 qr.addEventListener("error", () => { qr.hidden = true; });
+relabel();
 

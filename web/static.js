@@ -8,6 +8,7 @@
 
 import {createView} from "./view.js";
 import {attachControls} from "./controls.js";
+import {words} from "./i18n.js";
 
 function parseHash(hash) {
   const m = /^#(\d+)(?:\.(\d+))?$/.exec(hash);
@@ -21,6 +22,7 @@ function formatHash(index, step) {
 function main() {
   const root = document.getElementById("podium");
   const deck = JSON.parse(document.getElementById("podium-deck").textContent);
+  root.setAttribute("aria-roledescription", words(deck.lang).presentation);
   const view = createView(root);
   const controls = attachControls(view, {presenter: false}); // no presenter view here
   view.applyDeck(deck);

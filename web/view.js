@@ -8,46 +8,14 @@
 // a presenter view or the websocket sync can drive it with show() and
 // applyDeck() alone.
 
+import {words} from "./i18n.js";
+
 /** Logical size of the stage; slides are designed for it. */
 export const STAGE_WIDTH = 1280;
 export const STAGE_HEIGHT = 720;
 
 /** Below this width, in portrait, slides reflow instead of scaling. */
 const FLOW_QUERY = "(orientation: portrait) and (max-width: 820px)";
-
-/**
- * Words the page shows or announces, by language: Chinese for a deck in
- * any zh variant, English otherwise.
- */
-export function words(lang) {
-  return /^zh\b/i.test(lang || "") ? ZH : EN;
-}
-
-const EN = {
-  slide: "Slide", of: "/", prev: "Previous", next: "Next", overview: "Overview",
-  help: "Keyboard shortcuts", goto: "Go to slide", gotoHint: "Number or words of a title",
-  noMatch: "No slide matches", close: "Close", blackout: "Screen paused, press B to resume", step: "Step",
-  // Following the presenter (audience.js).
-  live: "Live", liveHint: "Following the speaker's slides",
-  reconnecting: "Reconnecting…", reconnectingHint: "Connection lost; the page catches up when it is back",
-  offline: "Offline", offlineHint: "No network; the page catches up when it is back",
-  detached: "Browsing", detachedHint: "You are browsing on your own; the speaker's slides do not move this page",
-  backToLive: "Back to live", paused: "The speaker paused the screen",
-  pausedHint: "The slides come back when the talk goes on.", browse: "Browse the slides meanwhile",
-  download: "Download the slides",
-};
-const ZH = {
-  slide: "幻灯片", of: "/", prev: "上一页", next: "下一页", overview: "总览",
-  help: "键盘快捷键", goto: "跳转到幻灯片", gotoHint: "输入页码或标题中的文字",
-  noMatch: "没有匹配的幻灯片", close: "关闭", blackout: "已暂停，按 B 继续", step: "步骤",
-  live: "直播中", liveHint: "正在跟随演讲者的幻灯片",
-  reconnecting: "重新连接…", reconnectingHint: "连接中断，恢复后自动同步",
-  offline: "离线", offlineHint: "没有网络，恢复后自动同步",
-  detached: "自由浏览", detachedHint: "你在自己浏览，演讲者翻页不会带动本页",
-  backToLive: "回到直播", paused: "演讲者暂停了画面",
-  pausedHint: "演讲继续时，画面会自动回来。", browse: "先自己看看幻灯片",
-  download: "下载幻灯片",
-};
 
 /**
  * createView builds a view inside root (emptied first) and returns its API.
@@ -132,7 +100,7 @@ export function createView(root, options = {}) {
       const el = root.ownerDocument.createElement("section");
       el.className = "slide";
       el.hidden = true;
-      el.setAttribute("aria-roledescription", words(deck.lang).slide);
+      el.setAttribute("aria-roledescription", words(deck.lang).slideRole);
       el.insertAdjacentHTML("beforeend", '<div class="slide-body"></div>');
       r = {id: s.id, html: null, el};
     }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -146,7 +147,9 @@ type Hub struct {
 	chosen     *Position // where the presenter put the talk, if a reload moved it elsewhere
 	timer      timerState
 	statePM    *websocket.PreparedMessage // current state, shared with late joiners
-	problemsPM *websocket.PreparedMessage // why the last reload failed; nil when it did not
+	problems   []string                   // why the last reload failed; none when it did not
+	warnings   []string                   // what the deck shown probably got wrong
+	problemsPM *websocket.PreparedMessage // problems and warnings; nil when there are none
 	clusterPM  *websocket.PreparedMessage // the last cluster frame; nil without one
 	shared     Snapshot                   // the shared state last applied (Options.Shared)
 	sharedRev  uint64                     // its revision
@@ -323,12 +326,29 @@ func (h *Hub) SetDeck(d Deck) {
 func (h *Hub) SetProblems(problems []string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if len(problems) == 0 && h.problemsPM == nil {
+	h.setProblemsLocked(problems, h.warnings, len(problems) > 0)
+}
+
+// SetWarnings tells presenters what the deck that loads probably got
+// wrong (deck.Deck.Warnings, as podium check prints them), in the same
+// frame as the problems. The audience is never told.
+func (h *Hub) SetWarnings(warnings []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.setProblemsLocked(h.problems, warnings, false)
+}
+
+// setProblemsLocked sends presenters a problems frame when the problems
+// or the warnings changed, or when again is set: each failed save shows
+// its problems again, even the same ones, on a panel the presenter closed.
+func (h *Hub) setProblemsLocked(problems, warnings []string, again bool) {
+	if !again && slices.Equal(problems, h.problems) && slices.Equal(warnings, h.warnings) {
 		return
 	}
-	pm := prepare(problemsMsg{"problems", append([]string{}, problems...)})
+	h.problems, h.warnings = slices.Clone(problems), slices.Clone(warnings)
+	pm := prepare(problemsMsg{"problems", append([]string{}, problems...), h.warnings})
 	h.problemsPM = pm
-	if len(problems) == 0 {
+	if len(problems) == 0 && len(warnings) == 0 {
 		h.problemsPM = nil
 	}
 	h.broadcastLocked(kindProblems, pm, true)

@@ -950,3 +950,57 @@ func TestNotesFrameOnlyToPresenters(t *testing.T) {
 		}
 	}
 }
+
+// TestWarningsBesideProblems: the deck's warnings travel in the problems
+// frame beside the problems, each list kept when the other changes, to
+// presenters that connect later too, never to the audience; an unchanged
+// list sends nothing, and both empty clear the panel.
+func TestWarningsBesideProblems(t *testing.T) {
+	e := newEnv(t, Options{})
+	p := e.dial(t, true)
+	a := e.dial(t, false)
+	// A frame may be coalesced with the next (latest wins): wait for
+	// what each step leaves, not for a number of frames.
+	lists := func(problems, warnings int) func(frame) bool {
+		return func(f frame) bool {
+			return f.typ() == "problems" && count(f["problems"]) == problems && count(f["warnings"]) == warnings
+		}
+	}
+	e.hub.SetWarnings([]string{`00.md:3: unknown front matter key "colour"`})
+	f := p.until(lists(0, 1))
+	if got := fmt.Sprint(f["problems"], f["warnings"]); got != `[] [00.md:3: unknown front matter key "colour"]` {
+		t.Errorf("warnings frame = %v", f)
+	}
+	e.hub.SetProblems([]string{"01.md:9: unterminated code fence"})
+	f = p.until(lists(1, 1))
+	if got := fmt.Sprint(f["problems"], f["warnings"]); got != `[01.md:9: unterminated code fence] [00.md:3: unknown front matter key "colour"]` {
+		t.Errorf("problems frame = %v", f)
+	}
+	late := e.dial(t, true)
+	if f := late.until(isType("problems")); count(f["warnings"]) != 1 {
+		t.Errorf("late presenter's frame = %v", f)
+	}
+	e.hub.SetProblems(nil)
+	p.until(lists(0, 1))
+	e.hub.SetWarnings([]string{`00.md:3: unknown front matter key "colour"`}) // the same: no frame
+	e.hub.SetWarnings(nil)
+	if f := p.until(isType("problems")); count(f["problems"]) != 0 || f["warnings"] != nil {
+		t.Errorf("all cleared: frame = %v, want no problems and no warnings field", f)
+	}
+	e.hub.Next()
+	for {
+		f := a.read()
+		if f.typ() == "problems" {
+			t.Fatalf("audience got %v", f)
+		}
+		if f.typ() == "state" && f.num("index") == 1 {
+			break
+		}
+	}
+}
+
+// count is the length of a list in a decoded frame: 0 when it is absent.
+func count(v any) int {
+	l, _ := v.([]any)
+	return len(l)
+}

@@ -86,11 +86,13 @@ type holdMsg struct {
 	Pending   string `json:"pending"`   // newer version waiting for publish; "" if none
 }
 
-// problemsMsg tells presenters why the deck on disk does not load; an
-// empty list clears the message. The audience never gets it.
+// problemsMsg tells presenters why the deck on disk does not load, and
+// what the deck shown probably got wrong; empty lists clear the message.
+// The audience never gets it.
 type problemsMsg struct {
 	Type     string   `json:"type"`
 	Problems []string `json:"problems"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // notesMsg tells presenters the speaker notes changed while nothing the
