@@ -17,7 +17,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/podium-talks/podium/server/deck"
+	"github.com/podium-talks/podium/server/diagram"
 )
 
 // Config is one export, as cmd/podium parses it from flags.
@@ -54,16 +58,46 @@ func Run(ctx context.Context, c Config) error {
 	if progress == nil {
 		progress = io.Discard
 	}
-	var browser string
+	start := time.Now()
+	// One Chromium draws the diagrams and prints. For a PDF it starts
+	// before the deck loads, so the two overlap (and an export without a
+	// browser stops before rendering what cannot be printed); for the
+	// static copy it starts only if the deck has a diagram, and without
+	// one the copy draws its diagrams in the reader's browser.
+	var b *Browser
+	var lazy func() (*Browser, error)
 	if c.Format != "html" {
-		// Before loading: no point rendering what cannot be printed.
-		var err error
-		if browser, err = FindBrowser(c.Browser); err != nil {
+		path, err := FindBrowser(c.Browser)
+		if err != nil {
 			return err
 		}
+		b = StartBrowser(ctx, path, "")
+		lazy = func() (*Browser, error) { return b, nil }
+	} else if path, err := FindBrowser(c.Browser); err == nil {
+		var once sync.Once
+		lazy = func() (*Browser, error) {
+			once.Do(func() { b = StartBrowser(ctx, path, "") })
+			return b, nil
+		}
 	}
-	start := time.Now()
-	t, err := Load(c.Deck, c.Themes, c.Web, c.Theme)
+	defer func() {
+		if b != nil {
+			b.Close()
+		}
+	}()
+	var opt deck.Options
+	if lazy != nil {
+		r := diagram.NewIn(func() (context.Context, error) {
+			b, _ := lazy()
+			return b.Tab()
+		})
+		defer r.Close()
+		opt.Diagram = r.Render
+	}
+	t, err := LoadWith(c.Deck, c.Themes, c.Web, c.Theme, opt)
+	if err := ctx.Err(); err != nil {
+		return err // an interrupt, not the deck's diagrams failing
+	}
 	if err != nil {
 		return err
 	}
@@ -90,7 +124,7 @@ func Run(ctx context.Context, c Config) error {
 	}
 	tty := isTerminal(progress)
 	pdf, err := t.PDF(ctx, PDFOptions{
-		Browser: browser, Steps: c.Steps, Notes: c.Notes,
+		Session: b, Steps: c.Steps, Notes: c.Notes,
 		Progress: func(done, total int) {
 			if done < total {
 				line(progress, tty, fmt.Sprintf("podium: laying out %d/%d pages", done, total))

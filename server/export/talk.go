@@ -30,7 +30,13 @@ type Talk struct {
 // deck's own, else "light") from themes. A deck with errors fails with
 // deck.Problems.
 func Load(deckFS, themes, web fs.FS, theme string) (*Talk, error) {
-	d, err := deck.Load(deckFS)
+	return LoadWith(deckFS, themes, web, theme, deck.Options{})
+}
+
+// LoadWith is Load with deck options: podium export passes the diagram
+// renderer that draws the deck's Mermaid blocks in its browser.
+func LoadWith(deckFS, themes, web fs.FS, theme string, o deck.Options) (*Talk, error) {
+	d, err := deck.NewLoaderWith(deckFS, o).Load()
 	if err != nil {
 		return nil, err
 	}
