@@ -62,22 +62,24 @@ func Run(ctx context.Context, c Config) error {
 	// One Chromium draws the diagrams and prints. For a PDF it starts
 	// before the deck loads, so the two overlap (and an export without a
 	// browser stops before rendering what cannot be printed); for the
-	// static copy it starts only if the deck has a diagram, and without
-	// one the copy draws its diagrams in the reader's browser.
+	// static copy it starts only if the deck has a diagram; without a
+	// Chromium there, the copy's diagrams stay as their source.
 	var b *Browser
-	var lazy func() (*Browser, error)
+	var browser func() (context.Context, error) // b's tab, starting b if need be
 	if c.Format != "html" {
 		path, err := FindBrowser(c.Browser)
 		if err != nil {
 			return err
 		}
 		b = StartBrowser(ctx, path, "")
-		lazy = func() (*Browser, error) { return b, nil }
-	} else if path, err := FindBrowser(c.Browser); err == nil {
+		browser = b.Tab
+	} else if path, err := FindBrowser(c.Browser); err != nil && c.Browser != "" {
+		return err // asked for by name: say it is not there
+	} else if err == nil {
 		var once sync.Once
-		lazy = func() (*Browser, error) {
+		browser = func() (context.Context, error) {
 			once.Do(func() { b = StartBrowser(ctx, path, "") })
-			return b, nil
+			return b.Tab()
 		}
 	}
 	defer func() {
@@ -86,11 +88,8 @@ func Run(ctx context.Context, c Config) error {
 		}
 	}()
 	var opt deck.Options
-	if lazy != nil {
-		r := diagram.NewIn(func() (context.Context, error) {
-			b, _ := lazy()
-			return b.Tab()
-		})
+	if browser != nil {
+		r := diagram.NewIn(browser)
 		defer r.Close()
 		opt.Diagram = r.Render
 	}
