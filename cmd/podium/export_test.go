@@ -92,3 +92,22 @@ func TestExportOneFile(t *testing.T) {
 		t.Errorf("the export is not the one chapter:\n%s", idx)
 	}
 }
+
+// TestExportNoBrowser: with no Chromium on PATH a PDF export writes
+// nothing and says in one line how to get one.
+func TestExportNoBrowser(t *testing.T) {
+	good := writeDeck(t, map[string]string{"01-a.md": "# A\n"})
+	t.Setenv("PATH", t.TempDir())
+	out := filepath.Join(t.TempDir(), "a.pdf")
+	code, _, stderr := runCmd(t, "export", "-o", out, good)
+	if code != exitError {
+		t.Errorf("exit %d, want %d", code, exitError)
+	}
+	if lines := strings.Split(strings.TrimSpace(stderr), "\n"); len(lines) != 1 ||
+		!strings.Contains(stderr, "no Chromium found") || !strings.Contains(stderr, "apt-get install chromium") {
+		t.Errorf("stderr = %q, want one line saying how to install Chromium", stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s was written (err %v)", out, err)
+	}
+}

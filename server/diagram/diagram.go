@@ -56,6 +56,9 @@ const maxCache = 256 // diagrams kept (both themes count)
 // It is safe for concurrent use. Close it to stop the browser.
 type Renderer struct {
 	exec string // browser executable; "" = none found
+	// browser, when set, is someone else's running browser (NewIn): the
+	// renderer opens a tab in it instead of starting one.
+	browser func() (context.Context, error)
 
 	mu      sync.Mutex // one render at a time, and the fields below
 	tab     context.Context
@@ -94,6 +97,15 @@ func New() *Renderer {
 		}
 	}
 	return r
+}
+
+// NewIn returns a Renderer that renders in a tab of a browser someone
+// else runs: browser waits until that browser is up and returns a
+// chromedp context of it (podium export's, which prints the PDF in
+// another tab). Nothing is opened before the first diagram; Close closes
+// the tab, not the browser.
+func NewIn(browser func() (context.Context, error)) *Renderer {
+	return &Renderer{browser: browser, cache: map[key]*list.Element{}}
 }
 
 // Render returns the SVG of the Mermaid diagram src in theme ("light" or
@@ -211,6 +223,16 @@ func (r *Renderer) start() error {
 	if r.err != nil {
 		return r.err
 	}
+	if r.browser != nil {
+		parent, err := r.browser()
+		if err != nil {
+			r.err = fmt.Errorf("%w: %v", deck.ErrNoDiagrams, err)
+			return r.err
+		}
+		tab, cancel := chromedp.NewContext(parent)
+		r.cancels = []context.CancelFunc{cancel}
+		return r.load(tab, "the browser")
+	}
 	if r.exec == "" {
 		r.err = fmt.Errorf("%w: no Chromium found (looked for %s)", deck.ErrNoDiagrams, strings.Join(browsers, ", "))
 		return r.err
@@ -241,10 +263,18 @@ func (r *Renderer) start() error {
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	tab, cancelT := chromedp.NewContext(actx)
 	r.cancels = []context.CancelFunc{cancelT, cancelA, func() { os.RemoveAll(dir) }}
+	return r.load(tab, r.exec)
+}
+
+// load opens tab (its first Run starts the browser or, in someone else's
+// browser, the tab) and loads Mermaid into it; r.mu is held, r.cancels
+// undo tab.
+func (r *Renderer) load(tab context.Context, what string) error {
 	// The first Run starts the browser; its context must not time out
 	// (that would stop the browser later), so it is waited for here.
 	started := make(chan error, 1)
 	go func() { started <- chromedp.Do(tab) }()
+	var err error
 	select {
 	case err = <-started:
 	case <-time.After(StartTimeout):
@@ -261,7 +291,7 @@ func (r *Renderer) start() error {
 	}
 	if err != nil {
 		r.stop()
-		r.err = fmt.Errorf("%w: starting %s: %v", deck.ErrNoDiagrams, r.exec, err)
+		r.err = fmt.Errorf("%w: starting %s: %v", deck.ErrNoDiagrams, what, err)
 		return r.err
 	}
 	r.tab = tab

@@ -17,9 +17,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/podium-talks/podium/server/deck"
+	"github.com/podium-talks/podium/server/diagram"
 )
 
 // Config is one export, as cmd/podium parses it from flags.
@@ -59,16 +61,45 @@ func Run(ctx context.Context, c Config) error {
 	if progress == nil {
 		progress = io.Discard
 	}
-	var browser string
+	start := time.Now()
+	// One Chromium draws the diagrams and prints. For a PDF it starts
+	// before the deck loads, so the two overlap (and an export without a
+	// browser stops before rendering what cannot be printed); for the
+	// static copy it starts only if the deck has a diagram; without a
+	// Chromium there, the copy's diagrams stay as their source.
+	var b *Browser
+	var browser func() (context.Context, error) // b's tab, starting b if need be
 	if c.Format != "html" {
-		// Before loading: no point rendering what cannot be printed.
-		var err error
-		if browser, err = FindBrowser(c.Browser); err != nil {
+		path, err := FindBrowser(c.Browser)
+		if err != nil {
 			return err
 		}
+		b = StartBrowser(ctx, path, "")
+		browser = b.Tab
+	} else if path, err := FindBrowser(c.Browser); err != nil && c.Browser != "" {
+		return err // asked for by name: say it is not there
+	} else if err == nil {
+		var once sync.Once
+		browser = func() (context.Context, error) {
+			once.Do(func() { b = StartBrowser(ctx, path, "") })
+			return b.Tab()
+		}
 	}
-	start := time.Now()
-	t, err := LoadWith(c.DeckOptions, c.Deck, c.Themes, c.Web, c.Theme)
+	defer func() {
+		if b != nil {
+			b.Close()
+		}
+	}()
+	opt := c.DeckOptions
+	if browser != nil {
+		r := diagram.NewIn(browser)
+		defer r.Close()
+		opt.Diagram = r.Render
+	}
+	t, err := LoadWith(c.Deck, c.Themes, c.Web, c.Theme, opt)
+	if err := ctx.Err(); err != nil {
+		return err // an interrupt, not the deck's diagrams failing
+	}
 	if err != nil {
 		return err
 	}
@@ -95,7 +126,7 @@ func Run(ctx context.Context, c Config) error {
 	}
 	tty := isTerminal(progress)
 	pdf, err := t.PDF(ctx, PDFOptions{
-		Browser: browser, Steps: c.Steps, Notes: c.Notes,
+		Session: b, Steps: c.Steps, Notes: c.Notes,
 		Progress: func(done, total int) {
 			if done < total {
 				line(progress, tty, fmt.Sprintf("podium: laying out %d/%d pages", done, total))

@@ -52,8 +52,12 @@ func FindBrowser(path string) (string, error) {
 
 // PDFOptions say what to print.
 type PDFOptions struct {
-	// Browser is the Chromium executable (see FindBrowser).
+	// Browser is the Chromium executable (see FindBrowser), started for
+	// this PDF and stopped after it, unless Session is set: a browser
+	// already running (StartBrowser), which prints in its first tab and
+	// stays up.
 	Browser string
+	Session *Browser
 	// Steps prints one page per step instead of one per slide at its
 	// last step.
 	Steps bool
@@ -63,9 +67,9 @@ type PDFOptions struct {
 	// Progress, when set, hears how many pages are laid out, then once
 	// more with done == total when printing starts.
 	Progress func(done, total int)
-	// UserDataDir is the browser's profile folder; empty means a fresh
-	// temporary one, removed afterwards. Tests set it to find the
-	// browser's processes.
+	// UserDataDir is the profile folder of the browser started from
+	// Browser; empty means a fresh temporary one, removed afterwards.
+	// Tests set it to find the browser's processes.
 	UserDataDir string
 }
 
@@ -80,7 +84,7 @@ const stageWidth, stageHeight = 1280, 720
 // language. Cancelling ctx stops the browser and every process it
 // started.
 func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
-	if opt.Browser == "" {
+	if opt.Browser == "" && opt.Session == nil {
 		return nil, ErrNoBrowser
 	}
 	pages := t.pages(opt.Steps)
@@ -96,26 +100,18 @@ func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
 	go hs.Serve(ln)
 	defer hs.Close()
 
-	flags := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(opt.Browser),
-		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-backgrounding-occluded-windows", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("font-render-hinting", "none"),
-		// One page in one renderer: no spare renderer kept warm, no process
-		// per site (the print page is the only site), no background work.
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,SpareRendererForSitePerProcess,OptimizationHints,MediaRouter,Prerender2,BackForwardCache"),
-		chromedp.Flag("disable-site-isolation-trials", true),
-		chromedp.Flag("renderer-process-limit", "1"),
-		chromedp.WindowSize(stageWidth, stageHeight),
-	)
-	if opt.UserDataDir != "" {
-		flags = append(flags, chromedp.UserDataDir(opt.UserDataDir))
+	b := opt.Session
+	if b == nil {
+		b = StartBrowser(ctx, opt.Browser, opt.UserDataDir)
+		defer b.Close()
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, flags...)
-	defer cancelAlloc()
-	bctx, cancel := chromedp.NewContext(allocCtx)
+	bctx, err := b.Tab()
+	if err != nil {
+		return nil, err
+	}
+	// The print page's context: cancelling ctx ends the wait for the
+	// layout and the print even when the browser is the caller's.
+	bctx, cancel := joinCancel(bctx, ctx)
 	defer cancel()
 
 	url := "http://" + ln.Addr().String() + "/"
@@ -141,7 +137,14 @@ func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("browser: print: %w", err)
 	}
-	return setInfo(pdf, t.Deck.Meta.Title, t.Deck.Meta.Author)
+	return compact(pdf, t.Deck.Meta.Title, t.Deck.Meta.Author)
+}
+
+// joinCancel is tab's context, also cancelled when ctx is.
+func joinCancel(tab, ctx context.Context) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(tab)
+	stop := context.AfterFunc(ctx, cancel)
+	return c, func() { stop(); cancel() }
 }
 
 // waitLaidOut polls the print page until print.js has laid out every page

@@ -2,9 +2,11 @@ package export
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"encoding/xml"
 	"html"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,9 +45,16 @@ func poppler(t *testing.T, tool string, args ...string) string {
 		}
 		t.Skipf("%s not found; apt-get install poppler-utils", tool)
 	}
-	out, err := exec.Command(tool, args...).Output()
+	var stderr strings.Builder
+	cmd := exec.Command(tool, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%s %s: %v", tool, strings.Join(args, " "), err)
+		t.Fatalf("%s %s: %v\n%s", tool, strings.Join(args, " "), err, stderr.String())
+	}
+	// poppler reads on past what it cannot parse, saying so here.
+	if strings.Contains(stderr.String(), "Error") {
+		t.Errorf("%s %s: %s", tool, strings.Join(args, " "), stderr.String())
 	}
 	return string(out)
 }
@@ -300,16 +309,40 @@ func TestPDFMeta(t *testing.T) {
 			t.Errorf("pdfinfo lacks %q:\n%s", want, info)
 		}
 	}
+	if urls := poppler(t, "pdfinfo", "-url", pdf); !strings.Contains(urls, "https://example.org/spec") {
+		t.Errorf("the link is not a PDF link annotation; pdfinfo -url:\n%s", urls)
+	}
+	if st := poppler(t, "pdfinfo", "-struct", pdf); !strings.Contains(st, "H1") {
+		t.Errorf("no H1 in the structure tree:\n%s", st)
+	}
 	raw, err := os.ReadFile(pdf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(raw, []byte("(https://example.org/spec)")) {
-		t.Error("the link is not a PDF link annotation")
-	}
-	if !bytes.Contains(raw, []byte("/Lang (de)")) {
+	if !bytes.Contains(inflated(t, raw), []byte("/Lang (de)")) {
 		t.Error("no /Lang (de) in the catalog")
 	}
+}
+
+// inflated is raw with every Flate stream decompressed after it: the
+// text of the objects compact packed into object streams.
+func inflated(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	out := append([]byte(nil), raw...)
+	for _, m := range regexp.MustCompile(`/Length (\d+)>>\nstream\n`).FindAllSubmatchIndex(raw, -1) {
+		n, _ := strconv.Atoi(string(raw[m[2]:m[3]]))
+		if m[1]+n > len(raw) {
+			t.Fatalf("stream at %d runs past the end", m[0])
+		}
+		r, err := zlib.NewReader(bytes.NewReader(raw[m[1] : m[1]+n]))
+		if err != nil {
+			continue // not Flate
+		}
+		if b, err := io.ReadAll(r); err == nil {
+			out = append(out, b...)
+		}
+	}
+	return out
 }
 
 // TestPDFInterrupt cancels an export while the browser lays out the pages:

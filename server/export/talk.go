@@ -30,12 +30,13 @@ type Talk struct {
 // deck's own, else "light") from themes. A deck with errors fails with
 // deck.Problems.
 func Load(deckFS, themes, web fs.FS, theme string) (*Talk, error) {
-	return LoadWith(deck.Options{}, deckFS, themes, web, theme)
+	return LoadWith(deckFS, themes, web, theme, deck.Options{})
 }
 
-// LoadWith is Load with the deck's options: one file of the folder
-// (podium export FILE), a dialect.
-func LoadWith(o deck.Options, deckFS, themes, web fs.FS, theme string) (*Talk, error) {
+// LoadWith is Load with deck options: one file of the folder (podium
+// export FILE), a dialect, and the diagram renderer that draws the deck's
+// Mermaid blocks in the export's browser.
+func LoadWith(deckFS, themes, web fs.FS, theme string, o deck.Options) (*Talk, error) {
 	d, err := deck.NewLoaderWith(deckFS, o).Load()
 	if err != nil {
 		return nil, err
