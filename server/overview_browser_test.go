@@ -50,7 +50,7 @@ const overviewJS = `(() => {
 	}
 	const f = document.activeElement?.closest?.(".card");
 	return {
-		chapters: [...dlg.querySelectorAll(".ov-chapter h3")].map((h) => h.firstChild.textContent.trim()),
+		chapters: [...dlg.querySelectorAll(".ov-chapter > h3")].map((h) => h.firstChild.textContent.trim()),
 		cards: cards.length, drawn, current: idx(dlg.querySelector(".card[aria-current]")),
 		focused: idx(f), visible: !!f && f.matches(":focus-visible") && getComputedStyle(f).outlineStyle !== "none",
 		columns: Math.max(...cards.map((a) => cards.filter((c) => Math.abs(c.getBoundingClientRect().top - a.getBoundingClientRect().top) < 2).length)), bad,

@@ -188,7 +188,9 @@ func TestNew(t *testing.T) {
 			if steps < 5 || notes < 3 {
 				t.Errorf("%d steps, %d slides with notes", steps, notes)
 			}
-			for _, want := range []string{"<math", "mermaid", `data-hl="1|3-5|all"`, "/deck/img/podium.svg"} {
+			// The logo is drawn in currentColor: it is inlined, to follow the theme.
+			logo := map[string]string{"en": "The podium logo", "zh-CN": "podium 的标志"}[lang]
+			for _, want := range []string{"<math", "mermaid", `data-hl="1|3-5|all"`, `class="deck-svg" role="img" aria-label="` + logo + `"`} {
 				if !strings.Contains(html, want) {
 					t.Errorf("no %q in the starter's slides", want)
 				}

@@ -1,6 +1,9 @@
 package export
 
 import (
+	"bytes"
+	"image"
+	pngpkg "image/png"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -73,22 +76,50 @@ func TestHTMLFromFile(t *testing.T) {
 	// Overview and go-to work without a server.
 	browsertest.Do(t, ctx, browsertest.Key("o"))
 	browsertest.WaitFor(t, ctx, `podium.controls.overview.open`, "the overview to open")
-	// The images load from the copy's deck/ folder.
-	img := -1
+	// The talk's diagram, an SVG drawn in the theme's colours, is in the
+	// page itself (inlined) and drawn.
+	svg := -1
 	for i, sl := range tk.Deck.Slides {
-		if strings.Contains(sl.HTML, "<img") {
-			img = i
+		if strings.Contains(sl.HTML, `class="deck-svg"`) {
+			svg = i
 			break
 		}
 	}
-	if img < 0 {
-		t.Fatal("the talk has no image to look for")
+	if svg < 0 {
+		t.Fatal("the talk has no inlined SVG diagram to look for")
 	}
-	browsertest.Do(t, ctx, chromedp.Navigate(u.String()+"#"+strconv.Itoa(img+1)))
-	browsertest.WaitFor(t, ctx, `podium.view.index === `+strconv.Itoa(img)+` && (() => {
+	browsertest.Do(t, ctx, chromedp.Navigate(u.String()+"#"+strconv.Itoa(svg+1)))
+	browsertest.WaitFor(t, ctx, `podium.view.index === `+strconv.Itoa(svg)+` && (() => {
+		const s = document.querySelector(".slide.current svg.deck-svg");
+		return !!s && s.getBoundingClientRect().width > 100;
+	})()`, "the hash to open the slide with the diagram, and the diagram to be drawn")
+
+	// An image file loads from the copy's deck/ folder.
+	var png bytes.Buffer
+	if err := pngpkg.Encode(&png, image.NewGray(image.Rect(0, 0, 4, 3))); err != nil {
+		t.Fatal(err)
+	}
+	pic, err := Load(fstest.MapFS{
+		"01.md":       {Data: []byte("# Pictures\n\n---\n\n## A picture\n\n![four by three](img/pic.png)\n")},
+		"img/pic.png": {Data: png.Bytes()},
+	}, themes.FS, web.FS, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	picSite, err := pic.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	picDir := t.TempDir()
+	if err := picSite.Write(picDir); err != nil {
+		t.Fatal(err)
+	}
+	pu := url.URL{Scheme: "file", Path: filepath.Join(picDir, "index.html"), Fragment: "2"}
+	browsertest.Do(t, ctx, chromedp.Navigate(pu.String()))
+	browsertest.WaitFor(t, ctx, `podium.view?.index === 1 && (() => {
 		const i = document.querySelector(".slide.current img");
-		return i && i.complete && i.naturalWidth > 0;
-	})()`, "the hash to open the slide with the image, and the image to load")
+		return i && i.complete && i.naturalWidth === 4;
+	})()`, "the image to load from the copy's deck/ folder")
 }
 
 // TestHTMLAssets copies only the assets the slides name, under deck/, and
