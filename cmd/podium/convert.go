@@ -27,18 +27,12 @@ func convert(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "Usage: podium convert SRC -o DIR\n\nWrites the deck SRC (a folder, or a .md, .Rmd, .slide or remark .html file) as a\npodium deck in DIR: chapter files of podium Markdown and the images they use.\nWhat could not be carried over is listed as warnings.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	var rest []string
-	for {
-		if err := fl.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitUsage
+	rest, err := parseAnywhere(fl, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
 		}
-		if fl.NArg() == 0 {
-			break
-		}
-		rest, args = append(rest, fl.Arg(0)), fl.Args()[1:]
+		return exitUsage
 	}
 	if len(rest) != 1 || *out == "" {
 		fl.Usage()

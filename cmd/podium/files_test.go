@@ -123,7 +123,7 @@ func TestCheckFiles(t *testing.T) {
 		"other.md": "# Other\n", "notes.txt": "x", "present.md": talkSlide,
 	})
 	gofmt := filepath.Join("..", "..", "server", "deck", "testdata", "present", "gofmt-cn", "gofmt-cn.slide")
-	remark := filepath.Join("..", "..", "server", "deck", "testdata", "present", "remark-intro-gnab", "index.html")
+	remark := filepath.Join("..", "..", "server", "deck", "testdata", "decks", "remark-intro-gnab", "index.html")
 	for _, tc := range []struct {
 		name string
 		args []string

@@ -158,18 +158,10 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		fmt.Fprint(stderr, "Usage: podium serve [flags] [DIR|FILE]\n\nServes the deck in DIR (default ./slides, else the built-in talk), or the deck FILE\n(a .md or .Rmd, a Go present .slide, a remark .html page) with the images beside it.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	// Flags may follow the deck too (podium slides.md --addr 0.0.0.0:8080).
-	var rest []string
-	for {
-		if err := fl.Parse(args); err != nil {
-			return c, err
-		}
-		if fl.NArg() == 0 {
-			break
-		}
-		rest, args = append(rest, fl.Arg(0)), fl.Args()[1:]
+	rest, err := parseAnywhere(fl, args)
+	if err != nil {
+		return c, err
 	}
-	var err error
 	if c.dialect, err = deck.ParseDialect(*dialect); err != nil {
 		return c, fmt.Errorf("--dialect: %v", err)
 	}
@@ -686,16 +678,9 @@ func parseExport(args []string, stderr io.Writer) (export.Config, error) {
 		fmt.Fprint(stderr, "Usage: podium export [flags] [DIR|FILE]\n\nWrites the deck in DIR (default ./slides, else the built-in talk), or the deck\nFILE (.md, .Rmd, .slide, remark .html), as a PDF or a static HTML folder. Speaker notes appear only with --notes.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	// Flags may follow the folder too (podium export slides -o talk.pdf).
-	var dirs []string
-	for {
-		if err := fl.Parse(args); err != nil {
-			return c, err
-		}
-		if fl.NArg() == 0 {
-			break
-		}
-		dirs, args = append(dirs, fl.Arg(0)), fl.Args()[1:]
+	dirs, err := parseAnywhere(fl, args)
+	if err != nil {
+		return c, err
 	}
 	if len(dirs) > 1 {
 		fl.Usage()
@@ -704,7 +689,6 @@ func parseExport(args []string, stderr io.Writer) (export.Config, error) {
 	if len(dirs) == 1 {
 		c.DeckName = dirs[0]
 	}
-	var err error
 	if c.DeckOptions.Dialect, err = deck.ParseDialect(*dialect); err != nil {
 		return c, fmt.Errorf("--dialect: %v", err)
 	}
@@ -743,4 +727,21 @@ func exportDeck(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitError
 	}
 	return exitOK
+}
+
+// parseAnywhere parses fl's flags wherever they stand among the
+// arguments, before or after the deck (podium slides.md --addr
+// 0.0.0.0:8080, podium export slides -o talk.pdf), and returns the
+// arguments that are not flags, in order.
+func parseAnywhere(fl *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			return nil, err
+		}
+		if fl.NArg() == 0 {
+			return rest, nil
+		}
+		rest, args = append(rest, fl.Arg(0)), fl.Args()[1:]
+	}
 }

@@ -32,18 +32,12 @@ func newDeck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "Usage: podium new [--lang en|zh-CN] DIR\n\nWrites a small starter talk into DIR (new, or empty) that shows every feature of\nthe slide format: chapters, steps, notes, code highlights, math, a diagram, layouts.\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
-	var rest []string
-	for {
-		if err := fl.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return exitOK
-			}
-			return exitUsage
+	rest, err := parseAnywhere(fl, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
 		}
-		if fl.NArg() == 0 {
-			break
-		}
-		rest, args = append(rest, fl.Arg(0)), fl.Args()[1:]
+		return exitUsage
 	}
 	if len(rest) != 1 {
 		fl.Usage()

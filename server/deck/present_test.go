@@ -322,7 +322,7 @@ func TestPresentAddress(t *testing.T) {
 // by an HTML tokenizer (entities decoded, "</textarea>" written as
 // entities kept in the Markdown), its lines numbered as in the page.
 func TestRemarkHTML(t *testing.T) {
-	raw, err := os.ReadFile("testdata/present/remark-intro-gnab/index.html")
+	raw, err := os.ReadFile("testdata/decks/remark-intro-gnab/index.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +345,7 @@ func TestRemarkHTML(t *testing.T) {
 	if last := tr.origLine(len(lines)); last > 461 {
 		t.Errorf("the Markdown runs to line %d, past the closing </textarea> at 461", last)
 	}
-	d, err := NewLoaderWith(os.DirFS("testdata/present/remark-intro-gnab"), Options{File: "index.html"}).Load()
+	d, err := NewLoaderWith(os.DirFS("testdata/decks/remark-intro-gnab"), Options{File: "index.html"}).Load()
 	if err != nil {
 		t.Fatal(err)
 	}

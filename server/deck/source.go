@@ -22,13 +22,7 @@ func sanitize(file string, raw []byte) (string, *Problem) {
 		return "", &Problem{File: file, Line: lineAt(raw, i), Msg: "binary file: contains a NUL byte"}
 	}
 	if !utf8.Valid(raw) {
-		for i := 0; i < len(raw); {
-			r, n := utf8.DecodeRune(raw[i:])
-			if r == utf8.RuneError && n <= 1 {
-				return "", &Problem{File: file, Line: lineAt(raw, i), Msg: "invalid UTF-8"}
-			}
-			i += n
-		}
+		return "", &Problem{File: file, Line: lineAt(raw, firstInvalid(raw)), Msg: "invalid UTF-8"}
 	}
 	s := string(raw)
 	if strings.IndexByte(s, '\r') >= 0 {
@@ -39,6 +33,19 @@ func sanitize(file string, raw []byte) (string, *Problem) {
 		return "", &Problem{File: file, Msg: "empty chapter: the file holds only whitespace"}
 	}
 	return s, nil
+}
+
+// firstInvalid is the offset of b's first byte that does not start a
+// valid UTF-8 sequence (len(b) when there is none).
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 // lineAt is the 1-based line of byte offset i, counting LF, CRLF and lone CR

@@ -55,17 +55,6 @@ func styleVersion(css string) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-func firstInvalid(b []byte) int {
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n <= 1 {
-			return i
-		}
-		i += n
-	}
-	return len(b)
-}
-
 // AppendStyle appends a deck's own CSS (Deck.Style) to its theme's CSS,
 // as pages get it: after the theme's rules, so that it wins their ties.
 // The server and the exported copy both build the stylesheet with it.
