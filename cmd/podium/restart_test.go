@@ -1,6 +1,7 @@
 package main
 
-// Restart tests of the real binary: built here, started as a speaker
+// Restart tests of the real binary (the test binary run as podium: see
+// TestMain), started as a speaker
 // starts it, killed with SIGKILL (a crash: nothing gets to say goodbye or
 // save), started again with the same command.
 
@@ -26,16 +27,32 @@ import (
 // wait bounds every wait for the server or a frame.
 const wait = 15 * time.Second
 
-// buildPodium builds the command into a temporary folder.
+// TestMain makes the test binary the command too: started through the
+// link buildPodium makes (named "podium"), it runs main instead of the
+// tests. The process tests then run the code under test, built once with
+// the tests' flags (-race included), instead of building the command
+// again with a cold cache on every fresh machine.
+func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "podium" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
+// buildPodium returns a path that runs the command: a link named podium
+// to this test binary (see TestMain).
 func buildPodium(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("builds the binary")
+		t.Skip("runs the command as a process")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "podium")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	if err := os.Symlink(exe, bin); err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
