@@ -259,6 +259,10 @@ func (r *Renderer) start() error {
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		// Chromium 156 loads two WebUI pages (the omnibox popups) into
+		// renderers of their own for every new window, headless too:
+		// 2 s of CPU each, for nothing a headless tab shows.
+		chromedp.Flag("disable-features", "WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	tab, cancelT := chromedp.NewContext(actx)

@@ -33,7 +33,7 @@ func StartBrowser(ctx context.Context, path, dir string) *Browser {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("font-render-hinting", "none"),
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,SpareRendererForSitePerProcess,OptimizationHints,MediaRouter,Prerender2,BackForwardCache"),
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,SpareRendererForSitePerProcess,OptimizationHints,MediaRouter,Prerender2,BackForwardCache,WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
 		// One process: the browser, its renderer, network and GPU threads
 		// share one address space, so V8's, Blink's and ICU's per-process
 		// heaps and the code's private pages are paid once, not six times.

@@ -138,6 +138,10 @@ func (b *browser) get(path string) (context.Context, error) {
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("force-color-profile", "srgb"),
 		chromedp.Flag("lang", "en-US"),
+		// Chromium 156 loads two WebUI pages (the omnibox popups) into
+		// renderers of their own for every new tab, headless too: ~2 s of
+		// CPU per tab on this machine, most of a browser test's cost.
+		chromedp.Flag("disable-features", "WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
 		chromedp.WindowSize(int(DesktopSize.Width), int(DesktopSize.Height)),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
