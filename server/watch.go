@@ -30,6 +30,11 @@ func (s *Server) Watch(ctx context.Context, deckDir, themesDir string) error {
 		return err
 	}
 	defer w.Close()
+	// A save between New's load and now has no event: read the deck once
+	// more, now that every later save has one.
+	if _, err := s.reload(themesDir != ""); err != nil {
+		s.log.Warn("reload failed; still serving the last good deck", "err", err)
+	}
 	themesAbs, _ := filepath.Abs(themesDir)
 	deckAbs, _ := filepath.Abs(deckDir)
 	for {

@@ -147,6 +147,44 @@ func TestBrokenEditNeverReachesAudience(t *testing.T) {
 	}
 }
 
+// TestSaveBeforeWatchStarts: a save between New's load and the watcher's
+// start has no event of its own; Watch reads the deck once more when it
+// is watching, so the save is not lost until the next one.
+func TestSaveBeforeWatchStarts(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "01.md"), []byte("# Loaded\n"), 0o644))
+	root, err := os.OpenRoot(dir)
+	must(t, err)
+	t.Cleanup(func() { root.Close() })
+	s, err := New(Config{Deck: root.FS(), Web: web.FS, Themes: themes.FS, Token: testToken})
+	must(t, err)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	must(t, os.WriteFile(filepath.Join(dir, "01.md"), []byte("# Saved before the watch\n"), 0o644))
+	ctx, cancel := context.WithCancel(context.Background())
+	watching := make(chan error, 1)
+	go func() { watching <- s.Watch(ctx, dir, "") }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-watching; err != nil {
+			t.Errorf("Watch: %v", err)
+		}
+		s.Shutdown(context.Background())
+	})
+	u := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"
+	conn, _, err := websocket.DefaultDialer.Dial(u, nil)
+	must(t, err)
+	t.Cleanup(func() { conn.Close() })
+	a := &wsClient{t: t, conn: conn}
+	if _, body := get(t, ts.URL+"/api/deck"); strings.Contains(string(body), "Saved before") {
+		return // Watch was quicker than this line: nothing to wait for
+	}
+	a.until("deck", nil)
+	if _, body := get(t, ts.URL+"/api/deck"); !strings.Contains(string(body), "Saved before the watch") {
+		t.Errorf("the save made before the watcher started was lost: %s", body)
+	}
+}
+
 // TestHoldKeepsAudienceDeck: while the presenter holds edits, the audience
 // is served the published deck and the presenter the newest.
 func TestHoldKeepsAudienceDeck(t *testing.T) {
