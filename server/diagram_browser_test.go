@@ -66,7 +66,7 @@ func TestDiagramsServer(t *testing.T) {
 		t.Run(theme, func(t *testing.T) {
 			var mu sync.Mutex
 			var mermaid bool
-			s, err := New(Config{Deck: fsys, Theme: theme, Web: web.FS, Themes: themes.FS})
+			s, err := New(Config{Deck: fsys, Theme: theme, Web: web.FS, Themes: themes.FS, Diagrams: testDiagrams})
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}

@@ -174,7 +174,7 @@ func TestMathFirstLoad(t *testing.T) {
 func firstLoad(t *testing.T, ctx context.Context, fsys fstest.MapFS) (scripts []string, total, maths, svgBytes int) {
 	t.Helper()
 	var mu sync.Mutex
-	s, err := New(Config{Deck: fsys, Web: web.FS, Themes: themes.FS})
+	s, err := New(Config{Deck: fsys, Web: web.FS, Themes: themes.FS, Diagrams: testDiagrams})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

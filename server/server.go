@@ -71,6 +71,11 @@ type Config struct {
 	// headless Chromium here. It is what happens anyway where no
 	// Chromium is found.
 	ClientDiagrams bool
+	// Diagrams renders the Mermaid diagrams when set: a renderer shared
+	// by several servers (its cache too), the caller's to close. Nil: the
+	// server has its own, started at the first diagram and closed with
+	// the server. Not used with ClientDiagrams.
+	Diagrams *diagram.Renderer
 	// Cluster, when set, makes this server one replica of the talk: the
 	// presentation state lives in the cluster (Store is not used), the
 	// presenter token is the cluster's, and RunCluster keeps the hub in
@@ -110,8 +115,10 @@ type Server struct {
 	// gone, when not empty, tells presenters the deck folder is gone
 	// (guarded by loadMu).
 	gone string
-	// diagrams renders Mermaid to SVG; nil with ClientDiagrams.
-	diagrams *diagram.Renderer
+	// diagrams renders Mermaid to SVG; nil with ClientDiagrams. The
+	// server closes it when it made it (ownDiagrams).
+	diagrams    *diagram.Renderer
+	ownDiagrams bool
 	mermaid  struct {
 		once sync.Once
 		blob *blob
@@ -176,8 +183,12 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, dl: newDownloads(cfg.Browser)}
 	opts := deck.Options{File: cfg.File, Dialect: cfg.Dialect}
 	if !cfg.ClientDiagrams {
-		// Starts a browser only when a deck has a diagram.
-		s.diagrams = diagram.New()
+		s.diagrams = cfg.Diagrams
+		if s.diagrams == nil {
+			// Starts a browser only when a deck has a diagram.
+			s.diagrams = diagram.New()
+			s.ownDiagrams = true
+		}
 		opts.Diagram = s.diagrams.Render
 	}
 	s.opts = opts
@@ -293,7 +304,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 func (s *Server) closeDiagrams() {
-	if s.diagrams != nil {
+	if s.ownDiagrams {
 		s.diagrams.Close()
 	}
 }

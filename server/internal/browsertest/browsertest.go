@@ -15,6 +15,7 @@ package browsertest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -192,6 +193,18 @@ func New(t testing.TB) context.Context {
 		t.Fatal(err)
 	}
 	return Isolated(t, root)
+}
+
+// Browser returns the package's shared browser (see Main), started if it
+// is not yet: the first tab of its default context, for code under test
+// that opens tabs of its own (diagram.NewIn). Without a browser it fails
+// with why.
+func Browser() (context.Context, error) {
+	path := FindBrowser()
+	if path == "" {
+		return nil, errors.New("chromium not found; install Debian's chromium to run browser tests")
+	}
+	return shared.get(path)
 }
 
 // Tab opens another tab of the browser of ctx (same cookies and storage);
