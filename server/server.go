@@ -119,7 +119,7 @@ type Server struct {
 	// server closes it when it made it (ownDiagrams).
 	diagrams    *diagram.Renderer
 	ownDiagrams bool
-	mermaid  struct {
+	mermaid     struct {
 		once sync.Once
 		blob *blob
 	}
