@@ -90,6 +90,7 @@ func (alerts) Transform(doc *ast.Document, reader text.Reader, pc parser.Context
 			}
 			c = next
 		}
+		a.SetPos(q.Pos())
 		q.Parent().ReplaceChild(q.Parent(), q, a)
 	}
 }

@@ -114,11 +114,25 @@ func (cs *chapterState) asset(s *slideNode, n ast.Node, dest, src []byte, image 
 	if msg != "" && ref.name != "" && cs.dia.foreign() {
 		// Its own tool shows a broken image: the deck loads, and says so.
 		cs.fm.warn(cs.lines.line(nodeOffset(n, src, dest)), "%s %s", what, msg)
+		if img, ok := n.(*ast.Image); ok {
+			s.podium.drop(imageSpan(img, src)) // podium's form has none
+		}
 		return dest
 	}
 	if msg != "" {
 		cs.problem(nodeOffset(n, src, dest), "%s %s", what, msg)
 		return dest
+	}
+	if i := strings.IndexAny(string(dest), "?#"); ref.name != "" {
+		p, suffix := string(dest), ""
+		if i >= 0 {
+			p, suffix = p[:i], p[i:]
+		}
+		if to := (&url.URL{Path: ref.name}).EscapedPath(); p != to {
+			// Written from another folder (an imported file's) or from
+			// Slidev's public/: podium's form names it from the deck folder.
+			s.podium.rewrite(n, src, dest, to+suffix)
+		}
 	}
 	return []byte(u)
 }

@@ -89,7 +89,7 @@ func (codeTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		walkSlide(s, func(n ast.Node, _ bool) ast.WalkStatus {
 			switch n.(type) {
 			case *ast.FencedCodeBlock, *ast.CodeBlock:
-				replace = append(replace, [2]ast.Node{n, cs.codeBlock(n, src)})
+				replace = append(replace, [2]ast.Node{n, cs.codeBlock(s, n, src)})
 				return ast.WalkSkipChildren
 			}
 			return ast.WalkContinue
@@ -97,12 +97,13 @@ func (codeTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	})
 	for _, r := range replace {
 		if p := r[0].Parent(); p != nil {
+			r[1].SetPos(r[0].Pos())
 			p.ReplaceChild(p, r[0], r[1])
 		}
 	}
 }
 
-func (cs *chapterState) codeBlock(n ast.Node, src []byte) *codeBlock {
+func (cs *chapterState) codeBlock(s *slideNode, n ast.Node, src []byte) *codeBlock {
 	cb := &codeBlock{}
 	var buf bytes.Buffer
 	lines := n.Lines()
@@ -133,6 +134,11 @@ func (cs *chapterState) codeBlock(n ast.Node, src []byte) *codeBlock {
 		var hide bool
 		lang, rest, hide = cs.foreignInfo(info, infoSeg.Start)
 		cb.hidden = hide
+		if hide {
+			s.podium.dropWarn("an R chunk its tool does not show (include=FALSE, echo=FALSE): left out", lineStart(src, f.Pos()), fenceEnd(f, src))
+		} else if podium := strings.TrimSpace(lang + " " + rest); podium != info {
+			s.podium.replace(infoSeg.Start, infoSeg.Stop, podium)
+		}
 	}
 	cb.lang = lang
 	if !strings.HasPrefix(rest, "{") {
@@ -189,6 +195,19 @@ func closed(f *ast.FencedCodeBlock, src []byte) bool {
 		k++
 	}
 	return k >= n && len(bytes.TrimSpace(ln[k:])) == 0
+}
+
+// fenceEnd is the offset after a fenced code block's closing line (or its
+// last line, when it has none).
+func fenceEnd(f *ast.FencedCodeBlock, src []byte) int {
+	_, after := nextLine(src, f.Pos())
+	if l := f.Lines(); l.Len() > 0 {
+		after = l.At(l.Len() - 1).Stop
+	}
+	if closed(f, src) {
+		_, after = nextLine(src, after)
+	}
+	return after
 }
 
 // codeRenderer renders codeBlock nodes with chroma.

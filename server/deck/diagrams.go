@@ -81,6 +81,7 @@ func (d diagrams) Transform(doc *ast.Document, reader text.Reader, pc parser.Con
 	for _, f := range fences {
 		code, _ := linesText(f, src)
 		n := &diagram{src: code}
+		n.SetPos(f.Pos())
 		f.Parent().ReplaceChild(f.Parent(), f, n)
 		switch {
 		case strings.TrimSpace(code) == "":

@@ -401,7 +401,7 @@ func (incrementParser) Open(parent ast.Node, reader text.Reader, pc parser.Conte
 		return nil, parser.NoChildren
 	}
 	consumeLine(reader)
-	return &pauseNode{}, parser.NoChildren
+	return &pauseNode{start: seg.Start, end: seg.Stop}, parser.NoChildren
 }
 
 func (incrementParser) Continue(ast.Node, text.Reader, parser.Context) parser.State {
@@ -618,6 +618,7 @@ func (cs *chapterState) xaringanTitle() *slideNode {
 	}
 	s.line = 1
 	s.norm = normalize(string(cs.src[:cs.body]))
+	s.podium.made = podiumHeadings(s)
 	return s
 }
 
@@ -699,6 +700,7 @@ func (r *clickRegions) block(s *slideNode, c ast.Node, seg int) (ast.Node, int, 
 		o.depth -= strings.Count(raw, "</"+o.tag+">")
 		if o.depth < 0 {
 			r.open = r.open[:n-1]
+			s.podium.drop(blockLines(c, r.src))
 			return c, o.prev, true
 		}
 	}
@@ -728,9 +730,11 @@ func (r *clickRegions) block(s *slideNode, c ast.Node, seg int) (ast.Node, int, 
 		if kind == "v-clicks" || step == 0 {
 			return c, seg, false
 		}
+		s.podium.dropAttrs(c, r.src)
 		return setStep(c, step), seg, true
 	}
 	r.open = append(r.open, clickRegion{tag: tag, prev: seg, list: kind == "v-clicks"})
+	s.podium.drop(blockLines(c, r.src))
 	return c, step, true
 }
 
@@ -777,8 +781,8 @@ func (dialectTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 					drop = append(drop, n)
 				}
 			case *ast.HTMLBlock:
-				if t, ok := commentText(n, src); ok {
-					cs.revealComment(s, n, t)
+				if t, ok := commentText(n, src); ok && cs.revealComment(s, n, t) {
+					s.podium.drop(blockLines(n, src))
 				}
 			case *ast.RawHTML:
 				var b bytes.Buffer
@@ -786,8 +790,8 @@ func (dialectTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 					seg := n.Segments.At(i)
 					b.Write(seg.Value(src))
 				}
-				if t, ok := strings.CutPrefix(b.String(), "<!--"); ok {
-					cs.revealComment(s, n, strings.TrimSpace(strings.TrimSuffix(t, "-->")))
+				if t, ok := strings.CutPrefix(b.String(), "<!--"); ok && cs.revealComment(s, n, strings.TrimSpace(strings.TrimSuffix(t, "-->"))) && n.Segments.Len() > 0 {
+					s.podium.drop(n.Segments.At(0).Start, n.Segments.At(n.Segments.Len()-1).Stop)
 				}
 			}
 			return ast.WalkContinue
@@ -822,6 +826,7 @@ func (cs *chapterState) marpBackground(s *slideNode, img *ast.Image, src []byte)
 		return false
 	}
 	line := cs.lines.line(nodeOffset(img, src, img.Destination))
+	s.podium.drop(imageSpan(img, src))
 	if s.settings.bg.Image != "" {
 		cs.fm.warn(line, "Marp background %q: podium shows one background image per slide: ignored", img.Destination)
 		return true
@@ -847,8 +852,9 @@ func (cs *chapterState) marpBackground(s *slideNode, img *ast.Image, src []byte)
 
 // revealComment reads reveal's <!-- .slide: attrs --> (the slide's
 // background and class) and <!-- .element: class="fragment" --> (its
-// element is a step). Other attributes are warnings.
-func (cs *chapterState) revealComment(s *slideNode, n ast.Node, text string) {
+// element is a step). Other attributes are warnings. It reports whether
+// the comment was one of them (reveal's markup, not a comment).
+func (cs *chapterState) revealComment(s *slideNode, n ast.Node, text string) bool {
 	line := cs.lines.line(max(n.Pos(), 0))
 	if attrs, ok := strings.CutPrefix(text, ".slide:"); ok {
 		var fm frontMatter
@@ -869,11 +875,11 @@ func (cs *chapterState) revealComment(s *slideNode, n ast.Node, text string) {
 			}
 		}
 		s.settings = fm.slide
-		return
+		return true
 	}
 	attrs, ok := strings.CutPrefix(text, ".element:")
 	if !ok {
-		return
+		return false
 	}
 	for _, m := range attrRe.FindAllStringSubmatch(attrs, -1) {
 		if strings.ToLower(m[1]) == "class" && strings.Contains(" "+m[3]+m[4]+" ", " fragment ") {
@@ -894,4 +900,5 @@ func (cs *chapterState) revealComment(s *slideNode, n ast.Node, text string) {
 		}
 		cs.fm.warn(line, "reveal element attribute %s=%q has no podium equivalent: ignored", m[1], m[3]+m[4])
 	}
+	return true
 }

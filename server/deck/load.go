@@ -403,6 +403,7 @@ type chapterWork struct {
 	todo       []int       // slides to render
 	twins      [][2]int    // slides (first) whose source equals an earlier one's (second) in todo
 	guard      int64       // the chapter's cost to goldmark (guard.go)
+	hidden     []int       // lines of the slides left out (hidden by their tool)
 }
 
 // parse parses a chapter, finds its slides and takes those rendered
@@ -459,7 +460,7 @@ func (e *engine) parse(fsys fs.FS, file, text string, first bool, firstFile stri
 	if p := cs.guard.problem(cs); p != nil {
 		fr.problems = append(fr.problems, *p)
 	}
-	w.probs, w.warnings, w.guard = fr.problems, fr.warnings, cs.guard.cost
+	w.probs, w.warnings, w.guard, w.hidden = fr.problems, fr.warnings, cs.guard.cost, cs.left
 	w.slides = make([]rendered, len(w.nodes))
 	w.slideProbs = make([][]Problem, len(w.nodes))
 	seen := make(map[slideKey]int) // slide of w.todo by source

@@ -129,6 +129,8 @@ type chapterState struct {
 	tooDeep bool       // nesting reported
 	long    []int      // offsets of paragraphs too long to parse
 	guard   guardState // what its paragraphs cost goldmark (guard.go)
+	left    []int      // lines of the slides its tool does not show (convert.go)
+	lost    []srcEdit  // what podium's form of it leaves out, found before its slides are
 }
 
 // chapterOf returns the chapterState of a parse, or nil.

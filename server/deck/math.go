@@ -116,7 +116,12 @@ func (m mathInline) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 	}
 	src := string(body[:end])
 	block.Advance(open + end + open)
-	return &mathNode{tex: src, display: display, mathml: convertMath(m.conv, pc, src, seg.Start+open, display)}
+	n := &mathNode{tex: src, display: display, mathml: convertMath(m.conv, pc, src, seg.Start+open, display)}
+	if cs := chapterOf(pc); n.mathml == "" && cs != nil && cs.dia.foreign() {
+		// Left out, in podium's form too (convert.go).
+		cs.lost = append(cs.lost, srcEdit{start: seg.Start, end: seg.Start + open + end + open})
+	}
+	return n
 }
 
 // closingDollar finds the closing $ (display: $$) in b, which starts right
@@ -259,6 +264,7 @@ func (m mathFences) Transform(doc *ast.Document, reader text.Reader, pc parser.C
 		} else {
 			b.mathml = convertMath(m.conv, pc, tx, off, true)
 		}
+		b.SetPos(f.Pos())
 		f.Parent().ReplaceChild(f.Parent(), f, b)
 	}
 }

@@ -67,7 +67,7 @@ func (remarkClassTransformer) Transform(doc *ast.Document, reader text.Reader, p
 			if !entering || n.Type() != ast.TypeBlock || !n.HasChildren() || n.FirstChild().Type() != ast.TypeInline {
 				return ast.WalkContinue, nil
 			}
-			wrapClassInline(n, src)
+			wrapClassInline(s, n, src)
 			return ast.WalkSkipChildren, nil
 		})
 	})
@@ -126,6 +126,8 @@ func wrapClassBlocks(s *slideNode, src []byte) {
 		case m != nil:
 			w := &remarkClass{class: string(m[1])}
 			s.RemoveChild(s, c)
+			from, to := blockLines(c, src)
+			s.podium.dropWarn(classWarning(string(m[1])), from, to)
 			if len(stack) > 0 {
 				parent().AppendChild(parent(), w)
 			} else if next != nil {
@@ -136,6 +138,7 @@ func wrapClassBlocks(s *slideNode, src []byte) {
 			stack = append(stack, w)
 		case string(ln) == "]" && len(stack) > 0:
 			s.RemoveChild(s, c)
+			s.podium.drop(blockLines(c, src))
 			stack = stack[:len(stack)-1]
 		case len(stack) > 0:
 			s.RemoveChild(s, c)
@@ -147,7 +150,7 @@ func wrapClassBlocks(s *slideNode, src []byte) {
 
 // wrapClassInline wraps ".name[…]" runs among the inline children of
 // block b in <span class="name">, brackets matched across text nodes.
-func wrapClassInline(b ast.Node, src []byte) {
+func wrapClassInline(s *slideNode, b ast.Node, src []byte) {
 	for c := b.FirstChild(); c != nil; c = c.NextSibling() {
 		t, ok := c.(*ast.Text)
 		if !ok {
@@ -165,6 +168,7 @@ func wrapClassInline(b ast.Node, src []byte) {
 		after.SetSoftLineBreak(t.SoftLineBreak())
 		after.SetHardLineBreak(t.HardLineBreak())
 		w := &remarkClass{class: string(v[loc[2]:loc[3]]), inline: true}
+		s.podium.dropWarn(classWarning(string(v[loc[2]:loc[3]])), seg.Start+loc[0], seg.Start+loc[1])
 		b.InsertBefore(b, t, before)
 		b.InsertBefore(b, t, w)
 		b.InsertBefore(b, t, after)
@@ -195,6 +199,7 @@ func wrapClassInline(b ast.Node, src []byte) {
 					rest.SetHardLineBreak(tn.HardLineBreak())
 					b.InsertAfter(b, tn, rest)
 					b.RemoveChild(b, tn)
+					s.podium.drop(ts.Start+end, ts.Start+end+1)
 					w.AppendChild(w, in)
 					break
 				}
@@ -203,7 +208,7 @@ func wrapClassInline(b ast.Node, src []byte) {
 			w.AppendChild(w, n)
 			n = nx
 		}
-		wrapClassInline(w, src)
+		wrapClassInline(s, w, src)
 		c = w
 	}
 }

@@ -67,13 +67,20 @@ type slideNode struct {
 
 	fnPrefix  string                // of its footnotes' ids (footnotes.go)
 	footnotes [2]*east.FootnoteList // of its body and its notes, until put at their foot
+
+	podium podiumForm // what its source is in podium's own format (convert.go)
 }
 
 // notesNode holds a slide's speaker notes.
 type notesNode struct{ ast.BaseBlock }
 
 // pauseNode is a ". . ." pause: what follows appears at the next step.
-type pauseNode struct{ ast.BaseBlock }
+// start and end are the line of another dialect's pause (remark's "--");
+// both 0 for podium's own.
+type pauseNode struct {
+	ast.BaseBlock
+	start, end int
+}
 
 // frontMatterBlock is the file's front matter, read apart (frontmatter.go).
 type frontMatterBlock struct{ ast.BaseBlock }
@@ -398,6 +405,15 @@ func (slidesTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 				cur.notes.AppendChild(cur.notes, c)
 			case wasProps:
 				template, reset, ok, more := cs.remarkProperties(c, src, &cur.settings)
+				if ok {
+					end := len(src)
+					if more != nil {
+						end = more.Lines().At(0).Start
+					} else if _, e := blockLines(c, src); e > 0 {
+						end = e
+					}
+					cur.podium.drop(lineStart(src, c.(*ast.Paragraph).Lines().At(0).Start), end)
+				}
 				if reset {
 					carry = settings{}
 				}
@@ -418,6 +434,7 @@ func (slidesTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 				}
 			case note:
 				rest, cur.notes = true, &notesNode{}
+				cur.podium.notesAt, cur.podium.notesCut, cur.podium.notes = c.(*ast.Paragraph).Lines().At(0).Start, cut, true
 				if trimMarker(c.(*ast.Paragraph), src, cut) {
 					cur.notes.AppendChild(cur.notes, c)
 				}
@@ -425,6 +442,7 @@ func (slidesTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 				if !cs.marpDirective(text, cs.lines.line(c.Pos()), &cur.settings, &carry) {
 					addNote(&commentNote{text: text})
 				}
+				cur.podium.drop(blockLines(c, src))
 			case isPause(c, src):
 				cur.AppendChild(cur, &pauseNode{})
 			default:
@@ -438,9 +456,19 @@ func (slidesTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 	if t := cs.xaringanTitle(); t != nil {
 		doc.AppendChild(doc, t)
 	}
+	for _, e := range cs.lost {
+		for _, s := range all {
+			if e.start >= s.start && e.start < s.end {
+				s.podium.edits = append(s.podium.edits, e)
+			}
+		}
+	}
 	for _, s := range all {
 		if s.settings.hide {
 			cs.hidden(s, src)
+			if !s.template {
+				cs.left = append(cs.left, cs.lines.line(max(s.brk, s.start)))
+			}
 			continue
 		}
 		if cs.dia.Dialect == DialectSlidev {
@@ -448,6 +476,7 @@ func (slidesTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 			if l := s.LastChild(); l != nil && s.notes == nil {
 				if text, ok := commentText(l, src); ok {
 					s.RemoveChild(s, l)
+					s.podium.drop(blockLines(l, src))
 					s.notes = &notesNode{}
 					s.notes.AppendChild(s.notes, &commentNote{text: text})
 				}
