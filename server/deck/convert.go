@@ -538,11 +538,9 @@ const pauseText = "\n. . .\n\n"
 // paragraph starting "Note:" escaped.
 func bodyEdits(s *slideNode, src []byte, known []srcEdit) []srcEdit {
 	var out []srcEdit
+	blocks := topBlocks(s)
 	// A pause inside a block is none (remark's "--" in a content class).
-	for c := s.FirstChild(); c != nil; c = c.NextSibling() {
-		if c == ast.Node(s.notes) {
-			break
-		}
+	for _, c := range blocks {
 		_ = ast.Walk(c, func(x ast.Node, entering bool) (ast.WalkStatus, error) {
 			if p, ok := x.(*pauseNode); ok && entering && x != c && p.end > p.start {
 				out = append(out, srcEdit{start: lineStart(src, p.start), end: p.end})
@@ -552,10 +550,7 @@ func bodyEdits(s *slideNode, src []byte, known []srcEdit) []srcEdit {
 	}
 	n, seg, pending := 0, 0, false
 	var lastList byte // the marker of the block before, when a list
-	for c := s.FirstChild(); c != nil; c = c.NextSibling() {
-		if c == ast.Node(s.notes) {
-			break
-		}
+	for _, c := range blocks {
 		if p, ok := c.(*pauseNode); ok {
 			if p.end > p.start {
 				out = append(out, srcEdit{start: lineStart(src, p.start), end: p.end, with: pauseText})
@@ -663,7 +658,12 @@ func clickMarkup(src []byte, from, to int) []srcEdit {
 	var out []srcEdit
 	for _, re := range []*regexp.Regexp{clickAttrDropRe, clickTagDropRe} {
 		for _, m := range re.FindAllIndex(src[from:to], -1) {
-			out = append(out, srcEdit{start: from + m[0], end: from + m[1]})
+			start, end := from+m[0], from+m[1]
+			ls, le := lineStart(src, start), lineEnd(src, end)
+			if len(bytes.TrimSpace(src[ls:start])) == 0 && len(bytes.TrimSpace(src[end:le])) == 0 {
+				start, end = ls, le // alone on its line: a blank line would end the HTML
+			}
+			out = append(out, srcEdit{start: start, end: end})
 		}
 	}
 	return out
@@ -688,6 +688,27 @@ func listMarker(l *ast.List) byte {
 		return '-'
 	}
 	return l.Marker
+}
+
+// topBlocks are the top-level blocks of a slide's body, in order, the
+// columns a layout made of them (columns.go) opened.
+func topBlocks(s *slideNode) []ast.Node {
+	var out []ast.Node
+	var add func(ast.Node)
+	add = func(p ast.Node) {
+		for c := p.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c.(type) {
+			case *notesNode:
+				return
+			case *columnBox:
+				add(c)
+			default:
+				out = append(out, c)
+			}
+		}
+	}
+	add(s)
+	return out
 }
 
 // markerEdit rewrites a list item's marker so that podium steps its list

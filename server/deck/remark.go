@@ -3,6 +3,7 @@ package deck
 import (
 	"bytes"
 	"regexp"
+	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -50,6 +51,8 @@ var (
 	classOpenRe = regexp.MustCompile(`^\.([A-Za-z_][A-Za-z0-9_-]*)\[\s*$`)
 	classLineRe = regexp.MustCompile(`^(\.[A-Za-z_][A-Za-z0-9_-]*\[|\])\s*$`)
 	classInRe   = regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_-]*)\[`)
+	// classesBeforeRe: only blanks and class openers before, on the line.
+	classesBeforeRe = regexp.MustCompile(`^\s*(\.[A-Za-z_][A-Za-z0-9_-]*\[)*$`)
 )
 
 type remarkClassTransformer struct{}
@@ -169,6 +172,10 @@ func wrapClassInline(s *slideNode, b ast.Node, src []byte) {
 		after.SetHardLineBreak(t.HardLineBreak())
 		w := &remarkClass{class: string(v[loc[2]:loc[3]]), inline: true}
 		s.podium.dropWarn(classWarning(string(v[loc[2]:loc[3]])), seg.Start+loc[0], seg.Start+loc[1])
+		if in := seg.Start + loc[1]; in < len(src) && strings.IndexByte("*-+#>=_~`", src[in]) >= 0 && classesBeforeRe.Match(src[lineStart(src, seg.Start+loc[0]):seg.Start+loc[0]]) {
+			// Without its opener, "* text" would start a list.
+			s.podium.replace(in, in, "\\")
+		}
 		b.InsertBefore(b, t, before)
 		b.InsertBefore(b, t, w)
 		b.InsertBefore(b, t, after)
