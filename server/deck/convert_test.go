@@ -22,10 +22,12 @@ func convertDecks() []sharedDeck {
 		sharedDeck{dir: "present/token", main: "token.slide", dialect: DialectPresent})
 }
 
-// convertFS converts the deck in fsys and returns the new deck folder.
-func convertFS(tb testing.TB, fsys fs.FS, o Options) (*Converted, fstest.MapFS) {
+// convertFS converts the deck in fsys with engine eng (one warm engine
+// for all: a cold TeX converter costs seconds under -race) and returns
+// the new deck folder.
+func convertFS(tb testing.TB, eng *engine, fsys fs.FS, o Options) (*Converted, fstest.MapFS) {
 	tb.Helper()
-	c, err := NewLoaderWith(fsys, o).Convert()
+	c, err := (&Loader{fsys: fsys, eng: eng, opt: o, cache: map[cacheKey]*chapter{}}).Convert()
 	if err != nil {
 		tb.Fatalf("convert: %v", err)
 	}
@@ -57,17 +59,19 @@ func words(s string) string { return strings.Join(strings.Fields(s), "") }
 // text and no note in anything public; converting it again gives the
 // same files.
 func TestConvertDecks(t *testing.T) {
+	eng := newEngine(Options{})
 	for _, dk := range convertDecks() {
 		t.Run(dk.dir, func(t *testing.T) {
 			src := os.DirFS(path.Join("testdata", dk.dir))
-			c, out := convertFS(t, src, Options{File: dk.main})
+			c, out := convertFS(t, eng, src, Options{File: dk.main})
 			if *dumpConverted {
 				for _, ch := range c.Chapters {
 					os.WriteFile(path.Join(os.TempDir(), path.Base(dk.dir)+"-"+ch.Name), []byte(ch.Text), 0o644)
 				}
 			}
 			orig := c.Deck
-			d, err := Load(out)
+			back := &Loader{fsys: out, eng: eng, cache: map[cacheKey]*chapter{}}
+			d, err := back.Load()
 			if err != nil {
 				for _, ch := range c.Chapters {
 					t.Logf("%s:\n%s", ch.Name, ch.Text)
@@ -106,7 +110,10 @@ func TestConvertDecks(t *testing.T) {
 				}
 			}
 			checkNoLeak(t, d, dk.notes)
-			c2, _ := convertFS(t, out, Options{})
+			c2, err := back.Convert() // its Load renders nothing again
+			if err != nil {
+				t.Fatalf("converted again: %v", err)
+			}
 			if len(c2.Chapters) != len(c.Chapters) {
 				t.Fatalf("converted again: %d chapters, first %d", len(c2.Chapters), len(c.Chapters))
 			}
