@@ -624,6 +624,42 @@
 //	revealmd-demo                   reveal-md     4    4      1       0
 //	revealmd-mermaid                reveal-md     4    4      0       0
 //
+// # Converting a deck
+//
+// [Loader.Convert] ("podium convert SRC -o DIR") writes a deck of any
+// dialect as podium's own format: each chapter file of the source one
+// chapter file, read back as podium's (no "dialect" key) with the same
+// slides, titles, text, notes and steps. The dialect's reader owns the
+// podium form of each slide: as it reads the slide it records which of
+// its source is its dialect's markup, and the writer keeps the rest of
+// the source as written:
+//
+//	settings, directives,        the slide's podium settings ("---", keys,
+//	properties, .slide:          "---"); the deck's keys and the first
+//	                             slide's are the first chapter's front matter
+//	???, Notes:, <!-- notes -->  a "Note:" paragraph (comment notes, shown as
+//	                             text, escaped so they still are)
+//	v-click, v-after, --         a ". . ." pause before the block that shows
+//	                             at the next step
+//	<v-clicks>, fragments        "*" lists (podium steps them); a "*" list
+//	                             that did not step becomes "-"
+//	```ts {1|3} [x.ts]           "```ts {1|3}"
+//	![bg](x), /x.png, ./y.png    settings; public/x.png; paths from the deck
+//	in an imported file          folder (imported slides stay in place)
+//	"---" thematic breaks        "***" (a "---" line is a slide break)
+//	a text paragraph "Note: x"   "Note\: x" (podium would read notes)
+//
+// Slides their tool hides (Slidev's hide, remark's exclude and layout
+// slides) are left out, and a remark layout's properties are written on
+// every slide they hold for. The warnings, besides the reader's own (a
+// directive or attribute without a podium equivalent, a broken image):
+//
+//	slides.md:40: a slide its tool does not show (hidden, excluded): left out
+//	slides.md:52: remark content class .footnote[…]: podium has no content classes: its content is kept, without the class
+//	slides.md:60: shown from step 0 in its tool, after what shows at step 2: podium's pauses show it with the step before it
+//	slides.md:70: a list with some items stepped: podium steps a list's items all or none: all are stepped
+//	skeleton.Rmd:12: an R chunk its tool does not show (include=FALSE, echo=FALSE): left out
+//
 // # One file as the deck
 //
 // [Options].File makes the deck one file of the folder (podium FILE):
