@@ -125,3 +125,19 @@ func TestConvertDecks(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkConvert is "podium convert" of each real deck on a warm
+// engine: load (parse and render), parse again for the podium form, write.
+func BenchmarkConvert(b *testing.B) {
+	eng := newEngine(Options{})
+	for _, dk := range convertDecks() {
+		b.Run(dk.dir, func(b *testing.B) {
+			src := os.DirFS(path.Join("testdata", dk.dir))
+			for b.Loop() {
+				if _, err := (&Loader{fsys: src, eng: eng, opt: Options{File: dk.main}, cache: map[cacheKey]*chapter{}}).Convert(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
