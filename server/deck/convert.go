@@ -37,9 +37,10 @@ type ConvertedFile struct {
 
 // Convert loads the deck and returns it as podium Markdown, in any
 // dialect podium reads. Each chapter file of the source is one chapter
-// file of the new deck (a Slidev "src:" import's slides stay where the
-// import is, in its chapter): a chapter of podium's opens with a
-// section slide, which the source's slides would not have had.
+// file of the new deck, and a one-file deck's Slidev "src:" imports cut
+// it: the slides of each imported file are a chapter, and the slides
+// after it another (the first slide of such a chapter keeps its layout,
+// not a section slide's).
 //
 // The podium form of a slide comes from the dialect's reader, which knows
 // its parts: the reader records, in each slide's podiumForm, what of its
@@ -76,20 +77,26 @@ func (l *Loader) Convert() (*Converted, error) {
 		if len(w.probs) > 0 {
 			return nil, sortProblems(w.probs)
 		}
-		name := strings.TrimSuffix(path.Base(f), path.Ext(f))
-		if !strings.HasSuffix(f, ".md") || len(files) == 1 {
-			name = fmt.Sprintf("%02d-%s", i+1, strings.TrimLeft(name, "0123456789-_. "))
-			if strings.HasSuffix(name, "-") {
-				name += "talk"
+		parts := []chapterPart{{nodes: w.nodes, slides: d.Chapters[i].Slides, file: f}}
+		if len(files) == 1 {
+			parts = splitImports(w, d.Chapters[i].Slides)
+		}
+		for k, part := range parts {
+			name := strings.TrimSuffix(path.Base(part.file), path.Ext(part.file))
+			if !strings.HasSuffix(f, ".md") || len(files) == 1 {
+				name = fmt.Sprintf("%02d-%s", i+k+1, strings.TrimLeft(name, "0123456789-_. "))
+				if strings.HasSuffix(name, "-") {
+					name += "talk"
+				}
 			}
+			part.name, part.ci, part.k = name+".md", i, k
+			out, warns := writeChapter(w, d, part)
+			if tr != nil {
+				mapLines(map[string]*translated{f: tr}, warns)
+			}
+			c.Warnings = append(c.Warnings, warns...)
+			c.Chapters = append(c.Chapters, ConvertedFile{Name: part.name, Text: out})
 		}
-		name += ".md"
-		out, warns := writeChapter(w, d, i, name)
-		if tr != nil {
-			mapLines(map[string]*translated{f: tr}, warns)
-		}
-		c.Warnings = append(c.Warnings, warns...)
-		c.Chapters = append(c.Chapters, ConvertedFile{Name: name, Text: out})
 	}
 	c.Warnings = sortProblems(c.Warnings)
 	for a := range d.Assets {
@@ -288,22 +295,54 @@ func commentMarkdown(text string) string {
 	return strings.Join(paras, "\n\n")
 }
 
-// writeChapter writes chapter ci of deck d, parsed as w, as podium
-// Markdown in the file name, with the warnings of what it loses.
-func writeChapter(w *chapterWork, d *Deck, ci int, name string) (string, []Problem) {
+// chapterPart is the slides of a source chapter that make one chapter
+// of the converted deck: all of them, or a run of them from one file.
+type chapterPart struct {
+	nodes  []*slideNode
+	slides []*Slide // as the source deck shows them
+	file   string   // the file they come from
+	name   string   // of the new chapter file
+	ci, k  int      // the source chapter, and which part of it
+}
+
+// splitImports cuts a chapter's slides where a Slidev "src:" import
+// starts or ends: each file's run of slides is a chapter of its own,
+// as its author split the talk into files.
+func splitImports(w *chapterWork, slides []*Slide) []chapterPart {
+	var parts []chapterPart
+	for i, s := range w.nodes {
+		file := s.fileOr(w.file)
+		if len(parts) == 0 || parts[len(parts)-1].file != file {
+			parts = append(parts, chapterPart{file: file})
+		}
+		p := &parts[len(parts)-1]
+		p.nodes, p.slides = append(p.nodes, s), append(p.slides, slides[i])
+	}
+	return parts
+}
+
+// writeChapter writes part of chapter ci of deck d, parsed as w, as
+// podium Markdown, with the warnings of what it loses.
+func writeChapter(w *chapterWork, d *Deck, part chapterPart) (string, []Problem) {
 	var b strings.Builder
 	var warns []Problem
-	for _, line := range w.hidden {
-		warns = append(warns, Problem{File: w.file, Line: line, Msg: "a slide its tool does not show (hidden, excluded): left out"})
+	if part.k == 0 {
+		for _, line := range w.hidden {
+			warns = append(warns, Problem{File: w.file, Line: line, Msg: "a slide its tool does not show (hidden, excluded): left out"})
+		}
 	}
-	for k, s := range w.nodes {
+	for k, s := range part.nodes {
 		src, file := w.src, w.file
 		if s.from != nil {
 			src, file = s.from.src, s.from.file
 		}
 		keys := slideKeys(s.settings)
+		if k == 0 && part.k > 0 && s.settings.layout == "" {
+			// Not a section slide for being a chapter's first.
+			keys = append([][2]string{{"layout", part.slides[0].Layout}}, keys...)
+		}
 		if k == 0 {
-			head := chapterKeys(w, d, ci, name)
+			head := chapterKeys(part, d)
 			head = append(head, keys...)
 			if len(head) > 0 {
 				b.WriteString("---\n" + yamlOf(head) + "---\n\n")
@@ -337,21 +376,24 @@ func writeChapter(w *chapterWork, d *Deck, ci int, name string) (string, []Probl
 
 // chapterKeys are the front matter keys of a converted chapter: the
 // deck's in the first, and its title where its first heading (or file
-// name) would not give it.
-func chapterKeys(w *chapterWork, d *Deck, ci int, name string) [][2]string {
+// name) would not give it. A part after the first has its own title.
+func chapterKeys(part chapterPart, d *Deck) [][2]string {
 	var keys [][2]string
 	derived := ""
-	for _, s := range w.nodes {
+	for _, s := range part.nodes {
 		if s.heading != "" {
 			derived = s.heading
 			break
 		}
 	}
 	if derived == "" {
-		derived = fileTitle(name)
+		derived = fileTitle(part.name)
 	}
-	title := d.Chapters[ci].Title
-	if ci > 0 {
+	title := d.Chapters[part.ci].Title
+	if part.k > 0 {
+		return nil
+	}
+	if part.ci > 0 {
 		if title != derived {
 			keys = append(keys, [2]string{"title", title})
 		}

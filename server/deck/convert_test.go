@@ -62,67 +62,91 @@ func TestConvertDecks(t *testing.T) {
 	eng := newEngine(Options{})
 	for _, dk := range convertDecks() {
 		t.Run(dk.dir, func(t *testing.T) {
-			src := os.DirFS(path.Join("testdata", dk.dir))
-			c, out := convertFS(t, eng, src, Options{File: dk.main})
-			if *dumpConverted {
-				for _, ch := range c.Chapters {
-					os.WriteFile(path.Join(os.TempDir(), path.Base(dk.dir)+"-"+ch.Name), []byte(ch.Text), 0o644)
-				}
-			}
-			orig := c.Deck
-			back := &Loader{fsys: out, eng: eng, cache: map[cacheKey]*chapter{}}
-			d, err := back.Load()
-			if err != nil {
-				for _, ch := range c.Chapters {
-					t.Logf("%s:\n%s", ch.Name, ch.Text)
-				}
-				t.Fatalf("the converted deck: %v", err)
-			}
-			if d.Dialect != DialectPodium {
-				t.Errorf("the converted deck reads as %s (%s)", d.Dialect, d.DialectReason)
-			}
-			if len(d.Slides) != len(orig.Slides) {
-				t.Fatalf("%d slides, the source %d", len(d.Slides), len(orig.Slides))
-			}
-			for i, s := range d.Slides {
-				o := orig.Slides[i]
-				at := func(format string, args ...any) {
-					t.Helper()
-					t.Errorf("slide %d (%s:%d → %s:%d): "+format, append([]any{i + 1, o.File, o.Line, s.File, s.Line}, args...)...)
-				}
-				if s.Title != o.Title {
-					at("title %q, the source's %q", s.Title, o.Title)
-				}
-				if got, want := words(visibleText(s.HTML)), words(visibleText(o.HTML)); got != want {
-					at("shows\n%q\nthe source shows\n%q", got, want)
-				}
-				if got, want := words(visibleText(s.Notes)), words(visibleText(o.Notes)); got != want {
-					at("notes\n%q\nthe source's\n%q", got, want)
-				}
-				if s.Steps != o.Steps {
-					at("%d steps, the source %d", s.Steps, o.Steps)
-				}
-				if s.Layout != o.Layout || s.Class != o.Class || s.Background != o.Background {
-					at("layout %q class %q background %+v, the source's %q %q %+v", s.Layout, s.Class, s.Background, o.Layout, o.Class, o.Background)
-				}
-				if !markupRe.MatchString(visibleText(o.HTML)) {
-					checkNoMarkup(t, s) // (a talk about Slidev shows "v-click")
-				}
-			}
-			checkNoLeak(t, d, dk.notes)
-			c2, err := back.Convert() // its Load renders nothing again
-			if err != nil {
-				t.Fatalf("converted again: %v", err)
-			}
-			if len(c2.Chapters) != len(c.Chapters) {
-				t.Fatalf("converted again: %d chapters, first %d", len(c2.Chapters), len(c.Chapters))
-			}
-			for i, ch := range c2.Chapters {
-				if ch != c.Chapters[i] {
-					t.Errorf("converted again, %s differs:\n%s\nfirst:\n%s", ch.Name, ch.Text, c.Chapters[i].Text)
-				}
-			}
+			testConvert(t, eng, os.DirFS(path.Join("testdata", dk.dir)), Options{File: dk.main}, dk)
 		})
+	}
+	// With raw HTML allowed (html: true), where HTML comments and click
+	// markup would reach the page if they were left in.
+	for _, dk := range sharedDecks {
+		if dk.htmlToo {
+			t.Run(dk.dir+"/html", func(t *testing.T) {
+				testConvert(t, eng, sharedFS(t, dk, true), Options{Dialect: dk.dialect}, dk)
+			})
+		}
+	}
+}
+
+// testConvert converts the deck in src and compares the result with it.
+func testConvert(t *testing.T, eng *engine, src fs.FS, o Options, dk sharedDeck) {
+	t.Helper()
+	c, out := convertFS(t, eng, src, o)
+	if *dumpConverted {
+		for _, ch := range c.Chapters {
+			os.WriteFile(path.Join(os.TempDir(), path.Base(dk.dir)+"-"+ch.Name), []byte(ch.Text), 0o644)
+		}
+	}
+	orig := c.Deck
+	if strings.HasSuffix(dk.dir, "slidev-starter") && o.File != "" {
+		// Its src: import is a file of its own: a chapter of its own.
+		var names []string
+		for _, ch := range c.Chapters {
+			names = append(names, ch.Name)
+		}
+		if got := strings.Join(names, " "); got != "01-slides.md 02-imported-slides.md 03-slides.md" {
+			t.Errorf("chapter files %s, want the import's apart", got)
+		}
+	}
+	back := &Loader{fsys: out, eng: eng, cache: map[cacheKey]*chapter{}}
+	d, err := back.Load()
+	if err != nil {
+		for _, ch := range c.Chapters {
+			t.Logf("%s:\n%s", ch.Name, ch.Text)
+		}
+		t.Fatalf("the converted deck: %v", err)
+	}
+	if d.Dialect != DialectPodium {
+		t.Errorf("the converted deck reads as %s (%s)", d.Dialect, d.DialectReason)
+	}
+	if len(d.Slides) != len(orig.Slides) {
+		t.Fatalf("%d slides, the source %d", len(d.Slides), len(orig.Slides))
+	}
+	for i, s := range d.Slides {
+		o := orig.Slides[i]
+		at := func(format string, args ...any) {
+			t.Helper()
+			t.Errorf("slide %d (%s:%d → %s:%d): "+format, append([]any{i + 1, o.File, o.Line, s.File, s.Line}, args...)...)
+		}
+		if s.Title != o.Title {
+			at("title %q, the source's %q", s.Title, o.Title)
+		}
+		if got, want := words(visibleText(s.HTML)), words(visibleText(o.HTML)); got != want {
+			at("shows\n%q\nthe source shows\n%q", got, want)
+		}
+		if got, want := words(visibleText(s.Notes)), words(visibleText(o.Notes)); got != want {
+			at("notes\n%q\nthe source's\n%q", got, want)
+		}
+		if s.Steps != o.Steps {
+			at("%d steps, the source %d", s.Steps, o.Steps)
+		}
+		if s.Layout != o.Layout || s.Class != o.Class || s.Background != o.Background {
+			at("layout %q class %q background %+v, the source's %q %q %+v", s.Layout, s.Class, s.Background, o.Layout, o.Class, o.Background)
+		}
+		if !markupRe.MatchString(visibleText(o.HTML)) {
+			checkNoMarkup(t, s) // (a talk about Slidev shows "v-click")
+		}
+	}
+	checkNoLeak(t, d, dk.notes)
+	c2, err := back.Convert() // its Load renders nothing again
+	if err != nil {
+		t.Fatalf("converted again: %v", err)
+	}
+	if len(c2.Chapters) != len(c.Chapters) {
+		t.Fatalf("converted again: %d chapters, first %d", len(c2.Chapters), len(c.Chapters))
+	}
+	for i, ch := range c2.Chapters {
+		if ch != c.Chapters[i] {
+			t.Errorf("converted again, %s differs:\n%s\nfirst:\n%s", ch.Name, ch.Text, c.Chapters[i].Text)
+		}
 	}
 }
 

@@ -627,9 +627,14 @@
 // # Converting a deck
 //
 // [Loader.Convert] ("podium convert SRC -o DIR") writes a deck of any
-// dialect as podium's own format: each chapter file of the source one
-// chapter file, read back as podium's (no "dialect" key) with the same
-// slides, titles, text, notes and steps. The dialect's reader owns the
+// dialect as podium's own format, read back as podium's (no "dialect"
+// key) with the same slides, titles, text, notes and steps: each chapter
+// file of the source one chapter file, and each file a Slidev deck
+// imports ("src:") one too, the slides after the import another
+// (01-slides.md, 02-imported-slides.md, 03-slides.md; their first slides
+// keep their layouts). A one-file Marp, remark, reveal.js or present
+// deck stays one chapter: their "sections" (heading-only slides,
+// vertical stacks) are a look, not a structure the author named. The dialect's reader owns the
 // podium form of each slide: as it reads the slide it records which of
 // its source is its dialect's markup, and the writer keeps the rest of
 // the source as written:
