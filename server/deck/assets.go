@@ -115,7 +115,8 @@ func (cs *chapterState) asset(s *slideNode, n ast.Node, dest, src []byte, image 
 		// Its own tool shows a broken image: the deck loads, and says so.
 		cs.fm.warn(cs.lines.line(nodeOffset(n, src, dest)), "%s %s", what, msg)
 		if img, ok := n.(*ast.Image); ok {
-			s.podium.drop(imageSpan(img, src)) // podium's form has none
+			from, to := imageSpan(img, src)
+			s.podium.dropInline(src, from, to) // podium's form has none
 		}
 		return dest
 	}

@@ -136,8 +136,16 @@ func (cs *chapterState) codeBlock(s *slideNode, n ast.Node, src []byte) *codeBlo
 		cb.hidden = hide
 		if hide {
 			s.podium.dropWarn("an R chunk its tool does not show (include=FALSE, echo=FALSE): left out", lineStart(src, f.Pos()), fenceEnd(f, src))
-		} else if podium := strings.TrimSpace(lang + " " + rest); podium != info {
-			s.podium.replace(infoSeg.Start, infoSeg.Stop, podium)
+		} else if lang != info {
+			// podium's form: the language, and the highlights when they
+			// are right (below).
+			at := len(s.podium.edits)
+			s.podium.replace(infoSeg.Start, infoSeg.Stop, lang)
+			defer func() {
+				if len(cb.sets) > 0 {
+					s.podium.edits[at].with = strings.TrimSpace(lang + " " + rest)
+				}
+			}()
 		}
 	}
 	cb.lang = lang

@@ -50,12 +50,18 @@ type ConvertedFile struct {
 // rest of the source as it is, with the slide's settings as podium's
 // slide settings, its notes as a "Note:" paragraph and its steps as
 // podium's (pauses, "*" lists). What podium cannot say is a warning.
-func (l *Loader) Convert() (*Converted, error) {
+func (l *Loader) Convert() (c *Converted, err error) {
 	d, err := l.Load()
 	if err != nil {
 		return nil, err
 	}
-	c := &Converted{Deck: d, Warnings: slices.Clone(d.Warnings)}
+	defer func() {
+		// A bug in the writer is a problem to report, not a crash.
+		if r := recover(); r != nil {
+			c, err = nil, Problems{{File: d.Slides[0].File, Msg: fmt.Sprintf("internal error converting this deck: %v", r)}}
+		}
+	}()
+	c = &Converted{Deck: d, Warnings: slices.Clone(d.Warnings)}
 	files, _ := l.chapterFiles()
 	dia := d.Dialect
 	if dia == DialectPresent {
@@ -98,6 +104,17 @@ func (l *Loader) Convert() (*Converted, error) {
 			c.Chapters = append(c.Chapters, ConvertedFile{Name: part.name, Text: out})
 		}
 	}
+	if first := &c.Chapters[0]; true {
+		if got, _ := DetectDialect(first.Name, []byte(first.Text)); got != DialectPodium {
+			// Its text has another tool's markers (a "--" line in code
+			// under slide settings reads as remark's): say it is podium's.
+			if rest, ok := strings.CutPrefix(first.Text, "---\n"); ok {
+				first.Text = "---\ndialect: podium\n" + rest
+			} else {
+				first.Text = "---\ndialect: podium\n---\n\n" + first.Text
+			}
+		}
+	}
 	c.Warnings = sortProblems(c.Warnings)
 	for a := range d.Assets {
 		c.Assets = append(c.Assets, a)
@@ -135,6 +152,16 @@ func (f *podiumForm) replace(start, end int, with string) {
 }
 
 func (f *podiumForm) drop(start, end int) { f.replace(start, end, "") }
+
+// dropInline drops inline markup at src[start:end], escaping what the
+// deletion would make a block marker.
+func (f *podiumForm) dropInline(src []byte, start, end int) {
+	if start < 0 || end < start {
+		return
+	}
+	f.drop(start, end)
+	f.edits = append(f.edits, exposed(src, start, end)...)
+}
 
 func (f *podiumForm) dropWarn(warn string, start, end int) {
 	if start >= 0 && end >= start {
@@ -354,12 +381,14 @@ func writeChapter(w *chapterWork, d *Deck, part chapterPart) (string, []Problem)
 			}
 			b.WriteString("\n")
 		}
-		body, notes, ws := podiumSlide(s, src)
+		body, notes, ws := podiumSlide(s, src, d.Dialect)
 		lines := newLineIndex(src)
 		for _, e := range ws {
 			warns = append(warns, Problem{File: file, Line: lines.line(e.start), Msg: e.warn})
 		}
-		if body == "" && len(keys) == 0 && !(k == 0 && b.Len() > 0) {
+		if body == "" && (len(keys) == 0 || k == 0) {
+			// A slide of settings alone: podium needs something after
+			// front matter, and something on a slide without settings.
 			body = "<!-- a slide with nothing podium shows -->"
 		}
 		b.WriteString(body)
@@ -480,12 +509,21 @@ func yamlOf(keys [][2]string) string {
 
 // podiumSlide is a slide's body and notes as podium Markdown, and the
 // edits of its source that lose something.
-func podiumSlide(s *slideNode, src []byte) (body, notes string, lost []srcEdit) {
+func podiumSlide(s *slideNode, src []byte, dia Dialect) (body, notes string, lost []srcEdit) {
 	if s.podium.made != "" {
 		return s.podium.made, "", nil
 	}
 	edits := slices.Clone(s.podium.edits)
-	edits = append(edits, bodyEdits(s, src, edits)...)
+	edits = append(edits, bodyEdits(s, src, edits, dia == DialectSlidev)...)
+	if s.notes != nil {
+		// remark's "--" in the notes shows nothing; it ends a paragraph.
+		_ = ast.Walk(s.notes, func(x ast.Node, entering bool) (ast.WalkStatus, error) {
+			if p, ok := x.(*pauseNode); ok && entering && p.end > p.start {
+				edits = append(edits, srcEdit{start: lineStart(src, p.start), end: p.end, with: "\n"})
+			}
+			return ast.WalkContinue, nil
+		})
+	}
 	slices.SortStableFunc(edits, func(a, b srcEdit) int { return a.start - b.start })
 	end := s.end
 	if s.podium.notes {
@@ -578,7 +616,7 @@ const pauseText = "\n. . .\n\n"
 // (Slidev's v-click, remark's "--"), list markers that step (or not) as
 // the source's lists do, "---" thematic breaks written "***", and a text
 // paragraph starting "Note:" escaped.
-func bodyEdits(s *slideNode, src []byte, known []srcEdit) []srcEdit {
+func bodyEdits(s *slideNode, src []byte, known []srcEdit, slidev bool) []srcEdit {
 	var out []srcEdit
 	blocks := topBlocks(s)
 	// A pause inside a block is none (remark's "--" in a content class).
@@ -645,11 +683,17 @@ func bodyEdits(s *slideNode, src []byte, known []srcEdit) []srcEdit {
 			// other HTML) means nothing to podium: it goes.
 			switch x := x.(type) {
 			case *ast.HTMLBlock:
-				from, to := blockLines(x, src)
-				out = append(out, clickMarkup(src, from, to)...)
+				if slidev {
+					from, to := blockLines(x, src)
+					out = append(out, clickMarkup(src, from, to)...)
+				}
 			case *ast.RawHTML:
-				if x.Segments.Len() > 0 {
-					out = append(out, clickMarkup(src, x.Segments.At(0).Start, x.Segments.At(x.Segments.Len()-1).Stop)...)
+				if slidev && x.Segments.Len() > 0 {
+					from, to := x.Segments.At(0).Start, x.Segments.At(x.Segments.Len()-1).Stop
+					if es := clickMarkup(src, from, to); len(es) > 0 {
+						out = append(out, es...)
+						out = append(out, exposed(src, from, to)...)
+					}
 				}
 			}
 			if s.settings.noSteps {
@@ -702,13 +746,45 @@ func clickMarkup(src []byte, from, to int) []srcEdit {
 		for _, m := range re.FindAllIndex(src[from:to], -1) {
 			start, end := from+m[0], from+m[1]
 			ls, le := lineStart(src, start), lineEnd(src, end)
+			with := ""
 			if len(bytes.TrimSpace(src[ls:start])) == 0 && len(bytes.TrimSpace(src[end:le])) == 0 {
 				start, end = ls, le // alone on its line: a blank line would end the HTML
+				if ls == from && le < to {
+					// The block's first line: without it, the lines
+					// after it would be Markdown, no longer HTML.
+					with = "<div>\n"
+					if bytes.HasPrefix(bytes.TrimSpace(src[ls:le]), []byte("</")) {
+						with = "</div>\n"
+					}
+				}
 			}
-			out = append(out, srcEdit{start: start, end: end})
+			out = append(out, srcEdit{start: start, end: end, with: with})
 		}
 	}
 	return out
+}
+
+// exposed escapes what deleting src[from:to], inline, would make a
+// block marker: the text after it at the line's start ("```", "* "), or
+// a line left of dashes alone (a slide break, front matter).
+func exposed(src []byte, from, to int) []srcEdit {
+	ls, le := lineStart(src, from), lineEnd(src, to)
+	before := src[ls:from]
+	k := to
+	for k < len(src) && (src[k] == ' ' || src[k] == '\t') {
+		k++
+	}
+	if len(bytes.TrimSpace(before)) == 0 && k < len(src) && strings.IndexByte("`~*-+#>=_|0123456789", src[k]) >= 0 {
+		return []srcEdit{{start: k, end: k, with: "\\"}}
+	}
+	rest := strings.TrimSpace(string(before) + string(src[to:le]))
+	for _, ch := range "-=*_" {
+		if rest != "" && strings.Trim(rest, string(ch)+" ") == "" {
+			at := ls + len(before) - len(bytes.TrimLeft(before, " \t"))
+			return []srcEdit{{start: at, end: at, with: "\\"}}
+		}
+	}
+	return nil
 }
 
 // listMarker is the marker a list has in podium's form.

@@ -165,3 +165,84 @@ func BenchmarkConvert(b *testing.B) {
 		})
 	}
 }
+
+// TestConvertSamples converts small decks of each dialect written to
+// hold what the real ones lack, with the same comparison as
+// TestConvertDecks, and the warnings of what podium cannot say.
+func TestConvertSamples(t *testing.T) {
+	eng := newEngine(Options{})
+	for _, tc := range []struct {
+		name, src string
+		notes     []string
+		want      []string // in the converted text
+		warns     []string // in the warnings
+	}{
+		{name: "marp", src: "---\nmarp: true\nclass: lead\n---\n\n# One\n\n<!-- secret **one** <b> :tada: -->\n\n![bg contain](b.png)\n\n---\n\n<!-- _class: spot -->\n<!-- paginate: true -->\n\n# Two\n***\n# Three\n\n* a\n* b\n\n- c\n- d\n\nNote: a text line in Marp\n",
+			notes: []string{"secret"}, want: []string{"background: b.png", "background-size: contain", "Note\\: a text line", "class: spot"}, warns: []string{`"paginate"`}},
+		{name: "slidev", src: "---\ntheme: default\ntransition: fade\n---\n\n# One\n\n<v-click>\n\nshown at 1\n\n</v-click>\n\nshown at 0\n\n![pic](/b.png)\n\n<!-- secret two -->\n---\nlayout: center\nhide: false\n---\n# Two\n\n<v-clicks>\n\n- a\n- b\n\n</v-clicks>\n\n* at once\n* in Slidev\n\n```ts {1|2} twoslash\nlet a\nlet b\n```\n\n---\nhide: true\n---\n\n# Hidden\n",
+			notes: []string{"secret two"}, want: []string{"\n. . .\n", "* a\n* b", "- at once", "```ts {1|2}\n", "](public/b.png)", "layout: center"},
+			warns: []string{"shown from step 0 in its tool", "s.md:41: a slide its tool does not show", "twoslash"}},
+		{name: "remark", src: "class: center, middle\n\n# One\n\n???\nsecret three\n\n---\nlayout: true\nclass: tmpl\n\n---\n# Two\ntext\n--\nmore\n.red[* starred]\n???\nsecret four\n---\nexclude: true\n# Gone\n---\nlayout: false\n# Three\n\n* a list remark shows at once\n",
+			notes: []string{"secret three", "secret four"}, want: []string{"class: tmpl", "\n. . .\n", "\\* starred", "- a list remark"},
+			warns: []string{"content class .red", "does not show"}},
+		{name: "reveal", src: "# One\n\nnotes: secret five\n\n---\n\n<!-- .slide: data-background=\"#000000\" data-transition=\"zoom\" -->\n# Two\n\n- a <!-- .element: class=\"fragment\" -->\n- b <!-- .element: class=\"fragment\" -->\n\n```js [1|2]\na()\nb()\n```\n\n----\n\n# Three\n\nNOTE: secret six\n",
+			notes: []string{"secret five", "secret six"}, want: []string{"background: '#000000'", "* a\n* b", "```js {1|2}"}, warns: []string{`"data-transition"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"s.md": {Data: []byte(tc.src)}, "b.png": {Data: []byte("png")}, "public/b.png": {Data: []byte("png")}}
+			testConvert(t, eng, fsys, Options{Dialect: Dialect(tc.name)}, sharedDeck{dir: tc.name, notes: tc.notes})
+			c, _ := convertFS(t, eng, fsys, Options{Dialect: Dialect(tc.name)})
+			var text strings.Builder
+			for _, ch := range c.Chapters {
+				text.WriteString(ch.Text)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text.String(), w) {
+					t.Errorf("no %q in the converted deck:\n%s", w, text.String())
+				}
+			}
+			all := Problems(c.Warnings).Error()
+			for _, w := range tc.warns {
+				if !strings.Contains(all, w) {
+					t.Errorf("no warning %q in:\n%s", w, all)
+				}
+			}
+		})
+	}
+}
+
+// FuzzConvert converts one chapter of any dialect (chosen by its front
+// matter's dialect key, or detected): when the deck loads, the convert
+// succeeds (no internal error) and the new deck loads with as many
+// slides, read as podium's own.
+func FuzzConvert(f *testing.F) {
+	f.Add([]byte("---\nmarp: true\nclass: lead\n---\n\n# A\n<!-- note -->\n<!-- _class: x -->\n---\n![bg contain](b.png)\n***\n* a\n* b\n"))
+	f.Add([]byte("---\ndialect: slidev\ntransition: fade\n---\n# A\n<div v-click>\n\nx\n\n</div>\n\n<v-clicks>\n\n- a\n\n</v-clicks>\n<!-- n -->\n---\nhide: true\n---\n# H\n```ts {*|2} {monaco}\na\nb\n```\n"))
+	f.Add([]byte("---\ndialect: remark\n---\nclass: center, middle\n.left[\n# A\n]\ntext .red[x [y]] z\n--\nmore\n???\nnote\n---\nlayout: true\nclass: t\n---\nlayout: false\n```{r x, echo=FALSE}\n1\n```\n"))
+	f.Add([]byte("---\ndialect: reveal\n---\n# A\nnotes: n\n\n----\n\n<!-- .slide: data-background=\"#000\" -->\n- a <!-- .element: class=\"fragment\" -->\n\nText\nNOTE: n2\n```js [1|2]\na\nb\n```\n"))
+	f.Add([]byte("# A\n\n* a\n* b\n\n. . .\n\nx\n\nNote: n\n\n---\n\n# B\n"))
+	eng := newEngine(Options{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := fstest.MapFS{"b.png": {Data: []byte("x")}, "s.md": {Data: data}}
+		o := Options{File: "s.md"}
+		src, err := (&Loader{fsys: fsys, eng: eng, opt: o, cache: map[cacheKey]*chapter{}}).Load()
+		if err != nil {
+			return
+		}
+		c, err := (&Loader{fsys: fsys, eng: eng, opt: o, cache: map[cacheKey]*chapter{}}).Convert()
+		if err != nil {
+			t.Fatalf("convert of a deck that loads: %v", err)
+		}
+		out := fstest.MapFS{"b.png": {Data: []byte("x")}}
+		for _, ch := range c.Chapters {
+			out[ch.Name] = &fstest.MapFile{Data: []byte(ch.Text)}
+		}
+		d, err := (&Loader{fsys: out, eng: eng, cache: map[cacheKey]*chapter{}}).Load()
+		if err != nil {
+			t.Fatalf("the converted deck: %v\n%s", err, c.Chapters[0].Text)
+		}
+		if len(d.Slides) != len(src.Slides) {
+			t.Fatalf("%d slides, the source %d\n%s", len(d.Slides), len(src.Slides), c.Chapters[0].Text)
+		}
+	})
+}

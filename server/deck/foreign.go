@@ -791,7 +791,13 @@ func (dialectTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 					b.Write(seg.Value(src))
 				}
 				if t, ok := strings.CutPrefix(b.String(), "<!--"); ok && cs.revealComment(s, n, strings.TrimSpace(strings.TrimSuffix(t, "-->"))) && n.Segments.Len() > 0 {
-					s.podium.drop(n.Segments.At(0).Start, n.Segments.At(n.Segments.Len()-1).Stop)
+					from, to := n.Segments.At(0).Start, n.Segments.At(n.Segments.Len()-1).Stop
+					if to >= len(src) || src[to] == '\n' {
+						for from > 0 && (src[from-1] == ' ' || src[from-1] == '\t') {
+							from-- // and the blanks before it, at a line's end
+						}
+					}
+					s.podium.dropInline(src, from, to)
 				}
 			}
 			return ast.WalkContinue
@@ -826,7 +832,8 @@ func (cs *chapterState) marpBackground(s *slideNode, img *ast.Image, src []byte)
 		return false
 	}
 	line := cs.lines.line(nodeOffset(img, src, img.Destination))
-	s.podium.drop(imageSpan(img, src))
+	from, to := imageSpan(img, src)
+	s.podium.dropInline(src, from, to)
 	if s.settings.bg.Image != "" {
 		cs.fm.warn(line, "Marp background %q: podium shows one background image per slide: ignored", img.Destination)
 		return true

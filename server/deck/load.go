@@ -557,6 +557,10 @@ func (e *engine) renderSlide(w *chapterWork, i int) {
 // finish assembles the chapter once all its slides are rendered.
 func (w *chapterWork) finish() (*chapter, []Problem) {
 	probs := w.probs
+	if w.nodes == nil && len(probs) == 0 {
+		// Every slide hidden (Slidev's hide, remark's exclude).
+		return nil, []Problem{{File: w.file, Line: 1, Msg: "no slides to show: every slide of the file is hidden"}}
+	}
 	if w.nodes == nil || len(probs) > 0 {
 		return nil, probs
 	}
