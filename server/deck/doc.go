@@ -654,9 +654,16 @@
 //	"---" thematic breaks        "***" (a "---" line is a slide break)
 //	a text paragraph "Note: x"   "Note\: x" (podium would read notes)
 //
-// Slides their tool hides (Slidev's hide, remark's exclude and layout
-// slides) are left out, and a remark layout's properties are written on
-// every slide they hold for. The warnings, besides the reader's own (a
+// Markup deleted from inside a line never leaves a block marker behind
+// ("\* text", not a list), and a slide of settings alone gets an empty
+// comment to be a slide. When the converted text happens to hold another
+// tool's markers (a "--" line in code under slide settings reads as
+// remark's), its first chapter says "dialect: podium". Slides their tool
+// hides (Slidev's hide, remark's exclude and layout slides) are left out
+// (a file whose every slide is hidden is an error: "no slides to show:
+// every slide of the file is hidden"), and a remark layout's properties
+// are written on every slide they hold for; its content is not repeated
+// (the reader does not repeat it either: a warning). The warnings, besides the reader's own (a
 // directive or attribute without a podium equivalent, a broken image):
 //
 //	slides.md:40: a slide its tool does not show (hidden, excluded): left out
