@@ -25,6 +25,7 @@ func (s *Server) joinCluster(o *live.Options, token *string) error {
 	o.Store, o.KeepToken = nil, false
 	o.Shared, o.Restore, o.Revision = s.cfg.Cluster, snap, rev
 	o.WantDeck = s.wantDeck
+	o.CountsChanged = s.cfg.Cluster.CountsChanged
 	return nil
 }
 

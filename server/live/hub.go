@@ -127,6 +127,10 @@ type Options struct {
 	// on the deck it has. It is called again with "" when the hub lacks
 	// none any more (the hold ended, the version arrived); see Wanted.
 	WantDeck func(files string)
+	// CountsChanged, when set, is called whenever a device connects or
+	// goes (see Presence), under the hub's lock: it must not block. A
+	// replica tells the others its counts sooner than its presence period.
+	CountsChanged func()
 }
 
 // Hub owns the presentation state and the connected clients. Create it with
@@ -606,6 +610,9 @@ func (h *Hub) broadcastLocked(k kind, pm *websocket.PreparedMessage, presentersO
 }
 
 func (h *Hub) presenceLocked() {
+	if h.opts.CountsChanged != nil {
+		h.opts.CountsChanged()
+	}
 	if h.presenters == 0 {
 		return
 	}
