@@ -64,8 +64,14 @@ const clusterToken = "cluster-test-token-0123456789"
 // serving what the origin published.
 func startReplica(tb testing.TB, ns *natsserver.Server, url, name, dir string) *replica {
 	tb.Helper()
+	return startReplicaEvery(tb, ns, url, name, dir, 20*time.Millisecond)
+}
+
+// startReplicaEvery is startReplica with the presence period every.
+func startReplicaEvery(tb testing.TB, ns *natsserver.Server, url, name, dir string, every time.Duration) *replica {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ccfg := cluster.Config{Talk: "test", Name: name, PresenceEvery: 20 * time.Millisecond, URLs: url}
+	ccfg := cluster.Config{Talk: "test", Name: name, PresenceEvery: every, URLs: url}
 	if url == "" {
 		ccfg.Server = ns
 	}
@@ -560,4 +566,17 @@ func TestClusterHoldOtherVersion(t *testing.T) {
 	for _, r := range []*replica{r1, r2} {
 		eventually(t, r.node.Name()+"'s audience on the edit", func() bool { return showsEdit(t, r) })
 	}
+}
+
+// TestClusterPresenceOnChange: a phone joining one replica reaches the
+// presenter's count on another at once, not at the next presence period
+// (an hour here, so only the change itself can tell it).
+func TestClusterPresenceOnChange(t *testing.T) {
+	ns := embeddedNATS(t, t.TempDir(), 0)
+	r1 := startReplicaEvery(t, ns, "", "r1", clusterDeck(t, 2, "Counts"), time.Hour)
+	r2 := startReplicaEvery(t, ns, "", "r2", "", time.Hour)
+	p := r1.dial(t, true)
+	p.until("cluster", nil)
+	r2.dial(t, false)
+	p.until("cluster", func(f map[string]any) bool { return f["audience"] == 1.0 && len(f["replicas"].([]any)) == 2 })
 }

@@ -312,9 +312,15 @@ func (n *Node) poke() {
 	}
 }
 
+// presenceGap is the longest a change of this replica's device counts
+// waits before the others are told (a tenth of the presence period when
+// that is shorter): at most one message per gap however many devices come
+// at once.
+const presenceGap = 100 * time.Millisecond
+
 // CountsChanged says that this replica's device counts changed: Follow
-// tells the others within a tenth of the presence period instead of at
-// the next one, however many devices come at once. It never blocks (the
+// tells the others within presenceGap instead of at the next presence
+// period. It never blocks (the
 // hub calls it under its lock: live.Options.CountsChanged).
 func (n *Node) CountsChanged() {
 	select {
@@ -452,7 +458,7 @@ func (n *Node) Follow(ctx context.Context, hub *live.Hub) {
 	go n.watchState(ctx, hub)
 	t := time.NewTicker(n.cfg.PresenceEvery)
 	defer t.Stop()
-	gap := n.cfg.PresenceEvery / 10 // between two presence messages after a change of counts
+	gap := min(n.cfg.PresenceEvery/10, presenceGap)
 	wasUp := true
 	for {
 		up := n.reachable()
