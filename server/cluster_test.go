@@ -17,6 +17,7 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/podium-talks/podium/server/cluster"
+	"github.com/podium-talks/podium/server/live"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
 )
@@ -63,8 +64,14 @@ const clusterToken = "cluster-test-token-0123456789"
 // serving what the origin published.
 func startReplica(tb testing.TB, ns *natsserver.Server, url, name, dir string) *replica {
 	tb.Helper()
+	return startReplicaEvery(tb, ns, url, name, dir, 20*time.Millisecond)
+}
+
+// startReplicaEvery is startReplica with the presence period every.
+func startReplicaEvery(tb testing.TB, ns *natsserver.Server, url, name, dir string, every time.Duration) *replica {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ccfg := cluster.Config{Talk: "test", Name: name, PresenceEvery: 20 * time.Millisecond, URLs: url}
+	ccfg := cluster.Config{Talk: "test", Name: name, PresenceEvery: every, URLs: url}
 	if url == "" {
 		ccfg.Server = ns
 	}
@@ -256,13 +263,17 @@ func TestClusterKillReplica(t *testing.T) {
 	a.until("state", atIndex(2))
 	p.until("cluster", func(f map[string]any) bool { return len(f["replicas"].([]any)) == 3 })
 
-	r3.stop()
+	// The phone reads on while the replica stops: its shutdown waits for
+	// the phone to answer the close frame.
+	stopped := make(chan struct{})
+	go func() { r3.stop(); close(stopped) }()
 	a.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for {
 		if _, _, err := a.conn.ReadMessage(); err != nil {
 			break // the replica said goodbye
 		}
 	}
+	<-stopped
 	again := r2.dial(t, false) // through the load balancer, to another replica
 	if f := again.until("state", nil); f["index"] != 2.0 {
 		t.Errorf("reconnected phone at %v, want slide 3", f)
@@ -372,4 +383,200 @@ func TestClusterHoldPublish(t *testing.T) {
 	if !strings.Contains(string(body), `"title":"Edited"`) {
 		t.Errorf("r2's audience does not get the published edit")
 	}
+}
+
+// editDeck replaces the deck in dir with one whose first slide says
+// "Edited slide", and reloads the origin r.
+func editDeck(t *testing.T, r *replica, dir string) {
+	t.Helper()
+	must(t, os.WriteFile(filepath.Join(dir, "01-talk.md"), []byte("---\ntitle: Edited\n---\n\n# Edited slide\n\n---\n\n# Two\n"), 0o644))
+	if _, err := r.srv.Reload(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// showsEdit reports whether r serves its audience the edit of editDeck.
+func showsEdit(t *testing.T, r *replica) bool {
+	t.Helper()
+	_, body := get(t, r.ts.URL+"/api/deck")
+	return strings.Contains(string(body), "Edited slide")
+}
+
+// audienceSees checks that r serves its audience the published deck
+// (its first slide, not the edit) or, with edited, the edit.
+func audienceSees(t *testing.T, r *replica, edited bool) {
+	t.Helper()
+	_, body := get(t, r.ts.URL+"/api/deck")
+	if got := strings.Contains(string(body), "Edited slide"); got != edited {
+		t.Errorf("%s's audience: edit shown %v, want %v (%.200s)", r.node.Name(), got, edited, body)
+	}
+	if got := strings.Contains(string(body), "Slide 1"); got == edited {
+		t.Errorf("%s's audience: published deck shown %v, want %v", r.node.Name(), got, !edited)
+	}
+	if strings.Contains(string(body), secretNote) {
+		t.Errorf("%s's audience is sent the speaker notes", r.node.Name())
+	}
+}
+
+// TestClusterHoldLateReplica: a replica that starts during a hold serves
+// its audience the published deck, not the edit the hold keeps back; its
+// presenter sees the edit pending, as on the origin; a publish from a
+// presenter on another replica releases the edit there too.
+func TestClusterHoldLateReplica(t *testing.T) {
+	ns := embeddedNATS(t, t.TempDir(), 0)
+	dir := clusterDeck(t, 3, "Held")
+	r1 := startReplica(t, ns, "", "r1", dir)
+	r2 := startReplica(t, ns, "", "r2", "")
+	p := r1.dial(t, true)
+	must(t, p.conn.WriteJSON(map[string]any{"type": "hold"}))
+	p.until("hold", func(f map[string]any) bool { return f["held"] == true })
+	editDeck(t, r1, dir)
+	hold := p.until("hold", func(f map[string]any) bool { return f["pending"] != nil && f["pending"] != "" })
+
+	r3 := startReplica(t, ns, "", "r3", "")
+	a3 := r3.dial(t, false)
+	if f := a3.until("state", nil); f["version"] != hold["published"] {
+		t.Errorf("r3's phone is on version %v, want the published %v", f["version"], hold["published"])
+	}
+	audienceSees(t, r3, false)
+	p3 := r3.dial(t, true)
+	if f := p3.until("hold", nil); f["held"] != true || f["published"] != hold["published"] || f["pending"] != hold["pending"] {
+		t.Errorf("r3's presenter is told %v, want the origin's %v", f, hold)
+	}
+	_, body := get(t, r3.ts.URL+"/api/deck?live", "Cookie", presenterCookie(t, r3))
+	if !strings.Contains(string(body), "Edited slide") {
+		t.Errorf("r3's presenter does not get the pending edit from /api/deck?live")
+	}
+
+	// The origin restarts during the hold: its folder has only the edit.
+	p.conn.Close() // its presenter goes first: the shutdown does not wait for them
+	r1.stop()
+	r1 = startReplica(t, ns, "", "r1", dir)
+	audienceSees(t, r1, false)
+	if held, published, pending := r1.srv.hub.Held(); !held || published != hold["published"] || pending != hold["pending"] {
+		t.Errorf("the restarted origin: held %v, published %s, pending %s; want %v", held, published, pending, hold)
+	}
+
+	p2 := r2.dial(t, true)
+	p2.until("hold", nil)
+	must(t, p2.conn.WriteJSON(map[string]any{"type": "publish"}))
+	if f := a3.until("deck", nil); f["version"] != hold["pending"] {
+		t.Errorf("publish brought r3's phone version %v, want %v", f["version"], hold["pending"])
+	}
+	audienceSees(t, r3, true)
+	for _, r := range []*replica{r1, r2} {
+		eventually(t, r.node.Name()+"'s audience on the edit", func() bool { return showsEdit(t, r) })
+	}
+}
+
+// TestClusterOutageHold: NATS restarts during a hold; the hold is kept on
+// every replica, a replica started after the restart serves the
+// published deck too, and a publish afterwards releases everyone.
+func TestClusterOutageHold(t *testing.T) {
+	dir, port := t.TempDir(), freePort(t)
+	ns := embeddedNATS(t, dir, port)
+	url := fmt.Sprintf("nats://127.0.0.1:%d", port)
+	deckDir := clusterDeck(t, 3, "Held")
+	r1 := startReplica(t, nil, url, "r1", deckDir)
+	r2 := startReplica(t, nil, url, "r2", "")
+	p := r1.dial(t, true)
+	must(t, p.conn.WriteJSON(map[string]any{"type": "hold"}))
+	p.until("hold", func(f map[string]any) bool { return f["held"] == true })
+	editDeck(t, r1, deckDir)
+	p.until("hold", func(f map[string]any) bool { return f["pending"] != nil && f["pending"] != "" })
+	eventually(t, "r2 has the edit pending", func() bool { _, _, pending := r2.srv.hub.Held(); return pending != "" })
+
+	ns.Shutdown()
+	ns.WaitForShutdown()
+	p.until("cluster", func(f map[string]any) bool { return f["reachable"] == false })
+	embeddedNATS(t, dir, port)
+	p.until("cluster", func(f map[string]any) bool { return f["reachable"] == true })
+
+	r3 := startReplica(t, nil, url, "r3", "")
+	for _, r := range []*replica{r1, r2, r3} {
+		if held, _, pending := r.srv.hub.Held(); !held || pending == "" {
+			t.Errorf("%s after the restart: held %v, pending %q; want held with the edit pending", r.node.Name(), held, pending)
+		}
+		audienceSees(t, r, false)
+	}
+	a2 := r2.dial(t, false)
+	a2.until("state", nil)
+	must(t, p.conn.WriteJSON(map[string]any{"type": "publish"}))
+	a2.until("deck", nil)
+	for _, r := range []*replica{r1, r2, r3} {
+		eventually(t, r.node.Name()+" released", func() bool { held, _, _ := r.srv.hub.Held(); return !held })
+		audienceSees(t, r, true)
+	}
+}
+
+// TestClusterHoldOtherVersion: a hold naming a deck version that the
+// replicas no longer show (what a presenter on a replica the edit had not
+// reached yet writes) brings that version back from the object store on
+// every replica, with the newest pending. A version the store no longer
+// has is a problem every presenter is told of, naming it, and a publish
+// clears it.
+func TestClusterHoldOtherVersion(t *testing.T) {
+	ns := embeddedNATS(t, t.TempDir(), 0)
+	dir := clusterDeck(t, 3, "Held")
+	r1 := startReplica(t, ns, "", "r1", dir)
+	r2 := startReplica(t, ns, "", "r2", "")
+	v1 := r1.srv.cur.Load().files
+	if v1 == "" {
+		t.Fatal("the origin's deck has no cluster version")
+	}
+	p := r1.dial(t, true)
+	p2 := r2.dial(t, true)
+	a2 := r2.dial(t, false)
+	old := a2.until("state", nil)["version"]
+	editDeck(t, r1, dir)
+	a2.until("deck", func(f map[string]any) bool { return f["version"] != old })
+
+	holdOn := func(version string) {
+		t.Helper()
+		if _, _, err := r2.node.Update(func(s live.Snapshot) (live.Snapshot, error) {
+			s.Held, s.Published = true, version
+			return s, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	holdOn(v1)
+	for _, r := range []*replica{r1, r2} {
+		eventually(t, r.node.Name()+"'s audience back on the held version", func() bool { return !showsEdit(t, r) })
+		audienceSees(t, r, false)
+	}
+	for _, p := range []*wsClient{p, p2} {
+		p.until("hold", func(f map[string]any) bool { return f["held"] == true && f["pending"] != nil && f["pending"] != "" })
+	}
+
+	const gone = "00000000deadbeef"
+	holdOn(gone)
+	for _, p := range []*wsClient{p, p2} {
+		f := p.until("problems", func(f map[string]any) bool { return len(f["problems"].([]any)) > 0 })
+		if msg := f["problems"].([]any)[0].(string); !strings.Contains(msg, gone) || !strings.Contains(msg, "no longer in the cluster's object store") {
+			t.Errorf("problem %q, want the held version %s named as gone", msg, gone)
+		}
+	}
+	audienceSees(t, r2, false) // the deck it has, and its presenter knows
+
+	must(t, p.conn.WriteJSON(map[string]any{"type": "publish"}))
+	for _, p := range []*wsClient{p, p2} {
+		p.until("problems", func(f map[string]any) bool { return len(f["problems"].([]any)) == 0 })
+	}
+	for _, r := range []*replica{r1, r2} {
+		eventually(t, r.node.Name()+"'s audience on the edit", func() bool { return showsEdit(t, r) })
+	}
+}
+
+// TestClusterPresenceOnChange: a phone joining one replica reaches the
+// presenter's count on another at once, not at the next presence period
+// (an hour here, so only the change itself can tell it).
+func TestClusterPresenceOnChange(t *testing.T) {
+	ns := embeddedNATS(t, t.TempDir(), 0)
+	r1 := startReplicaEvery(t, ns, "", "r1", clusterDeck(t, 2, "Counts"), time.Hour)
+	r2 := startReplicaEvery(t, ns, "", "r2", "", time.Hour)
+	p := r1.dial(t, true)
+	p.until("cluster", nil)
+	r2.dial(t, false)
+	p.until("cluster", func(f map[string]any) bool { return f["audience"] == 1.0 && len(f["replicas"].([]any)) == 2 })
 }

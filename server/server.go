@@ -112,9 +112,12 @@ type Server struct {
 	// files is the deck folder requests are served from: Config.Deck,
 	// until the folder is replaced on disk (see Watch).
 	files atomic.Pointer[deckFiles]
-	// gone, when not empty, tells presenters the deck folder is gone
-	// (guarded by loadMu).
-	gone string
+	// gone, when not empty, tells presenters the deck folder is gone;
+	// lost, that the deck version a held talk's audience is kept on cannot
+	// be had here (see wantDeck); loadErr is the last reload's error. All
+	// three are guarded by loadMu.
+	gone, lost string
+	loadErr    error
 	// diagrams renders Mermaid to SVG; nil with ClientDiagrams. The
 	// server closes it when it made it (ownDiagrams).
 	diagrams    *diagram.Renderer
@@ -144,8 +147,11 @@ type published struct {
 	// with version and with every notes-only edit, which audience devices
 	// must not hear of.
 	notesVersion string
-	data         pageData // what the page templates were rendered with
-	pages        map[string]*blob
+	// files is the cluster's name of the files it was read from
+	// (cluster.Pack.Version, live.Deck.Files); empty outside a cluster.
+	files string
+	data  pageData // what the page templates were rendered with
+	pages map[string]*blob
 	// chapters identify the chapter files on disk, so that /deck/ can
 	// refuse them under any other name (a hard link, say).
 	chapters []fs.FileInfo
@@ -230,6 +236,9 @@ func New(cfg Config) (*Server, error) {
 	s.auth.SetLogger(cfg.Logger)
 	hubOpts.Auth = s.auth
 	s.hub = live.New(hubOpts)
+	if cfg.Cluster != nil {
+		s.startHeld(hubOpts.Restore)
+	}
 	if _, err := s.Reload(); err != nil {
 		s.hub.Close()
 		s.closeDiagrams()
@@ -320,7 +329,7 @@ func (s *Server) Reload() (changed bool, err error) { return s.reload(false) }
 func (s *Server) reload(themes bool) (changed bool, err error) {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
-	defer func() { s.hub.SetProblems(s.problemLines(err)) }()
+	defer func() { s.loadErr = err; s.hub.SetProblems(s.problemLines(err)) }()
 	if themes {
 		t, err := loadThemes(&s.gz, s.cfg.Themes)
 		if err != nil {
@@ -357,12 +366,13 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	pack := s.pack(p)
 	if old != nil && old.version == p.version {
 		// Only notes changed: presenters refetch them, the audience
 		// hears nothing (same hub deck, same /api/deck bytes and ETag).
 		s.cur.Store(p)
 		s.hub.SetNotes(p.notesVersion)
-		s.announce()
+		s.announce(pack)
 		return true, nil
 	}
 	if old != nil {
@@ -382,7 +392,7 @@ func (s *Server) reload(themes bool) (changed bool, err error) {
 	if s.hub.State().Download {
 		s.dl.get(s, s.public()) // the new version's download, in the background
 	}
-	s.announce()
+	s.announce(pack)
 	return true, nil
 }
 
@@ -395,10 +405,13 @@ func version(d *deck.Deck, t *theme) string {
 // problemLines is what presenters are told after a reload: that the deck
 // folder is gone, and what is wrong with the deck.
 func (s *Server) problemLines(err error) []string {
-	if s.gone != "" {
-		return append([]string{s.gone}, problemLines(err)...)
+	var lines []string
+	for _, l := range []string{s.gone, s.lost} {
+		if l != "" {
+			lines = append(lines, l)
+		}
 	}
-	return problemLines(err)
+	return append(lines, problemLines(err)...)
 }
 
 func problemLines(err error) []string {
@@ -420,16 +433,21 @@ func problemLines(err error) []string {
 // published, which is the newest unless the presenter holds edits back.
 func (s *Server) public() *published {
 	cur := s.cur.Load()
-	if _, published, _ := s.hub.Held(); published != cur.version {
-		if h := s.held.Load(); h != nil && h.version == published {
-			return h
-		}
+	_, published, _ := s.hub.Held()
+	if published == cur.version {
+		return cur
+	}
+	if h := s.held.Load(); h != nil && h.version == published {
+		return h
+	}
+	if p := s.recent(published); p != nil {
+		return p // a held version fetched from the cluster, just installed
 	}
 	return cur
 }
 
 func hubDeck(p *published) live.Deck {
-	h := live.Deck{Version: p.version, Slides: make([]live.Slide, len(p.deck.Slides))}
+	h := live.Deck{Version: p.version, Files: p.files, Slides: make([]live.Slide, len(p.deck.Slides))}
 	for i, sl := range p.deck.Slides {
 		h.Slides[i] = live.Slide{ID: sl.ID, Steps: sl.Steps}
 	}

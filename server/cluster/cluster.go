@@ -4,6 +4,9 @@
 // watches, the deck travels through a JetStream object store from the
 // replica that has the folder (the origin) to those that have none, and
 // each replica publishes its presence counts for the presenters of all.
+// A hold names, in the shared state, the deck version its audience is
+// kept on; the object store keeps that version while the hold lasts, so a
+// replica that joins during it fetches it by name (FetchVersion).
 //
 // A Node is one replica's connection. It implements live.Shared; the
 // server wires it to its hub (Follow) and, on the origin, hands it every
@@ -70,6 +73,13 @@ type Config struct {
 	Logger        *slog.Logger
 }
 
+// pingInterval and maxPingsOut bound how long a silent NATS server goes
+// unnoticed (see Start).
+const (
+	pingInterval = 5 * time.Second
+	maxPingsOut  = 2
+)
+
 // opTimeout bounds one round trip to JetStream: a presenter waits at most
 // this long before a move is refused as unreachable.
 const opTimeout = 2 * time.Second
@@ -86,14 +96,15 @@ var talkName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // Node is one replica's membership in the cluster. Start it, hand it to
 // the hub as its live.Shared, Follow with the hub, Close at the end.
 type Node struct {
-	cfg  Config
-	log  *slog.Logger
-	ns   *server.Server // the embedded server, when this node runs it
-	nc   *nats.Conn
-	js   jetstream.JetStream
-	kv   jetstream.KeyValue
-	obj  jetstream.ObjectStore
-	kick chan struct{} // the connection went up or down: tell presenters now
+	cfg    Config
+	log    *slog.Logger
+	ns     *server.Server // the embedded server, when this node runs it
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	kv     jetstream.KeyValue
+	obj    jetstream.ObjectStore
+	kick   chan struct{} // the connection went up or down: tell presenters now
+	counts chan struct{} // this replica's device counts changed
 
 	mu       sync.Mutex
 	replicas map[string]seen // presence of the others, by name
@@ -124,7 +135,8 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	n := &Node{cfg: cfg, log: cfg.Logger, kick: make(chan struct{}, 1), replicas: map[string]seen{}, back: make(chan struct{})}
+	n := &Node{cfg: cfg, log: cfg.Logger, kick: make(chan struct{}, 1), counts: make(chan struct{}, 1),
+		replicas: map[string]seen{}, back: make(chan struct{})}
 	if cfg.Listen != "" {
 		ns, err := embedded(cfg.Listen, cfg.StoreDir)
 		if err != nil {
@@ -137,6 +149,13 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		nats.Name("podium " + cfg.Name),
 		nats.MaxReconnects(-1), // a replica never gives up on the cluster
 		nats.ReconnectWait(250 * time.Millisecond),
+		// A NATS server that vanishes without closing the connection (a
+		// partition, a host switched off) is noticed within pingInterval ×
+		// (maxPingsOut + 1), not NATS's default of minutes: presenters are
+		// told the cluster is unreachable. A server that stops, or whose
+		// process dies, closes the socket and is noticed at once.
+		nats.PingInterval(pingInterval),
+		nats.MaxPingsOutstanding(maxPingsOut),
 		nats.RetryOnFailedConnect(false),
 		nats.DisconnectErrHandler(func(*nats.Conn, error) { n.poke() }),
 		nats.ReconnectHandler(func(*nats.Conn) { n.reconnected(); n.poke() }),
@@ -293,6 +312,23 @@ func (n *Node) poke() {
 	}
 }
 
+// presenceGap is the longest a change of this replica's device counts
+// waits before the others are told (a tenth of the presence period when
+// that is shorter): at most one message per gap however many devices come
+// at once.
+const presenceGap = 100 * time.Millisecond
+
+// CountsChanged says that this replica's device counts changed: Follow
+// tells the others within presenceGap instead of at the next presence
+// period. It never blocks (the
+// hub calls it under its lock: live.Options.CountsChanged).
+func (n *Node) CountsChanged() {
+	select {
+	case n.counts <- struct{}{}:
+	default:
+	}
+}
+
 // reachable reports whether the connection is up.
 func (n *Node) reachable() bool { return n.nc.Status() == nats.CONNECTED }
 
@@ -422,6 +458,7 @@ func (n *Node) Follow(ctx context.Context, hub *live.Hub) {
 	go n.watchState(ctx, hub)
 	t := time.NewTicker(n.cfg.PresenceEvery)
 	defer t.Stop()
+	gap := min(n.cfg.PresenceEvery/10, presenceGap)
 	wasUp := true
 	for {
 		up := n.reachable()
@@ -440,6 +477,8 @@ func (n *Node) Follow(ctx context.Context, hub *live.Hub) {
 			}
 		}
 		hub.SetCluster(n.status(up, a, p))
+		last := time.Now()
+		var soon <-chan time.Time // the next message, after a change of counts
 		for waiting := true; waiting; {
 			select {
 			case <-ctx.Done():
@@ -447,6 +486,12 @@ func (n *Node) Follow(ctx context.Context, hub *live.Hub) {
 			case <-t.C:
 				waiting = false
 			case <-n.kick:
+				waiting = false
+			case <-n.counts:
+				if soon == nil {
+					soon = time.After(max(0, gap-time.Since(last)))
+				}
+			case <-soon:
 				waiting = false
 			case <-heard:
 				a, p := hub.Presence()

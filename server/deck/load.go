@@ -71,6 +71,12 @@ func NewLoaderWith(fsys fs.FS, o Options) *Loader {
 	return &Loader{fsys: fsys, eng: newEngine(o), opt: o, cache: map[cacheKey]*chapter{}}
 }
 
+// Base makes d, a deck another Loader read, the previous good deck of
+// this one: the next Load reconciles its slide IDs with d's, as if this
+// Loader had read d last. A replica that joins a held talk loads the
+// version its audience is kept on apart, and the newest after it.
+func (l *Loader) Base(d *Deck) { l.prev = d }
+
 // cacheKey is everything a rendered chapter depends on, except the deck
 // folder's other files (the assets it uses are re-checked on every Load).
 type cacheKey struct {

@@ -119,6 +119,18 @@ type Options struct {
 	// start, Revision its revision; Store should be nil.
 	Shared   Shared
 	Revision uint64
+	// WantDeck, with Shared, is asked for the deck whose files are
+	// version files (Deck.Files) when the shared state holds the audience
+	// on it and this hub has not got it: a replica that missed the hold,
+	// or whose origin moved on meanwhile. It runs on a goroutine of its
+	// own, and answers with SetPublished; until then the audience stays
+	// on the deck it has. It is called again with "" when the hub lacks
+	// none any more (the hold ended, the version arrived); see Wanted.
+	WantDeck func(files string)
+	// CountsChanged, when set, is called whenever a device connects or
+	// goes (see Presence), under the hub's lock: it must not block. A
+	// replica tells the others its counts sooner than its presence period.
+	CountsChanged func()
 }
 
 // Hub owns the presentation state and the connected clients. Create it with
@@ -153,6 +165,7 @@ type Hub struct {
 	clusterPM  *websocket.PreparedMessage // the last cluster frame; nil without one
 	shared     Snapshot                   // the shared state last applied (Options.Shared)
 	sharedRev  uint64                     // its revision
+	wanted     string                     // the files asked of WantDeck last
 	clients    map[*client]struct{}
 	presenters int   // presenter connections
 	devices    tally // audience devices, for presence
@@ -310,6 +323,15 @@ func (h *Hub) SetDeck(d Deck) {
 	// The first deck is published even when held (after a restart): the
 	// audience must have something to show.
 	if h.held && h.deck.Version != "" {
+		if h.opts.Shared != nil && d.Files != "" && d.Files == h.shared.Published && d.Files != h.deck.Files {
+			// The version the shared hold names, reaching this replica
+			// after the hold: it is the one the audience must see.
+			h.pending = nil
+			h.applyDeckLocked(d)
+			h.holdLocked()
+			h.wantLocked("")
+			return
+		}
 		h.pending = &d
 		if d.Version == h.deck.Version {
 			h.pending = nil
@@ -396,6 +418,68 @@ func (h *Hub) Publish() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.setHeldLocked(false)
+}
+
+// SetPublished installs d, the deck version the shared state holds the
+// audience on (Snapshot.Published) as the server fetched it for WantDeck,
+// as the published deck; the newest deck stays pending. A deck the shared
+// state no longer names, or that is already shown, is ignored.
+func (h *Hub) SetPublished(d Deck) {
+	d = copyDeck(d)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.opts.Shared == nil || !h.held || d.Files == "" || d.Files != h.shared.Published || d.Files == h.deck.Files {
+		return
+	}
+	newest := h.deck
+	if h.pending != nil {
+		newest = *h.pending
+	}
+	h.pending = nil
+	if newest.Version != d.Version {
+		h.pending = &newest
+	}
+	h.applyDeckLocked(d)
+	h.holdLocked()
+	h.wantLocked("")
+}
+
+// followHoldLocked makes the published deck the version the shared hold
+// names when it is another: the pending deck if it is that version, else
+// what WantDeck brings.
+func (h *Hub) followHoldLocked() {
+	want := h.shared.Published
+	if !h.held || want == "" || h.deck.Version == "" || want == h.deck.Files {
+		h.wantLocked("")
+		return
+	}
+	if h.pending != nil && h.pending.Files == want {
+		d := *h.pending
+		h.pending = nil
+		h.applyDeckLocked(d)
+		h.holdLocked()
+		h.wantLocked("")
+		return
+	}
+	h.wantLocked(want)
+}
+
+// wantLocked tells WantDeck the deck version this hub lacks, or "" when
+// it lacks none any more, if that changed.
+func (h *Hub) wantLocked(files string) {
+	if h.opts.WantDeck == nil || files == h.wanted {
+		return
+	}
+	h.wanted = files
+	go h.opts.WantDeck(files)
+}
+
+// Wanted is the deck version last asked of WantDeck: "" when the hub
+// lacks none. An answer to an older question is stale.
+func (h *Hub) Wanted() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.wanted
 }
 
 func (h *Hub) setHeldLocked(held bool) {
@@ -526,6 +610,9 @@ func (h *Hub) broadcastLocked(k kind, pm *websocket.PreparedMessage, presentersO
 }
 
 func (h *Hub) presenceLocked() {
+	if h.opts.CountsChanged != nil {
+		h.opts.CountsChanged()
+	}
 	if h.presenters == 0 {
 		return
 	}

@@ -125,8 +125,22 @@ func commandOf(m inMsg) (command, *refusedMsg) {
 	return nil, &refusedMsg{ErrUnknownType, "unknown message type"}
 }
 
+// held is hold (on) and publish. A hold names the deck this replica's
+// audience is on (d, the published deck, is the newest while not held):
+// the version every replica keeps its audience on, a late one too. A
+// second hold keeps the first one's version.
 func held(on bool) command {
-	return func(s Snapshot, _ *Deck, _ time.Time) (Snapshot, error) { s.Held = on; return s, nil }
+	return func(s Snapshot, d *Deck, _ time.Time) (Snapshot, error) {
+		if !on {
+			s.Held, s.Published = false, ""
+			return s, nil
+		}
+		if !s.Held || s.Published == "" {
+			s.Published = d.Files
+		}
+		s.Held = true
+		return s, nil
+	}
 }
 
 // update runs cmd through the shared owner and applies the result here at
@@ -177,6 +191,7 @@ func (h *Hub) Apply(rev uint64, s Snapshot) {
 		h.broadcastLocked(kindTimer, prepare(h.timer.msg(now)), true)
 	}
 	h.setHeldLocked(s.Held) // a publish installs the pending deck, whose state is s's
+	h.followHoldLocked()
 	h.setStateLocked(stateOf(s, &h.deck, &h.deck), false)
 }
 

@@ -7,6 +7,11 @@ type Deck struct {
 	// say); clients refetch the deck when it differs from theirs.
 	Version string
 	Slides  []Slide
+	// Files names the files the deck was read from where replicas share
+	// them (server/cluster's deck version): the same on every replica,
+	// unlike Version, which also covers slide IDs, and those depend on
+	// the versions a replica loaded before. Empty outside a cluster.
+	Files string
 }
 
 // Slide is one slide of a Deck.

@@ -24,6 +24,11 @@ type Snapshot struct {
 	Step     int    `json:"step"`
 	Blackout bool   `json:"blackout"`
 	Held     bool   `json:"held"`
+	// Published is, while Held, the deck version the audience is kept on,
+	// by the name of its files in the shared store (Deck.Files), so that a
+	// replica that joins during the hold shows the same one. Only a shared
+	// state (Options.Shared) carries it.
+	Published string `json:"published,omitempty"`
 	// Download is the presenter's offer of the slides. Only a shared
 	// state (Options.Shared) carries it: one process starts without.
 	Download bool `json:"download,omitempty"`
