@@ -3,6 +3,7 @@ package deck
 import (
 	"bytes"
 	"fmt"
+	"golang.org/x/net/html"
 	"io/fs"
 	"net/url"
 	"path"
@@ -41,6 +42,10 @@ func (assetsTransformer) Transform(doc *ast.Document, reader text.Reader, pc par
 				n.Destination = cs.asset(s, n, n.Destination, src, true)
 			case *ast.Link:
 				n.Destination = cs.asset(s, n, n.Destination, src, false)
+			case *ast.HTMLBlock, *ast.RawHTML:
+				if cs.dia.Dialect == DialectSlidev {
+					cs.publicHTML(s, n, src)
+				}
 			}
 			return ast.WalkContinue
 		})
@@ -97,6 +102,46 @@ func (r *assetResolver) resolve(d string, image bool) (u string, ref assetRef, m
 		return "", ref, fmt.Sprintf("%q not found (looked for %s in the deck folder)", d, clean)
 	}
 	return assetURL(clean, ref.Version, suffix), ref, ""
+}
+
+// publicHTML rewrites the root-relative src and poster attributes of a
+// Slidev slide's raw HTML (<img src="/logo.png">: Slidev serves public/
+// at the root) to their asset URLs, as it does for Markdown images. A
+// file that is not there is a warning, the attribute kept.
+func (cs *chapterState) publicHTML(s *slideNode, n ast.Node, src []byte) {
+	if s.from != nil {
+		src = s.from.src
+	}
+	editTags(n, src, func(t *html.Token) bool {
+		changed := false
+		for i, a := range t.Attr {
+			if a.Key != "src" && a.Key != "poster" || !strings.HasPrefix(a.Val, "/") || strings.HasPrefix(a.Val, "//") {
+				continue
+			}
+			u, ref, msg := cs.fm.as.resolve(a.Val, true)
+			if ref.name != "" {
+				s.assets = append(s.assets, ref)
+			}
+			if msg != "" {
+				line := s.line
+				if s.from == nil {
+					line = cs.lines.line(max(rawStart(n), 0))
+				}
+				cs.fm.warn(line, "image %s", msg)
+				continue
+			}
+			t.Attr[i].Val, changed = u, true
+		}
+		return changed
+	}, nil)
+}
+
+// rawStart is where an HTML block or inline HTML starts in its source.
+func rawStart(n ast.Node) int {
+	if r, ok := n.(*ast.RawHTML); ok && r.Segments.Len() > 0 {
+		return r.Segments.At(0).Start
+	}
+	return n.Pos()
 }
 
 // asset rewrites a relative link or image target of slide s to its asset

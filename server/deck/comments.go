@@ -51,16 +51,7 @@ func renderHTMLBlock(w util.BufWriter, src []byte, node ast.Node, entering bool)
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	n := node.(*ast.HTMLBlock)
-	var b bytes.Buffer
-	for i := 0; i < n.Lines().Len(); i++ {
-		seg := n.Lines().At(i)
-		b.Write(seg.Value(src))
-	}
-	if n.HasClosure() {
-		b.Write(n.ClosureLine.Value(src))
-	}
-	out := stripComments(b.Bytes())
+	out := stripComments(rawHTML(node, src))
 	if len(bytes.TrimSpace(out)) > 0 {
 		_, _ = w.Write(out)
 	}
@@ -71,13 +62,7 @@ func renderRawHTML(w util.BufWriter, src []byte, node ast.Node, entering bool) (
 	if !entering {
 		return ast.WalkSkipChildren, nil
 	}
-	n := node.(*ast.RawHTML)
-	var b bytes.Buffer
-	for i := 0; i < n.Segments.Len(); i++ {
-		seg := n.Segments.At(i)
-		b.Write(seg.Value(src))
-	}
-	_, _ = w.Write(stripComments(b.Bytes()))
+	_, _ = w.Write(stripComments(rawHTML(node, src)))
 	return ast.WalkSkipChildren, nil
 }
 

@@ -75,6 +75,15 @@ func (d Dialect) Tool() string {
 	return "podium"
 }
 
+// htmlByDefault reports whether d's tool shows a deck's raw HTML without
+// being asked: Slidev (its slides are Vue templates), remark and reveal.js
+// (both hand the Markdown's HTML to the browser). podium's own format and
+// Marp (marp-core lets a few tags through unless --html) leave it out;
+// Go present has no raw HTML. An html front matter key overrides it.
+func (d Dialect) htmlByDefault() bool {
+	return d == DialectSlidev || d == DialectRemark || d == DialectReveal
+}
+
 // foreign reports whether d is another tool's dialect.
 func (d Dialect) foreign() bool { return d != "" && d != DialectPodium }
 

@@ -137,8 +137,8 @@ func TestSharedDecks(t *testing.T) {
 					}
 					t.Errorf("%d slides, want %d: %q", len(d.Slides), dk.slides, titles)
 				}
-				if d.Meta.HTML != htmlOn {
-					t.Errorf("html %v, want %v", d.Meta.HTML, htmlOn)
+				if want := htmlOn || dk.dialect.htmlByDefault(); d.Meta.HTML != want {
+					t.Errorf("html %v, want %v", d.Meta.HTML, want)
 				}
 				checkNoLeak(t, d, dk.notes)
 				for _, s := range d.Slides[:min(3, len(d.Slides))] {
@@ -275,8 +275,8 @@ func TestDialectSamples(t *testing.T) {
 					checkNoMarkup(t, s)
 				}
 				checkNoLeak(t, d, tc.notes)
-				if htmlOn != d.Meta.HTML {
-					t.Errorf("html %v", d.Meta.HTML)
+				if want := htmlOn || Dialect(tc.name).htmlByDefault(); want != d.Meta.HTML {
+					t.Errorf("html %v, want %v", d.Meta.HTML, want)
 				}
 			})
 		}
@@ -325,5 +325,145 @@ func BenchmarkSharedDecksCold(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestDialectHTMLDefault: Slidev, remark and reveal.js decks show their
+// raw HTML as their tools do, unless their front matter says html:
+// false; podium's and Marp's leave it out unless it says html: true.
+// Comments stay off the page either way.
+func TestDialectHTMLDefault(t *testing.T) {
+	body := "# One\n\n<div class=\"box\">boxed</div>\n\n<!-- secret -->\n"
+	for _, tc := range []struct {
+		dialect Dialect
+		fm      string
+		want    bool
+	}{
+		{DialectPodium, "", false},
+		{DialectMarp, "", false},
+		{DialectSlidev, "", true},
+		{DialectRemark, "", true},
+		{DialectReveal, "", true},
+		{DialectSlidev, "html: false\n", false},
+		{DialectReveal, "html: false\n", false},
+		{DialectMarp, "html: true\n", true},
+	} {
+		src := body
+		if tc.fm != "" {
+			src = "---\n" + tc.fm + "---\n\n" + body
+		}
+		d, err := NewLoaderWith(fstest.MapFS{"s.md": {Data: []byte(src)}}, Options{Dialect: tc.dialect}).Load()
+		if err != nil {
+			t.Fatalf("%s %q: %v", tc.dialect, tc.fm, err)
+		}
+		h := d.Slides[0].HTML
+		if got := strings.Contains(h, `<div class="box">`); got != tc.want || d.Meta.HTML != tc.want {
+			t.Errorf("%s %q: raw HTML shown %v, Meta.HTML %v, want %v: %s", tc.dialect, tc.fm, got, d.Meta.HTML, tc.want, h)
+		}
+		if strings.Contains(h, "secret") {
+			t.Errorf("%s %q: the comment is on the page: %s", tc.dialect, tc.fm, h)
+		}
+	}
+}
+
+// rawClickRe finds a tag with a click in HTML.
+var rawClickRe = regexp.MustCompile(`<v-click|<[a-z][a-z-]*\b[^<>]*\sv-(click|after)`)
+
+// TestSlidevClicks: Slidev's click animations on raw HTML, blocks and
+// inline, map onto podium's steps as @slidev's own counting does, the
+// element's tag carrying data-step; what podium cannot do (hiding) is a
+// warning, never a step that shows nothing.
+func TestSlidevClicks(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		steps     int
+		want      []string // in the slide's HTML, in this order
+		warn      string
+	}{
+		{"inline", "# A\n\nText <span v-click>one</span> and <span v-click>two</span>.\n",
+			2, []string{`<span v-click="" data-step="1">one`, `<span v-click="" data-step="2">two`}, ""},
+		{"inline at", "# A\n\n<span v-click=\"2\">late</span> <span v-after>with it</span>\n",
+			2, []string{`<span v-click="2" data-step="2">late`, `<span v-after="" data-step="2">with it`}, ""},
+		{"relative", "# A\n\n<div v-click>a</div>\n\n<div v-click=\"+2\">b</div>\n",
+			3, []string{`<div v-click="" data-step="1">a`, `<div v-click="+2" data-step="3">b`}, ""},
+		{"nested in one block", "# A\n\n<div class=\"grid\">\n  <div v-click.fade-in>a</div>\n  <div v-after.up>b</div>\n  <div v-click.none>c</div>\n</div>\n",
+			2, []string{`<div class="grid">`, `<div v-click.fade-in="" data-step="1">a`, `<div v-after.up="" data-step="1">b`, `<div v-click.none="" data-step="2">c`}, ""},
+		{"region", "# A\n\n<div v-click mt-12>\n\n[more](https://example.com)\n\n</div>\n\nafter\n",
+			1, []string{`<div v-click="" mt-12="" data-step="1">`, `<p data-step="1"><a href="https://example.com">more</a></p>`, "</div>\n<p>after</p>"}, ""},
+		{"v-click element", "# A\n\n<v-click>\n\n**bold**\n\n</v-click>\n",
+			1, []string{`<v-click data-step="1">`, `<p data-step="1"><strong>bold</strong></p>`}, ""},
+		{"v-clicks html list", "# A\n\n<v-clicks>\n<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n</v-clicks>\n",
+			2, []string{`<li data-step="1">a`, `<li data-step="2">b`}, ""},
+		{"v-clicks markdown list", "# A\n\n<v-clicks>\n\n- a\n- b\n- c\n\n</v-clicks>\n",
+			3, []string{`<li data-step="1">a`, `<li data-step="3">c`}, ""},
+		{"range", "# A\n\n```ts {1|2|3}\na\nb\nc\n```\n\n<arrow v-click=\"[2, 3]\" x1=\"1\" />\n",
+			2, []string{`<arrow v-click="[2, 3]" x1="1" data-step="2"/>`}, "does not hide it again"},
+		{"hide", "# A\n\n<div v-click.hide>gone later</div>\n",
+			0, []string{`<div v-click.hide>gone later</div>`}, "v-click.hide"},
+		{"code is an example", "# A\n\n```html\n<div v-click>x</div>\n```\n", 0, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := NewLoaderWith(fstest.MapFS{"s.md": {Data: []byte(tc.src)}}, Options{Dialect: DialectSlidev}).Load()
+			if err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			s := d.Slides[0]
+			if s.Steps != tc.steps {
+				t.Errorf("%d steps, want %d: %s", s.Steps, tc.steps, s.HTML)
+			}
+			at := 0
+			for _, w := range tc.want {
+				i := strings.Index(s.HTML[at:], w)
+				if i < 0 {
+					t.Errorf("no %q (after byte %d) in %s", w, at, s.HTML)
+					break
+				}
+				at += i + len(w)
+			}
+			var warns []string
+			for _, w := range d.Warnings {
+				warns = append(warns, w.Msg)
+			}
+			if got := strings.Join(warns, "\n"); tc.warn == "" && strings.Contains(got, "v-click") || !strings.Contains(got, tc.warn) {
+				t.Errorf("warnings %q, want one with %q", got, tc.warn)
+			}
+			// Without raw HTML the steps stay (the presenter's count is
+			// the tool's), and nothing of the HTML reaches the page.
+			d, err = NewLoaderWith(fstest.MapFS{"s.md": {Data: []byte("---\nhtml: false\n---\n\n" + tc.src)}}, Options{Dialect: DialectSlidev}).Load()
+			if err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			if s := d.Slides[0]; s.Steps != tc.steps || rawClickRe.MatchString(s.HTML) {
+				t.Errorf("html: false: %d steps, want %d; %s", s.Steps, tc.steps, s.HTML)
+			}
+		})
+	}
+}
+
+// TestSlidevPublicHTML: a Slidev deck's raw HTML names public/'s files
+// from the root, as its Markdown images do; podium serves them as deck
+// assets, and a missing one is a warning.
+func TestSlidevPublicHTML(t *testing.T) {
+	fsys := fstest.MapFS{
+		"s.md":            {Data: []byte("# A\n\n<img src=\"/logo.png\" class=\"w-28\">\n\n<div><img src=\"/gone.png\"></div>\n\n<img src=\"https://example.com/x.png\">\n")},
+		"public/logo.png": {Data: []byte("png")},
+	}
+	d, err := NewLoaderWith(fsys, Options{Dialect: DialectSlidev}).Load()
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	h := d.Slides[0].HTML
+	if !regexp.MustCompile(`<img src="/deck/public/logo.png\?v=[0-9a-f]+" class="w-28"/?>`).MatchString(h) {
+		t.Errorf("public/logo.png not served from the deck: %s", h)
+	}
+	if !strings.Contains(h, `<img src="/gone.png">`) || !strings.Contains(h, `<img src="https://example.com/x.png">`) {
+		t.Errorf("a missing file or a URL was rewritten: %s", h)
+	}
+	var warns []string
+	for _, w := range d.Warnings {
+		warns = append(warns, w.Error())
+	}
+	if got := strings.Join(warns, "\n"); !strings.Contains(got, `s.md:5: image "public/gone.png" not found`) {
+		t.Errorf("warnings %q, want s.md:5 about /gone.png", got)
 	}
 }

@@ -3,7 +3,6 @@ package deck
 import (
 	"bytes"
 	"html"
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -637,114 +636,6 @@ func slidevLayout(l string) string {
 		return "full"
 	}
 	return l
-}
-
-// clickRegions follows Slidev's click animations through a slide's
-// top-level blocks: an HTML block opening an element with v-click (or
-// <v-click>) makes the blocks up to its closing tag appear at the next
-// step, v-after at the current one, and <v-clicks> makes the items of the
-// lists inside it appear one per step. An element with v-click that opens
-// and closes in one HTML block is shown (with html: true) at its own step.
-type clickRegions struct {
-	src  []byte
-	open []clickRegion
-}
-
-// clickRegion is an open v-click, v-after or v-clicks element.
-type clickRegion struct {
-	tag   string // the closing tag's name: "div", "v-click", …
-	depth int    // of nested elements of that name inside it
-	prev  int    // the step before it
-	list  bool   // v-clicks
-}
-
-var (
-	clickTagRe  = regexp.MustCompile(`<(v-clicks?|v-after|[a-zA-Z][a-zA-Z0-9-]*)\b([^>]*)>`)
-	clickAttrRe = regexp.MustCompile(`(^|\s)(v-click|v-after|v-clicks)(\s|=|\.|/|$)`)
-)
-
-// listed reports whether lists are stepped item by item here (v-clicks).
-func (r *clickRegions) listed() bool {
-	if r == nil {
-		return false
-	}
-	for _, o := range r.open {
-		if o.list {
-			return true
-		}
-	}
-	return false
-}
-
-// block reads the top-level block c: it returns c (or its wrapper), the
-// step of the blocks from it on, and skip when c only opens or closes a
-// region (an HTML block the page does not show as a step of its own).
-func (r *clickRegions) block(s *slideNode, c ast.Node, seg int) (ast.Node, int, bool) {
-	h, ok := c.(*ast.HTMLBlock)
-	if !ok {
-		return c, seg, false
-	}
-	var b bytes.Buffer
-	for i := 0; i < h.Lines().Len(); i++ {
-		l := h.Lines().At(i)
-		b.Write(l.Value(r.src))
-	}
-	if h.HasClosure() {
-		b.Write(h.ClosureLine.Value(r.src))
-	}
-	raw := string(stripComments(b.Bytes()))
-	// A closing tag of the innermost open region.
-	if n := len(r.open); n > 0 {
-		o := &r.open[n-1]
-		o.depth += strings.Count(raw, "<"+o.tag)
-		o.depth -= strings.Count(raw, "</"+o.tag+">")
-		if o.depth < 0 {
-			r.open = r.open[:n-1]
-			s.podium.drop(blockLines(c, r.src))
-			return c, o.prev, true
-		}
-	}
-	m := clickTagRe.FindStringSubmatch(raw)
-	if m == nil {
-		return c, seg, false
-	}
-	tag, attrs := m[1], m[2]
-	kind := tag
-	if !strings.HasPrefix(tag, "v-") {
-		a := clickAttrRe.FindStringSubmatch(attrs)
-		if a == nil {
-			return c, seg, false
-		}
-		kind = a[2]
-	}
-	closed := strings.Contains(raw, "</"+tag+">") || strings.HasSuffix(strings.TrimSpace(m[0]), "/>") || isVoid(tag)
-	step := seg
-	switch kind {
-	case "v-click":
-		s.steps++
-		step = s.steps
-	case "v-after":
-		step = max(s.steps, seg)
-	}
-	if closed {
-		if kind == "v-clicks" || step == 0 {
-			return c, seg, false
-		}
-		s.podium.dropAttrs(c, r.src)
-		return setStep(c, step), seg, true
-	}
-	r.open = append(r.open, clickRegion{tag: tag, prev: seg, list: kind == "v-clicks"})
-	s.podium.drop(blockLines(c, r.src))
-	return c, step, true
-}
-
-// isVoid reports HTML elements that have no closing tag.
-func isVoid(tag string) bool {
-	switch strings.ToLower(tag) {
-	case "img", "br", "hr", "input", "source", "embed", "area", "col", "wbr", "track", "meta", "link":
-		return true
-	}
-	return false
 }
 
 // dialectExt is the goldmark extension for what other tools' dialects

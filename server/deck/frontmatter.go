@@ -27,6 +27,7 @@ const (
 type frontMatter struct {
 	title, chapter string
 	meta           Meta // deck keys: the first chapter file only
+	htmlSet        bool // the html key was given (else the dialect's default)
 	slide          settings
 }
 
@@ -216,7 +217,7 @@ func (r *fmReader) value(fm *frontMatter, key, val, tag string, line int, place 
 		fm.meta.Lang = val
 	case "html":
 		if b, ok := boolean(); ok {
-			fm.meta.HTML = b
+			fm.meta.HTML, fm.htmlSet = b, true
 		}
 	case "steps":
 		if b, ok := boolean(); ok {

@@ -56,6 +56,7 @@ type Loader struct {
 		file    string
 		sum     [sha256.Size]byte
 		allowed bool
+		set     bool // by the key, not the dialect's default
 	}
 
 	renders int // chapters parsed and rendered so far, for tests
@@ -165,16 +166,6 @@ func (l *Loader) Load() (*Deck, error) {
 		}
 		texts[i], sums[i] = t, sum
 	}
-	// The first chapter's front matter decides whether raw HTML is allowed
-	// everywhere, so it is read before any chapter is rendered.
-	allowHTML := false
-	if texts[0] != "" {
-		if l.html.file != files[0] || l.html.sum != sums[0] {
-			l.html.file, l.html.sum = files[0], sums[0]
-			l.html.allowed = l.eng.htmlAllowed(l.fsys, files[0], texts[0])
-		}
-		allowHTML = l.html.allowed
-	}
 	dia, why := l.opt.Dialect, "as asked"
 	if tr := trans[files[0]]; dia == "" && tr != nil && tr.dialect != "" {
 		// A remark page is remark's by construction, whatever markers
@@ -189,6 +180,17 @@ func (l *Loader) Load() (*Deck, error) {
 	}
 	if dia == "" {
 		dia = DialectPodium
+	}
+	// The first chapter's front matter decides whether raw HTML is allowed
+	// everywhere, so it is read before any chapter is rendered; without
+	// its html key, the dialect's tool decides.
+	allowHTML := false
+	if texts[0] != "" {
+		if l.html.file != files[0] || l.html.sum != sums[0] {
+			l.html.file, l.html.sum = files[0], sums[0]
+			l.html.allowed, l.html.set = l.eng.htmlAllowed(l.fsys, files[0], texts[0])
+		}
+		allowHTML = l.html.allowed || !l.html.set && dia.htmlByDefault()
 	}
 	// A Go present file is parsed as the podium Markdown it was
 	// translated to (present.go); the deck still says it is present.
@@ -265,6 +267,7 @@ func (l *Loader) Load() (*Deck, error) {
 	l.slides = slides
 	l.cache = next
 	d := assemble(files, chapters, l.prev, style)
+	d.Meta.HTML = allowHTML
 	d.Dialect, d.DialectReason = dia, why
 	if strings.HasPrefix(why, "ambiguous") {
 		d.Warnings = append(d.Warnings, Problem{File: files[0], Msg: "read as a podium deck: " + why + "; set the dialect with a \"dialect:\" front matter key"})
@@ -308,14 +311,16 @@ func mapLines(trans map[string]*translated, ps []Problem) {
 }
 
 // htmlAllowed reads the first chapter's front matter for its html key,
-// which decides how every chapter is rendered.
-func (e *engine) htmlAllowed(fsys fs.FS, file, text string) bool {
+// which decides how every chapter is rendered; set tells that the key is
+// there (without it, the dialect decides: see htmlByDefault).
+func (e *engine) htmlAllowed(fsys fs.FS, file, text string) (allowed, set bool) {
 	reg, ok, _ := findFrontMatter(file, text)
 	if !ok {
-		return false
+		return false, false
 	}
 	r := &fmReader{as: &assetResolver{fsys: fsys, file: file, versions: &e.versions}}
-	return r.read(text[reg.yaml:reg.end], 2, fmFirst).meta.HTML
+	fm := r.read(text[reg.yaml:reg.end], 2, fmFirst)
+	return fm.meta.HTML, fm.htmlSet
 }
 
 // chapterFiles lists the chapter files of the folder in natural order.

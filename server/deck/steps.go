@@ -36,7 +36,7 @@ func (stepsTransformer) Transform(doc *ast.Document, reader text.Reader, pc pars
 		if !s.settings.noSteps {
 			var clicks *clickRegions
 			if cs.dia.Dialect == DialectSlidev {
-				clicks = &clickRegions{src: reader.Source()}
+				clicks = &clickRegions{cs: cs, s: s, src: reader.Source(), done: map[ast.Node]bool{}}
 				if s.from != nil {
 					clicks.src = s.from.src
 				}
@@ -63,7 +63,7 @@ func (s *slideNode) number(clicks *clickRegions, starLists bool) {
 		}
 		if clicks != nil {
 			var skip bool
-			if c, segStep, skip = clicks.block(s, c, segStep); skip {
+			if c, segStep, skip = clicks.block(c, segStep); skip {
 				c = next
 				continue
 			}
@@ -80,6 +80,8 @@ func (s *slideNode) number(clicks *clickRegions, starLists bool) {
 				return ast.WalkContinue, nil
 			}
 			switch n := n.(type) {
+			case *ast.RawHTML, *ast.HTMLBlock:
+				clicks.inline(n, segStep)
 			case *ast.ListItem:
 				_, fragment := n.AttributeString("data-fragment")
 				if fragment {

@@ -1,0 +1,246 @@
+package deck
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"golang.org/x/net/html"
+)
+
+// clickRegions follows Slidev's click animations through a slide, in
+// document order, onto podium's steps:
+//
+//   - an element with v-click (or a <v-click> element) appears at the next
+//     step; v-click="3" at step 3, v-click="+2" two steps on,
+//     v-click="[2, 4]" at step 2 (podium does not hide it again: a
+//     warning); v-after at the current step; v-click.hide, which hides
+//     an element, is a warning and the element stays;
+//   - <v-clicks> makes the items of the lists inside it, Markdown or
+//     HTML, appear one per step;
+//   - an element that opens in one top-level HTML block and closes in a
+//     later one makes the blocks between appear with it (a region), so
+//     that its Markdown content steps with raw HTML left out too.
+//
+// With raw HTML allowed, the element's own tag carries data-step (its
+// HTML rewritten on its tag: rawhtml.go), inline HTML (<span v-click>)
+// as well as blocks. Modifiers that only choose an animation (.fade,
+// .up, .none…) are podium's step reveal.
+type clickRegions struct {
+	cs   *chapterState
+	s    *slideNode
+	src  []byte
+	open []clickRegion
+	done map[ast.Node]bool // HTML already read (a top-level block, wrapped)
+}
+
+// clickRegion is an open v-click, v-after or v-clicks element.
+type clickRegion struct {
+	tag   string // the closing tag's name: "div", "v-click", …
+	depth int    // of nested elements of that name inside it
+	prev  int    // the step before it
+	list  bool   // v-clicks
+}
+
+// listed reports whether lists are stepped item by item here (v-clicks).
+func (r *clickRegions) listed() bool {
+	if r == nil {
+		return false
+	}
+	for _, o := range r.open {
+		if o.list {
+			return true
+		}
+	}
+	return false
+}
+
+// openTag is an element open in the HTML being read.
+type openTag struct {
+	name string
+	step int  // its data-step; 0 none
+	kind byte // 'c' a click element (v-click, v-after), 'l' v-clicks, 0 other
+}
+
+// block reads the top-level block c: it returns c (or its wrapper), the
+// step of the blocks from it on, and skip when the HTML block c is done
+// (it opens or closes a region, or its elements carry their own steps).
+func (r *clickRegions) block(c ast.Node, seg int) (ast.Node, int, bool) {
+	h, ok := c.(*ast.HTMLBlock)
+	if !ok {
+		return c, seg, false
+	}
+	r.done[c] = true
+	raw := string(stripComments(rawHTML(h, r.src)))
+	// A closing tag of the innermost open region.
+	if n := len(r.open); n > 0 {
+		o := &r.open[n-1]
+		o.depth += strings.Count(raw, "<"+o.tag)
+		o.depth -= strings.Count(raw, "</"+o.tag+">")
+		if o.depth < 0 {
+			r.open = r.open[:n-1]
+			return c, o.prev, true
+		}
+	}
+	stack, stepped := r.tags(h, seg)
+	// The outermost click element left open opens a region.
+	for _, o := range stack {
+		if o.kind == 0 {
+			continue
+		}
+		r.open = append(r.open, clickRegion{tag: o.name, prev: seg, list: o.kind == 'l'})
+		if o.kind == 'l' {
+			return c, seg, true
+		}
+		return c, max(o.step, seg), true
+	}
+	if !stepped {
+		return c, seg, false
+	}
+	if seg > 0 {
+		c = setStep(c, seg)
+	}
+	return c, seg, true
+}
+
+// inline reads HTML inside a top-level block (inline HTML, an HTML block
+// in a list): its click elements get their steps.
+func (r *clickRegions) inline(n ast.Node, seg int) {
+	if r == nil || r.done[n] {
+		return
+	}
+	r.done[n] = true
+	r.tags(n, seg)
+}
+
+// tags gives the click elements of n's HTML their steps, in order, and
+// returns the elements left open at its end and whether any got a step.
+func (r *clickRegions) tags(n ast.Node, seg int) (stack []openTag, stepped bool) {
+	s := r.s
+	items := r.listed() // <li> of an HTML list inside a <v-clicks> region
+	editTags(n, r.src, func(t *html.Token) bool {
+		o := openTag{name: t.Data}
+		inList := items
+		for _, p := range stack {
+			inList = inList || p.kind == 'l'
+		}
+		switch kind, val, mods, ok := clickOf(t); {
+		case ok && kind == "v-clicks":
+			o.kind = 'l'
+		case ok && strings.Contains(mods, ".hide") || ok && kind == "v-click" && t.Data == "v-click" && hasAttr(t, "hide"):
+			r.warn(n, "Slidev %s.hide: podium's steps only reveal; the element is shown throughout", kind)
+		case ok && kind == "v-after":
+			o.kind, o.step = 'c', s.steps
+		case ok:
+			o.kind, o.step = 'c', r.clickStep(n, val)
+		case t.Data == "li" && inList:
+			s.steps++
+			o.step = s.steps
+		}
+		if t.Type == html.StartTagToken && !isVoid(t.Data) {
+			stack = append(stack, o)
+		}
+		if o.step <= 0 {
+			return false
+		}
+		stepped = true
+		setAttr(t, "data-step", strconv.Itoa(o.step))
+		return true
+	}, func(name string) {
+		for i := len(stack) - 1; i >= 0; i-- {
+			if stack[i].name == name {
+				stack = stack[:i]
+				return
+			}
+		}
+	})
+	return stack, stepped
+}
+
+// clickOf reads a tag's click: the <v-click>, <v-after> and <v-clicks>
+// elements, or a v-click / v-after attribute (with modifiers), and its
+// value (v-click="2", <v-click at="2">).
+func clickOf(t *html.Token) (kind, val, mods string, ok bool) {
+	switch t.Data {
+	case "v-click", "v-after", "v-clicks":
+		for _, a := range t.Attr {
+			if a.Key == "at" {
+				val = a.Val
+			}
+		}
+		return t.Data, val, "", true
+	}
+	for _, a := range t.Attr {
+		k, m, _ := strings.Cut(a.Key, ".")
+		if k == "v-click" || k == "v-after" {
+			if m != "" {
+				m = "." + m
+			}
+			return k, a.Val, m, true
+		}
+	}
+	return "", "", "", false
+}
+
+func hasAttr(t *html.Token, key string) bool {
+	for _, a := range t.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// clickStep is the step of a v-click with value val: the next one, an
+// absolute "3", a relative "+2", or the first of "[2, 4]".
+func (r *clickRegions) clickStep(n ast.Node, val string) int {
+	s := r.s
+	v := strings.TrimSpace(val)
+	if rest, ok := strings.CutPrefix(v, "["); ok {
+		first, _, _ := strings.Cut(strings.TrimSuffix(rest, "]"), ",")
+		r.warn(n, "Slidev v-click=%q: podium does not hide it again: shown from step %s on", val, strings.TrimSpace(first))
+		v = strings.TrimSpace(first)
+	}
+	switch {
+	case v == "":
+		s.steps++
+		return s.steps
+	case v[0] == '+':
+		if k, err := strconv.Atoi(v[1:]); err == nil && k >= 0 && k <= 100 {
+			s.steps += k
+			return s.steps
+		}
+	default:
+		if k, err := strconv.Atoi(v); err == nil && k >= 0 && k <= 100 {
+			s.steps = max(s.steps, k)
+			return k
+		}
+	}
+	r.warn(n, "Slidev v-click=%q: not a click number: read as the next click", val)
+	s.steps++
+	return s.steps
+}
+
+// warn is a warning at n's line.
+func (r *clickRegions) warn(n ast.Node, format string, args ...any) {
+	line := r.s.line
+	if r.s.from == nil {
+		off := n.Pos()
+		if raw, ok := n.(*ast.RawHTML); ok && raw.Segments.Len() > 0 {
+			off = raw.Segments.At(0).Start
+		}
+		if off >= 0 {
+			line = r.cs.lines.line(off)
+		}
+	}
+	r.cs.fm.warn(line, format, args...)
+}
+
+// isVoid reports HTML elements that have no closing tag.
+func isVoid(tag string) bool {
+	switch strings.ToLower(tag) {
+	case "img", "br", "hr", "input", "source", "embed", "area", "col", "wbr", "track", "meta", "link":
+		return true
+	}
+	return false
+}
