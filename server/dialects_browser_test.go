@@ -102,16 +102,24 @@ type toolSlideText struct {
 // slide property keys, Marp and Slidev directives and slot markers,
 // remark's content classes, increments, notes markers and templates,
 // reveal's notes and attribute comments, raw HTML tags.
-var shownMarkupRe = regexp.MustCompile(`(?m)\b(marp|theme|layout|class|paginate|transition|background(-image)?|headmatter|src|hide|name|count|exclude|seal|output):\s|<!--|-->|\b_class\b|\b_paginate\b|::[a-z-]+::|\bv-(click|clicks|after)\b|\.[a-z][a-z0-9-]*\[|^\s*\?\?\?\s*$|^\s*-{2,}\s*$|\bnotes?:|\{\{|\.slide:|\.element:|</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>`)
+var shownMarkupRe = regexp.MustCompile(`(?m)\b(marp|theme|layout|class|paginate|transition|background(-image)?|headmatter|src|hide|name|count|exclude|seal|output):\s|<!--|-->|\b_class\b|\b_paginate\b|::[a-z-]+::|\bv-(click|clicks|after)\b|\.[a-z][a-z0-9-]*\[|(^|\s)\?\?\?(\s|$)|^\s*-{2,}\s*$|(?i:^\s*notes?:)|\{\{|\.slide:|\.element:|</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>`)
+
+// shownOnPurpose are the matches of shownMarkupRe that are a deck's own
+// words, read and checked one by one: "deck slide match".
+var shownOnPurpose = map[string]bool{
+	// The labels of its click animation demo, in <div>s: "v-click.up", …
+	"slidev-starter 9 v-click": true,
+}
 
 // TestOtherToolsDecksInChromium serves every real deck of other tools as
-// podium FILE does and reads, in Chromium, what the audience sees: the
-// first three slides at their final step show none of their tool's
-// syntax as text (front matter, directives, slot markers, notes markers,
-// raw HTML tags) and are not blank; no slide shows a phrase of any
-// speaker note; every stepped element (Slidev's v-click on raw HTML too)
-// is hidden before its step and shown at the slide's last. One page load
-// per deck, slides shown in place.
+// podium FILE does and reads, in Chromium, what the audience sees. Every
+// slide at its final step (the issue asks for the first three) shows none
+// of its tool's syntax as text (front matter, directives, slot markers,
+// notes markers, raw HTML tags), but for shownOnPurpose, and is not
+// blank; no slide shows a phrase of any speaker note; every stepped
+// element (Slidev's v-click on raw HTML too: a Slidev deck must have
+// some) is hidden before its step and shown at the slide's last. One
+// page load per deck, slides shown in place.
 func TestOtherToolsDecksInChromium(t *testing.T) {
 	ctx := bt.New(t)
 	for _, dk := range toolDecks(t) {
@@ -141,6 +149,7 @@ func TestOtherToolsDecksInChromium(t *testing.T) {
 				t.Fatalf("the page has %d slides, the deck %d", len(got), len(d.Slides))
 			}
 			notes := notePhrases(d.Slides)
+			rawSteps := 0
 			for i, st := range got {
 				sl := d.Slides[i]
 				at := fmt.Sprintf("%s/%s:%d: slide %d (%s deck)", dir, sl.File, sl.Line, i+1, d.Dialect.Tool())
@@ -150,6 +159,9 @@ func TestOtherToolsDecksInChromium(t *testing.T) {
 					}
 				}
 				for _, e := range st.Early {
+					if e.Raw {
+						rawSteps++
+					}
 					if e.Visible {
 						t.Errorf("%s: a <%s> of step %d (raw HTML: %v) is visible at step 0", at, e.Tag, e.Step, e.Raw)
 					}
@@ -157,15 +169,15 @@ func TestOtherToolsDecksInChromium(t *testing.T) {
 				if st.HiddenAtLast > 0 {
 					t.Errorf("%s: %d stepped elements still hidden at the last step (%d)", at, st.HiddenAtLast, sl.Steps)
 				}
-				if i >= 3 {
-					continue
-				}
-				if m := shownMarkupRe.FindString(st.Prose); m != "" {
+				if m := shownMarkupRe.FindString(st.Prose); m != "" && !shownOnPurpose[fmt.Sprintf("%s %d %s", path.Base(dir), i+1, m)] {
 					t.Errorf("%s shows %q as text: %q", at, m, clipText(st.Prose, 300))
 				}
 				if strings.TrimSpace(st.Text) == "" && st.Media == 0 && sl.Background.Image == "" {
 					t.Errorf("%s is blank", at)
 				}
+			}
+			if d.Dialect == deck.DialectSlidev && rawSteps == 0 {
+				t.Errorf("no element of this Slidev deck's raw HTML is stepped")
 			}
 		})
 	}
