@@ -17,20 +17,37 @@ import (
 // that is smaller, a content type and a strong ETag.
 type blob struct {
 	body  []byte
-	gz    []byte // nil when compression does not pay
 	ctype string
 	etag  string
+
+	z    *gzipper  // nil: never compressed
+	once sync.Once // compresses on the first request, not at start
+	gz   []byte    // nil when compression does not pay
 }
 
 func newBlob(z *gzipper, body []byte, ctype string) *blob {
 	sum := sha256.Sum256(body)
 	b := &blob{body: body, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
 	if compressible(ctype) && len(body) > 256 {
-		if gz := z.compress(body); len(gz) < len(body) {
-			b.gz = gz
-		}
+		b.z = z
 	}
 	return b
+}
+
+// gzipped is the blob's gzip form, nil when compression does not pay. It
+// is made on the first request for the blob: a server (and every test
+// server) starts without compressing the web folder's three megabytes of
+// vendored scripts that most talks never load.
+func (b *blob) gzipped() []byte {
+	b.once.Do(func() {
+		if b.z == nil {
+			return
+		}
+		if gz := b.z.compress(b.body); len(gz) < len(b.body) {
+			b.gz = gz
+		}
+	})
+	return b.gz
 }
 
 // gzipper compresses bodies at the best level, once each. It keeps its
@@ -66,7 +83,8 @@ func (b *blob) serve(w http.ResponseWriter, r *http.Request, cache string) {
 	h.Set("Cache-Control", cache)
 	h.Set("ETag", b.etag)
 	h.Set("X-Content-Type-Options", "nosniff")
-	if b.gz != nil {
+	gz := b.gzipped()
+	if gz != nil {
 		h.Add("Vary", "Accept-Encoding")
 	}
 	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, b.etag) {
@@ -74,9 +92,9 @@ func (b *blob) serve(w http.ResponseWriter, r *http.Request, cache string) {
 		return
 	}
 	body := b.body
-	if b.gz != nil && acceptsGzip(r) {
+	if gz != nil && acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
-		body = b.gz
+		body = gz
 	}
 	h.Set("Content-Length", itoa(len(body)))
 	if r.Method == http.MethodHead {
