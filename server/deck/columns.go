@@ -2,6 +2,7 @@ package deck
 
 import (
 	"bytes"
+	"regexp"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -34,10 +35,14 @@ func (columns) Extend(m goldmark.Markdown) {
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(columnsRenderer{}, 100)))
 }
 
-// columnMarker is a "::left::" or "::right::" line.
+// columnMarker is a "::left::" or "::right::" line, or in a Slidev deck
+// another slot's marker ("::default::", "::top::"), which podium has no
+// place for: its blocks stay where they are, the marker shows nothing
+// and is a warning.
 type columnMarker struct {
 	ast.BaseBlock
 	right bool
+	slot  string // the other slot's name; "" for left and right
 }
 
 // columnBox is the group of the slide's columns (cols) or one column.
@@ -73,6 +78,9 @@ func markerSide(line []byte) (right, ok bool) {
 	return false, false
 }
 
+// slotRe is a Slidev slot marker line: "::name::".
+var slotRe = regexp.MustCompile(`^::([A-Za-z][A-Za-z0-9_-]*)::[ \t]*\r?\n?$`)
+
 type columnMarkerParser struct{}
 
 func (columnMarkerParser) Trigger() []byte { return []byte{':'} }
@@ -84,7 +92,14 @@ func (columnMarkerParser) Open(parent ast.Node, reader text.Reader, pc parser.Co
 	}
 	right, ok := markerSide(line)
 	if !ok {
-		return nil, parser.NoChildren
+		cs := chapterOf(pc)
+		m := slotRe.FindSubmatch(line)
+		if m == nil || cs.dia.Dialect != DialectSlidev {
+			return nil, parser.NoChildren
+		}
+		cs.fm.warn(cs.lines.line(seg.Start), "Slidev slot %q: podium has no such place (only ::left:: and ::right:: columns): its content stays in the slide's flow", "::"+string(m[1])+"::")
+		consumeLine(reader)
+		return &columnMarker{slot: string(m[1])}, parser.NoChildren
 	}
 	consumeLine(reader)
 	return &columnMarker{right: right}, parser.NoChildren
@@ -111,7 +126,7 @@ func (s *slideNode) columns() {
 	var left *columnMarker
 	found := false
 	for c := s.FirstChild(); c != nil && c != ast.Node(s.notes); c = c.NextSibling() {
-		if m, ok := c.(*columnMarker); ok {
+		if m, ok := c.(*columnMarker); ok && m.slot == "" {
 			found = true
 			if !m.right && left == nil {
 				left = m

@@ -467,3 +467,43 @@ func TestSlidevPublicHTML(t *testing.T) {
 		t.Errorf("warnings %q, want s.md:5 about /gone.png", got)
 	}
 }
+
+// TestSlidevSlots: Slidev's ::left:: and ::right:: are podium's two-cols
+// columns; its other slots are warnings, their markers never text.
+func TestSlidevSlots(t *testing.T) {
+	src := "---\nlayout: two-cols\n---\n\n# Cols\n\nleft text\n\n::right::\n\nright text\n\n---\nlayout: two-cols-header\n---\n\n# Header\n\n::left::\n\nL\n\n::right::\n\nR\n\n---\n\n# Other\n\n::top::\n\ntop text\n\n::default::\n\nmore\n"
+	d, err := NewLoaderWith(fstest.MapFS{"s.md": {Data: []byte(src)}}, Options{Dialect: DialectSlidev}).Load()
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if len(d.Slides) != 3 {
+		t.Fatalf("%d slides, want 3", len(d.Slides))
+	}
+	for i, want := range []string{
+		`<h1>Cols</h1>` + "\n" + `<div class="cols">` + "\n" + `<div class="col col-left">` + "\n<p>left text</p>\n</div>\n" + `<div class="col col-right">` + "\n<p>right text</p>\n</div>\n</div>\n",
+		`<h1>Header</h1>` + "\n" + `<div class="cols">` + "\n" + `<div class="col col-left">` + "\n<p>L</p>\n</div>\n" + `<div class="col col-right">` + "\n<p>R</p>\n</div>\n</div>\n",
+		"<h1>Other</h1>\n<p>top text</p>\n<p>more</p>\n",
+	} {
+		if s := d.Slides[i]; s.HTML != want {
+			t.Errorf("slide %d (layout %s):\n%s\nwant\n%s", i+1, s.Layout, s.HTML, want)
+		}
+	}
+	if d.Slides[0].Layout != "two-cols" || d.Slides[1].Layout != "two-cols" {
+		t.Errorf("layouts %q, %q, want two-cols", d.Slides[0].Layout, d.Slides[1].Layout)
+	}
+	var warns []string
+	for _, w := range d.Warnings {
+		warns = append(warns, w.Error())
+	}
+	got := strings.Join(warns, "\n")
+	for _, w := range []string{`s.md:31: Slidev slot "::top::"`, `s.md:35: Slidev slot "::default::"`} {
+		if !strings.Contains(got, w) {
+			t.Errorf("warnings %q, want %q", got, w)
+		}
+	}
+	// In podium's own format "::aside::" is the author's text.
+	d, err = Load(fstest.MapFS{"s.md": {Data: []byte("# A\n\n::aside::\n")}})
+	if err != nil || !strings.Contains(d.Slides[0].HTML, "<p>::aside::</p>") {
+		t.Errorf("podium deck: %v %v", err, d)
+	}
+}

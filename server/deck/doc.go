@@ -559,12 +559,22 @@
 //	                      this slide's other keys; imports nest 8 deep; an
 //	                      edit of the imported file reloads the chapter
 //	<!-- text -->         the slide's last block, a comment: its notes
-//	<div v-click>, <v-click>   the blocks up to its closing tag appear at the
-//	                      next step; v-after at the current one; <v-clicks>
-//	                      steps the items of the lists inside it; an
-//	                      element with v-click closed in one HTML block is a
-//	                      step of its own (shown with html: true)
-//	/img.png              public/img.png (Slidev serves public/ at the root)
+//	raw HTML              shown, as Slidev does, unless html: false
+//	<div v-click>, <v-click>   the element appears at the next step (its tag
+//	<span v-click>        gets data-step), inline or nested in HTML too; an
+//	                      element open across top-level blocks takes the
+//	                      Markdown between with it (also with html: false);
+//	                      v-click="3" at step 3, "+2" two on, "[2, 4]" at 2
+//	                      (hiding it again is a warning); v-after at the
+//	                      current step; .hide is a warning; animation
+//	                      modifiers (.fade, .up) are podium's reveal
+//	<v-clicks>            steps the items of the lists inside it, Markdown
+//	                      or HTML
+//	::left:: ::right::    two-cols columns (see Layouts); other slots
+//	                      (::default::, ::top::) are warnings, their blocks
+//	                      left in the slide's flow
+//	/img.png              public/img.png (Slidev serves public/ at the root),
+//	                      in Markdown and in raw HTML's src and poster
 //	```ts {1|3-5}         line highlights; "*" is "all"; {monaco},
 //	                      [file.ts], {lines: true}, twoslash: warnings
 //
@@ -579,6 +589,7 @@
 //	                      for the slides after it, until "layout: false"
 //	                      (its content is not repeated: a warning)
 //	exclude: true         the slide is left out
+//	raw HTML              shown, as remark does, unless html: false
 //	--                    incremental slide: what follows is the next step
 //	???                   the rest of the slide is notes (also from a line
 //	                      inside a paragraph)
@@ -603,6 +614,7 @@
 //	                      dashes ("^\n---\n$": blank lines around) and runs
 //	                      of blank lines ("^\n\n\n": three) are followed;
 //	                      another regular expression is a warning
+//	raw HTML              shown, as reveal.js does, unless html: false
 //	Note: / notes:        any case: the rest of the slide is notes (also
 //	                      from a line inside a paragraph)
 //	<!-- .slide: data-background="#000" -->   background (colour or
