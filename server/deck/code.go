@@ -29,14 +29,62 @@ func (c code) Extend(m goldmark.Markdown) {
 	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(codeRenderer(c), 100)))
 }
 
-// lexers caches chroma lexers by lower-case language; a nil value means
-// chroma does not know the language. Shared by the engine's instances.
+// lexers caches chroma lexers by lower-case language (a nil value means
+// chroma does not know the language), and the lines of tokens of the code
+// blocks they highlighted, by language and code: chroma's regular
+// expressions are most of a load's time, and a reload re-renders an
+// edited slide whose code did not change, a new Loader (a replaced deck
+// folder) every slide. Shared by the engine's instances.
 type lexers struct {
-	mu sync.Mutex
-	m  map[string]chroma.Lexer
+	mu      sync.Mutex
+	m       map[string]chroma.Lexer
+	lines   map[codeKey][][]chroma.Token
+	cached  int // bytes of code in lines
+	maxCode int // maxHighlighted; smaller in tests
 }
 
-func newLexers() *lexers { return &lexers{m: map[string]chroma.Lexer{}} }
+// codeKey is a highlighted code block: its lower-case language and code.
+type codeKey struct{ lang, code string }
+
+// maxHighlighted bounds the code whose tokens are kept, in bytes (a talk
+// has well under 100 KB); past it the cache starts over.
+const maxHighlighted = 2 << 20
+
+func newLexers() *lexers {
+	return &lexers{m: map[string]chroma.Lexer{}, lines: map[codeKey][][]chroma.Token{}, maxCode: maxHighlighted}
+}
+
+// tokens returns code highlighted as lang, one slice of tokens per line;
+// nil when chroma does not know lang. The slices are shared: read only.
+func (lx *lexers) tokens(lang, code string) [][]chroma.Token {
+	k := codeKey{strings.ToLower(lang), code}
+	lx.mu.Lock()
+	lines, ok := lx.lines[k]
+	lx.mu.Unlock()
+	if ok {
+		return lines
+	}
+	l := lx.get(lang)
+	if l == nil {
+		return nil
+	}
+	it, err := l.Tokenise(nil, code)
+	if err != nil {
+		return nil
+	}
+	lines = chroma.SplitTokensIntoLines(it.Tokens())
+	lx.mu.Lock()
+	if lx.cached+len(code) > lx.maxCode {
+		clear(lx.lines)
+		lx.cached = 0
+	}
+	if len(code) <= lx.maxCode {
+		lx.lines[k] = lines
+		lx.cached += len(code)
+	}
+	lx.mu.Unlock()
+	return lines
+}
 
 // get returns the cached chroma lexer for lang, or nil.
 func (lx *lexers) get(lang string) chroma.Lexer {
@@ -276,10 +324,8 @@ func (r codeRenderer) highlight(w util.BufWriter, n *codeBlock, hl hlSet) {
 		return
 	}
 	var lines [][]chroma.Token
-	if lx := r.lx.get(n.lang); n.lang != "" && lx != nil {
-		if it, err := lx.Tokenise(nil, code); err == nil {
-			lines = chroma.SplitTokensIntoLines(it.Tokens())
-		}
+	if n.lang != "" {
+		lines = r.lx.tokens(n.lang, code)
 	}
 	if lines == nil {
 		for _, l := range strings.SplitAfter(code, "\n") {

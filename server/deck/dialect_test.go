@@ -295,6 +295,7 @@ func BenchmarkSharedDecks(b *testing.B) {
 				o.Dialect = dk.dialect
 			}
 			eng := NewLoaderWith(fsys, o).eng
+			defer reportCPU(b)()
 			for b.Loop() {
 				// A new Loader on a warm engine (lexers and TeX converter
 				// started, as in a running server): every chapter parsed
@@ -319,6 +320,7 @@ func BenchmarkSharedDecksCold(b *testing.B) {
 			if strings.HasSuffix(dk.main, ".Rmd") || strings.HasSuffix(dk.main, ".html") {
 				o.Dialect = dk.dialect
 			}
+			defer reportCPU(b)()
 			for b.Loop() {
 				if _, err := NewLoaderWith(fsys, o).Load(); err != nil {
 					b.Fatal(err)
@@ -505,5 +507,47 @@ func TestSlidevSlots(t *testing.T) {
 	d, err = Load(fstest.MapFS{"s.md": {Data: []byte("# A\n\n::aside::\n")}})
 	if err != nil || !strings.Contains(d.Slides[0].HTML, "<p>::aside::</p>") {
 		t.Errorf("podium deck: %v %v", err, d)
+	}
+}
+
+// TestHighlightCache: a second load on the same engine takes code blocks'
+// tokens from the engine's cache, with the very same HTML; past its bound
+// the cache starts over, and the HTML is still the same.
+func TestHighlightCache(t *testing.T) {
+	dk := sharedDecks[3] // slidev-antfu-composable-vue-zh: 45 ts blocks
+	fsys := sharedFS(t, dk, false)
+	l := NewLoaderWith(fsys, Options{})
+	first, err := l.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lx := l.eng.lx
+	lx.mu.Lock()
+	n := len(lx.lines)
+	lx.mu.Unlock()
+	if n < 40 {
+		t.Fatalf("%d code blocks cached, want the deck's 40 and more", n)
+	}
+	for _, max := range []int{maxHighlighted, 300} {
+		lx.mu.Lock()
+		if max != lx.maxCode {
+			lx.maxCode, lx.cached = max, 0
+			clear(lx.lines)
+		}
+		lx.mu.Unlock()
+		again, err := (&Loader{fsys: fsys, eng: l.eng, cache: map[cacheKey]*chapter{}}).Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range again.Slides {
+			if s.HTML != first.Slides[i].HTML {
+				t.Fatalf("max %d: slide %d differs from the first load:\n%s\nwant\n%s", max, i+1, s.HTML, first.Slides[i].HTML)
+			}
+		}
+		lx.mu.Lock()
+		if lx.cached > lx.maxCode {
+			t.Errorf("max %d: %d bytes of code cached", max, lx.cached)
+		}
+		lx.mu.Unlock()
 	}
 }

@@ -52,6 +52,7 @@ type engine struct {
 
 	versions assetVersions  // of the files the slides use
 	tex      *tex.Converter // TeX to MathML, for math.go
+	lx       *lexers        // chroma's, and what they highlighted (code.go)
 
 	bufs sync.Pool // of *bytes.Buffer, to render slides into
 }
@@ -68,7 +69,7 @@ func (e *engine) buffer() *bytes.Buffer {
 func newEngine(o Options) *engine {
 	lx := newLexers()
 	conv := tex.New()
-	return &engine{safe: markdown(lx, conv, o, false), unsafe: markdown(lx, conv, o, true), tex: conv}
+	return &engine{safe: markdown(lx, conv, o, false), unsafe: markdown(lx, conv, o, true), tex: conv, lx: lx}
 }
 
 // parser is the one goldmark parser: safe and unsafe differ only in

@@ -65,9 +65,10 @@ var errTimeout = errors.New("tex: time-out")
 
 // Converter converts TeX to MathML. It is safe for concurrent use.
 type Converter struct {
-	prog     *goja.Program // compiled once, run in every runtime
-	timeout  time.Duration // Timeout; shorter in tests
-	maxBytes int           // maxCacheBytes; smaller in tests
+	prog     *goja.Program                 // compiled once, run in every runtime
+	compile  func() (*goja.Program, error) // nil: compiled; tests compile afresh
+	timeout  time.Duration                 // Timeout; shorter in tests
+	maxBytes int                           // maxCacheBytes; smaller in tests
 
 	mu    sync.Mutex
 	idle  []*vm // runtimes not in use
@@ -241,16 +242,35 @@ func (c *Converter) get() (*vm, error) {
 	return v, nil
 }
 
-// program compiles temml once; runtimes started meanwhile compile it
-// too, which is harmless.
+// program is temml compiled: once per process (compiled), which every
+// Converter's runtimes share, as one Converter's runtimes always did (a
+// goja Program is immutable). A second engine in one process (a server
+// test, a deck folder replaced) then starts its runtimes without
+// compiling 170 KB of script again.
 func (c *Converter) program() (*goja.Program, error) {
-	p, err := goja.Compile("temml.min.js", temmlJS+"\n;temml", true)
+	compile := c.compile
+	if compile == nil {
+		compile = compiled
+	}
+	p, err := compile()
 	if err != nil {
-		return nil, fmt.Errorf("tex: compiling temml: %w", err)
+		return nil, err
 	}
 	c.mu.Lock()
 	c.prog = p
 	c.mu.Unlock()
+	return p, nil
+}
+
+// compiled is temml compiled, the first time it is asked for: a value
+// computed once, never changed.
+var compiled = sync.OnceValues(compileTemml)
+
+func compileTemml() (*goja.Program, error) {
+	p, err := goja.Compile("temml.min.js", temmlJS+"\n;temml", true)
+	if err != nil {
+		return nil, fmt.Errorf("tex: compiling temml: %w", err)
+	}
 	return p, nil
 }
 

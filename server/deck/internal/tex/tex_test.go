@@ -175,7 +175,9 @@ func BenchmarkCold(b *testing.B) {
 	fs := benchFormulas(b)
 	reportCPU(b)
 	for b.Loop() {
-		convertAll(b, New(), fs)
+		c := New()
+		c.compile = compileTemml // as in a fresh process
+		convertAll(b, c, fs)
 	}
 }
 
