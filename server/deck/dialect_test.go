@@ -283,9 +283,10 @@ func TestDialectSamples(t *testing.T) {
 	}
 }
 
-// BenchmarkSharedDecks is what `podium FILE` pays for another tool's deck
-// before the first page: detecting its dialect and a cold load (a new
-// Loader: every slide parsed and rendered).
+// BenchmarkSharedDecks is what a running server pays to read another
+// tool's deck afresh: detecting its dialect and a new Loader (every slide
+// parsed and rendered) on an engine that has loaded the deck once
+// (chroma's lexers, the TeX converter started, code already highlighted).
 func BenchmarkSharedDecks(b *testing.B) {
 	for _, dk := range sharedDecks {
 		b.Run(dk.dir, func(b *testing.B) {
@@ -294,7 +295,11 @@ func BenchmarkSharedDecks(b *testing.B) {
 			if strings.HasSuffix(dk.main, ".Rmd") || strings.HasSuffix(dk.main, ".html") {
 				o.Dialect = dk.dialect
 			}
-			eng := NewLoaderWith(fsys, o).eng
+			warm := NewLoaderWith(fsys, o)
+			if _, err := warm.Load(); err != nil {
+				b.Fatal(err)
+			}
+			eng := warm.eng
 			defer reportCPU(b)()
 			for b.Loop() {
 				// A new Loader on a warm engine (lexers and TeX converter
@@ -309,9 +314,11 @@ func BenchmarkSharedDecks(b *testing.B) {
 	}
 }
 
-// BenchmarkSharedDecksCold is the same with a new engine each time: what
-// the first load after podium starts pays (chroma's lexers and the TeX
-// converter's JavaScript engine started, every formula converted).
+// BenchmarkSharedDecksCold is the same with a new engine each time:
+// every code block highlighted, the TeX converter's runtimes started and
+// every formula converted. (temml is compiled once per process, chroma's
+// lexers once: the first load after podium starts also pays those; run
+// it with -benchtime 1x for that.)
 func BenchmarkSharedDecksCold(b *testing.B) {
 	for _, dk := range sharedDecks {
 		b.Run(dk.dir, func(b *testing.B) {
