@@ -113,6 +113,8 @@
 //	theme    theme name, default "light"; the server's --theme flag overrides it
 //	html     true lets raw HTML in the Markdown through to the page; the
 //	         default, false, omits it (goldmark's safe mode). Trusted authors only.
+//	         Slidev, remark and reveal.js decks default to true, as their
+//	         tools show HTML (see Dialects); HTML comments never reach the page.
 //
 // Chapter keys, allowed in any file:
 //
