@@ -71,18 +71,10 @@ func (r *clickRegions) block(c ast.Node, seg int) (ast.Node, int, bool) {
 		return c, seg, false
 	}
 	r.done[c] = true
-	raw := string(stripComments(rawHTML(h, r.src)))
-	// A closing tag of the innermost open region.
-	if n := len(r.open); n > 0 {
-		o := &r.open[n-1]
-		o.depth += strings.Count(raw, "<"+o.tag)
-		o.depth -= strings.Count(raw, "</"+o.tag+">")
-		if o.depth < 0 {
-			r.open = r.open[:n-1]
-			return c, o.prev, true
-		}
+	stack, stepped, closed := r.tags(h, true)
+	if closed != nil {
+		seg = closed.prev // what follows the region ("</div><div v-click>" too)
 	}
-	stack, stepped := r.tags(h, seg)
 	// The outermost click element left open opens a region.
 	for _, o := range stack {
 		if o.kind == 0 {
@@ -93,6 +85,9 @@ func (r *clickRegions) block(c ast.Node, seg int) (ast.Node, int, bool) {
 			return c, seg, true
 		}
 		return c, max(o.step, seg), true
+	}
+	if closed != nil {
+		return c, seg, true
 	}
 	if !stepped {
 		return c, seg, false
@@ -110,15 +105,24 @@ func (r *clickRegions) inline(n ast.Node, seg int) {
 		return
 	}
 	r.done[n] = true
-	r.tags(n, seg)
+	r.tags(n, false)
 }
 
 // tags gives the click elements of n's HTML their steps, in order, and
 // returns the elements left open at its end and whether any got a step.
-func (r *clickRegions) tags(n ast.Node, seg int) (stack []openTag, stepped bool) {
+// In a top-level block (top), the closing tag of the innermost open
+// region closes it: closed is that region.
+func (r *clickRegions) tags(n ast.Node, top bool) (stack []openTag, stepped bool, closed *clickRegion) {
 	s := r.s
 	items := r.listed() // <li> of an HTML list inside a <v-clicks> region
+	var region *clickRegion
+	if top && len(r.open) > 0 {
+		region = &r.open[len(r.open)-1]
+	}
 	editTags(n, r.src, func(t *html.Token) bool {
+		if region != nil && t.Data == region.tag && t.Type == html.StartTagToken {
+			region.depth++
+		}
 		o := openTag{name: t.Data}
 		inList := items
 		for _, p := range stack {
@@ -150,11 +154,19 @@ func (r *clickRegions) tags(n ast.Node, seg int) (stack []openTag, stepped bool)
 		for i := len(stack) - 1; i >= 0; i-- {
 			if stack[i].name == name {
 				stack = stack[:i]
-				return
+				break
+			}
+		}
+		if region != nil && name == region.tag {
+			if region.depth--; region.depth < 0 {
+				c := *region
+				closed, region = &c, nil
+				r.open = r.open[:len(r.open)-1]
+				items = r.listed()
 			}
 		}
 	})
-	return stack, stepped
+	return stack, stepped, closed
 }
 
 // clickOf reads a tag's click: the <v-click>, <v-after> and <v-clicks>

@@ -399,6 +399,8 @@ func TestSlidevClicks(t *testing.T) {
 			2, []string{`<div class="grid">`, `<div v-click.fade-in="" data-step="1">a`, `<div v-after.up="" data-step="1">b`, `<div v-click.none="" data-step="2">c`}, ""},
 		{"region", "# A\n\n<div v-click mt-12>\n\n[more](https://example.com)\n\n</div>\n\nafter\n",
 			1, []string{`<div v-click="" mt-12="" data-step="1">`, `<p data-step="1"><a href="https://example.com">more</a></p>`, "</div>\n<p>after</p>"}, ""},
+		{"region after region", "# A\n\n<div v-click>\n\none\n\n</div><div v-click>\n\ntwo\n\n</div>\n\nthree\n",
+			2, []string{`<div v-click="" data-step="1">`, `<p data-step="1">one</p>`, `</div><div v-click="" data-step="2">`, `<p data-step="2">two</p>`, "</div>\n<p>three</p>"}, ""},
 		{"v-click element", "# A\n\n<v-click>\n\n**bold**\n\n</v-click>\n",
 			1, []string{`<v-click data-step="1">`, `<p data-step="1"><strong>bold</strong></p>`}, ""},
 		{"v-clicks html list", "# A\n\n<v-clicks>\n<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n</v-clicks>\n",
