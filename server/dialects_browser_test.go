@@ -125,6 +125,7 @@ func TestOtherToolsDecksInChromium(t *testing.T) {
 	for _, dk := range toolDecks(t) {
 		dir, main := dk[0], dk[1]
 		t.Run(path.Base(dir), func(t *testing.T) {
+			t.Parallel() // two at a time (GOMAXPROCS): one loads while the other's page runs
 			root, err := os.OpenRoot(dir)
 			if err != nil {
 				t.Fatal(err)
