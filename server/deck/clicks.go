@@ -27,11 +27,13 @@ import (
 // as well as blocks. Modifiers that only choose an animation (.fade,
 // .up, .none…) are podium's step reveal.
 type clickRegions struct {
-	cs   *chapterState
-	s    *slideNode
-	src  []byte
-	open []clickRegion
-	done map[ast.Node]bool // HTML already read (a top-level block, wrapped)
+	cs      *chapterState
+	s       *slideNode
+	src     []byte
+	open    []clickRegion
+	done    map[ast.Node]bool // HTML already read (a top-level block, wrapped)
+	first   int               // step of the last HTML read's first top-level element
+	firstAt bool              // and it was given as a number (v-click="4")
 }
 
 // clickRegion is an open v-click, v-after or v-clicks element.
@@ -75,25 +77,40 @@ func (r *clickRegions) block(c ast.Node, seg int) (ast.Node, int, bool) {
 	if closed != nil {
 		seg = closed.prev // what follows the region ("</div><div v-click>" too)
 	}
-	// The outermost click element left open opens a region.
+	// The outermost click element left open opens a region. In podium's
+	// form (convert.go) a block that opens or closes one goes, its steps
+	// being pauses there; an element stepped in place loses its click.
 	for _, o := range stack {
 		if o.kind == 0 {
 			continue
 		}
 		r.open = append(r.open, clickRegion{tag: o.name, prev: seg, list: o.kind == 'l'})
+		r.s.podium.drop(blockLines(c, r.src))
 		if o.kind == 'l' {
 			return c, seg, true
 		}
 		return c, max(o.step, seg), true
 	}
 	if closed != nil {
+		r.s.podium.drop(blockLines(c, r.src))
 		return c, seg, true
 	}
 	if !stepped {
 		return c, seg, false
 	}
-	if seg > 0 {
-		c = setStep(c, seg)
+	r.s.podium.dropAttrs(c, r.src)
+	step := seg
+	if r.firstAt || nested(h, r) {
+		// Podium's form has pauses, in order: a step given by number,
+		// or several in one block, it cannot say.
+		r.lostStep(c)
+	} else {
+		// One element, stepped: the block is that step (in podium's
+		// form a pause before it; with html: false a step of nothing).
+		step = max(r.first, seg)
+	}
+	if step > 0 {
+		c = setStep(c, step)
 	}
 	return c, seg, true
 }
@@ -105,7 +122,22 @@ func (r *clickRegions) inline(n ast.Node, seg int) {
 		return
 	}
 	r.done[n] = true
-	r.tags(n, false)
+	if _, stepped, _ := r.tags(n, false); !stepped {
+		return
+	}
+	// In podium's form the element stays, without its click.
+	r.lostStep(n)
+	switch n := n.(type) {
+	case *ast.HTMLBlock:
+		r.s.podium.dropAttrs(n, r.src)
+	case *ast.RawHTML:
+		for i := 0; i < n.Segments.Len(); i++ {
+			seg := n.Segments.At(i)
+			for _, m := range clickAttrDropRe.FindAllIndex(seg.Value(r.src), -1) {
+				r.s.podium.drop(seg.Start+m[0], seg.Start+m[1])
+			}
+		}
+	}
 }
 
 // tags gives the click elements of n's HTML their steps, in order, and
@@ -119,6 +151,7 @@ func (r *clickRegions) tags(n ast.Node, top bool) (stack []openTag, stepped bool
 	if top && len(r.open) > 0 {
 		region = &r.open[len(r.open)-1]
 	}
+	r.first, r.firstAt = 0, false
 	editTags(n, r.src, func(t *html.Token) bool {
 		if region != nil && t.Data == region.tag && t.Type == html.StartTagToken {
 			region.depth++
@@ -137,9 +170,13 @@ func (r *clickRegions) tags(n ast.Node, top bool) (stack []openTag, stepped bool
 			o.kind, o.step = 'c', s.steps
 		case ok:
 			o.kind, o.step = 'c', r.clickStep(n, val)
+			r.firstAt = r.firstAt || len(stack) == 0 && strings.TrimSpace(val) != ""
 		case t.Data == "li" && inList:
 			s.steps++
 			o.step = s.steps
+		}
+		if len(stack) == 0 && o.step > 0 && !stepped {
+			r.first = o.step
 		}
 		if t.Type == html.StartTagToken && !isVoid(t.Data) {
 			stack = append(stack, o)
@@ -167,6 +204,32 @@ func (r *clickRegions) tags(n ast.Node, top bool) (stack []openTag, stepped bool
 		}
 	})
 	return stack, stepped, closed
+}
+
+// lostSteps is convert's warning for a click podium's format cannot say.
+const lostSteps = "Slidev click on an element inside HTML or text: podium's format steps whole blocks: shown from the start"
+
+// lostStep warns, in podium's form (convert.go), that n's click is lost.
+func (r *clickRegions) lostStep(n ast.Node) {
+	start := rawStart(n)
+	if start < 0 {
+		return
+	}
+	r.s.podium.dropWarn(lostSteps, start, start)
+}
+
+// nested reports whether an HTML block stepped in place has its steps on
+// elements inside it, not (only) on the block's own first element, which
+// podium's form keeps as a step of the block.
+func nested(h *ast.HTMLBlock, r *clickRegions) bool {
+	n := 0
+	editTags(h, r.src, func(t *html.Token) bool {
+		if _, _, _, ok := clickOf(t); ok || hasAttr(t, "data-step") {
+			n++
+		}
+		return false
+	}, nil)
+	return n > 1
 }
 
 // clickOf reads a tag's click: the <v-click>, <v-after> and <v-clicks>
