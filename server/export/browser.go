@@ -43,6 +43,10 @@ func StartBrowser(ctx context.Context, path, dir string) *Browser {
 		// processes would protect against is not there.
 		chromedp.Flag("single-process", true),
 		chromedp.Flag("no-zygote", true),
+		// Smaller heaps and caches, as on a low-end phone: about 15 MB off
+		// the 200-slide deck's peak, and the same PDF (its text and its
+		// pixels; docs/benchmarks.md, "export (wave 4)").
+		chromedp.Flag("enable-low-end-device-mode", true),
 		chromedp.WindowSize(stageWidth, stageHeight),
 	)
 	if dir != "" {
