@@ -15,7 +15,8 @@ import (
 // Chromium, not two.
 type Browser struct {
 	tab     context.Context // the first tab; the browser's lifetime
-	cancel  func()
+	stop    func()          // cancels a start still under way
+	cancel  func()          // stops the browser that started; set before started closes
 	started chan struct{}
 	err     error // set before started closes
 	closing sync.Once
@@ -52,18 +53,35 @@ func StartBrowser(ctx context.Context, path, dir string) *Browser {
 	if dir != "" {
 		flags = append(flags, chromedp.UserDataDir(dir))
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, flags...)
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	b := &Browser{tab: tab, started: make(chan struct{})}
-	b.cancel = func() { cancelTab(); cancelAlloc() }
+	ctx, stop := context.WithCancel(ctx)
+	b := &Browser{stop: stop, cancel: func() {}, started: make(chan struct{})}
 	go func() {
 		defer close(b.started)
-		if err := chromedp.Do(tab); err != nil {
-			b.err = fmt.Errorf("browser: starting %s: %w", path, err)
+		// Chromium in one process now and then dies as it starts
+		// (a segmentation fault, about one start in twenty on a loaded
+		// machine); a second start is what the user would have done.
+		for attempt := 1; ; attempt++ {
+			allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, flags...)
+			tab, cancelTab := chromedp.NewContext(allocCtx)
+			err := chromedp.Do(tab)
+			if err == nil {
+				b.tab, b.cancel = tab, func() { cancelTab(); cancelAlloc() }
+				return
+			}
+			cancelTab()
+			cancelAlloc()
+			if attempt == startAttempts || ctx.Err() != nil {
+				b.err = fmt.Errorf("browser: starting %s: %w", path, err)
+				return
+			}
 		}
 	}()
 	return b
 }
+
+// startAttempts is how many times StartBrowser starts a Chromium that
+// dies before its first tab is up.
+const startAttempts = 2
 
 // Tab waits until the browser is up and returns its first tab's context;
 // chromedp.NewContext of it opens another tab in the same browser.
@@ -78,7 +96,13 @@ func (b *Browser) Tab() (context.Context, error) {
 // Close stops the browser and waits for its processes to end.
 func (b *Browser) Close() {
 	b.closing.Do(func() {
+		select {
+		case <-b.started:
+		default:
+			b.stop() // a start under way ends now
+			<-b.started
+		}
 		b.cancel()
-		<-b.started
+		b.stop()
 	})
 }

@@ -1,0 +1,68 @@
+package export
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// crashing writes an executable that dies of SIGSEGV the first n times it
+// runs, as Chromium in one process now and then does as it starts, and
+// then runs the browser at real; it returns its path and a func saying
+// how many times it crashed.
+func crashing(t *testing.T, n int, real string) (string, func() int) {
+	t.Helper()
+	dir := t.TempDir()
+	count := filepath.Join(dir, "crashes")
+	script := fmt.Sprintf(`#!/bin/sh
+n=0
+if [ -e %[1]q ]; then n=$(wc -c < %[1]q); fi
+if [ "$n" -lt %[2]d ]; then printf x >> %[1]q; kill -SEGV $$; fi
+exec %[3]q "$@"
+`, count, n, real)
+	p := filepath.Join(dir, "chromium")
+	if err := os.WriteFile(p, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p, func() int {
+		b, _ := os.ReadFile(count)
+		return len(b)
+	}
+}
+
+// TestStartBrowserAgain: a browser that dies as it starts is started
+// once more, and the export goes on in the second one.
+func TestStartBrowserAgain(t *testing.T) {
+	path, crashes := crashing(t, 1, browser(t))
+	b := StartBrowser(t.Context(), path, "")
+	defer b.Close()
+	tab, err := b.Tab()
+	if err != nil {
+		t.Fatalf("after one crash at start: %v", err)
+	}
+	if n := crashes(); n != 1 {
+		t.Fatalf("the browser crashed %d times, want 1: the test proves nothing", n)
+	}
+	if v, err := chromedp.Run(tab, chromedp.Evaluate[int](`6 * 7`)); err != nil || v != 42 {
+		t.Errorf("the second browser's tab: %v, %v", v, err)
+	}
+}
+
+// TestStartBrowserGivesUp: a browser that crashes every time is an error
+// naming it, after startAttempts tries, not an endless loop.
+func TestStartBrowserGivesUp(t *testing.T) {
+	path, crashes := crashing(t, 100, "/bin/false")
+	b := StartBrowser(t.Context(), path, "")
+	defer b.Close()
+	_, err := b.Tab()
+	if err == nil || !strings.Contains(err.Error(), "starting "+path) {
+		t.Fatalf("Tab = %v, want an error starting %s", err, path)
+	}
+	if n := crashes(); n != startAttempts {
+		t.Errorf("started %d times, want %d", n, startAttempts)
+	}
+}
