@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 )
 
 // crashing writes an executable that dies of SIGSEGV the first n times it
@@ -31,24 +29,6 @@ exec %[3]q "$@"
 	return p, func() int {
 		b, _ := os.ReadFile(count)
 		return len(b)
-	}
-}
-
-// TestStartBrowserAgain: a browser that dies as it starts is started
-// once more, and the export goes on in the second one.
-func TestStartBrowserAgain(t *testing.T) {
-	path, crashes := crashing(t, 1, browser(t))
-	b := StartBrowser(t.Context(), path, "")
-	defer b.Close()
-	tab, err := b.Tab()
-	if err != nil {
-		t.Fatalf("after one crash at start: %v", err)
-	}
-	if n := crashes(); n != 1 {
-		t.Fatalf("the browser crashed %d times, want 1: the test proves nothing", n)
-	}
-	if v, err := chromedp.Run(tab, chromedp.Evaluate[int](`6 * 7`)); err != nil || v != 42 {
-		t.Errorf("the second browser's tab: %v, %v", v, err)
 	}
 }
 
