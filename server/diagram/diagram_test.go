@@ -24,10 +24,19 @@ func kinds(t *testing.T) map[string]string {
 	return m
 }
 
+// shared is the package's renderer, one Chromium for every test, as a
+// server has one for its life; TestMain closes it.
+var shared = New()
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	shared.Close()
+	os.Exit(code)
+}
+
 func renderer(t *testing.T) *Renderer {
 	t.Helper()
-	r := New()
-	t.Cleanup(r.Close)
+	r := shared
 	if r.exec == "" {
 		if !ci() {
 			t.Skip("no Chromium")
@@ -71,7 +80,9 @@ func TestBadDiagram(t *testing.T) {
 		t.Fatalf("err = %v, want a parse error", err)
 	}
 	t.Log(err)
-	if _, err := r.Render(kinds(t)["state"], "light"); err != nil {
+	// A diagram no other test draws: rendered after the bad one, not
+	// taken from the cache.
+	if _, err := r.Render(kinds(t)["state"]+"\n%% after a bad diagram\n", "light"); err != nil {
 		t.Fatalf("after a bad diagram: %v", err)
 	}
 }
