@@ -38,6 +38,7 @@ func pngOf(t testing.TB, width int) string {
 // same img element, with no page reload; the page fetched only what
 // changed (a delta of the deck).
 func TestReloadImage(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{
 		"01-intro.md":     "---\ntitle: Images\n---\n\n# Opening\n\n---\n\n# The diagram\n\n![diagram](img/diagram.png)\n\nNote: the secret of the diagram.\n\n---\n\n# Last\n",
 		"img/diagram.png": pngOf(t, 10),

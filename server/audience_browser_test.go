@@ -103,6 +103,7 @@ func press(t testing.TB, tab context.Context, key string, mods ...chromedp.Modif
 }
 
 func TestAudienceJourney(t *testing.T) {
+	t.Parallel()
 	srv, url := startAudience(t, "light", nil)
 	d := srv.Deck()
 	n := len(d.Slides)
@@ -375,6 +376,7 @@ func uniqueTitle(d *deck.Deck) (int, string) {
 // and move it; landing on the presenter's position rejoins, and so does
 // the "Back to live" button.
 func TestAudiencePhone(t *testing.T) {
+	t.Parallel()
 	srv, url := startAudience(t, "dark", nil)
 	srv.hub.Goto(2, 0)
 	ctx := bt.New(t)
@@ -463,6 +465,7 @@ func waitFollowing(t testing.TB, tab context.Context, on bool) {
 // and body, after gzip) until the deck is shown: the first visit of a
 // phone on conference wifi.
 func TestAudiencePageWeight(t *testing.T) {
+	t.Parallel()
 	const maxBytes, maxRequests = 60 * 1024, 10
 	var mu sync.Mutex
 	var reqs []string
@@ -593,6 +596,7 @@ type misfit struct {
 // With PODIUM_SHOTS=dir it also saves a screenshot of every slide's final
 // state there, to look at.
 func TestAudienceSlidesFit(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	shots := os.Getenv("PODIUM_SHOTS")
 	for _, theme := range []string{"light", "dark"} {

@@ -165,6 +165,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // without the folder serve the origin's deck (notes to presenters only),
 // and the presenter sees every replica's devices.
 func TestClusterFollow(t *testing.T) {
+	t.Parallel()
 	ns := embeddedNATS(t, t.TempDir(), 0)
 	r1 := startReplica(t, ns, "", "r1", clusterDeck(t, 4, "Cluster talk"))
 	r2 := startReplica(t, ns, "", "r2", "")
@@ -225,6 +226,7 @@ func presenterCookie(t *testing.T, r *replica) string {
 // TestClusterRace: two presenters on two replicas race 100 moves; none is
 // lost, and every replica ends in the same state.
 func TestClusterRace(t *testing.T) {
+	t.Parallel()
 	ns := embeddedNATS(t, t.TempDir(), 0)
 	r1 := startReplica(t, ns, "", "r1", clusterDeck(t, 120, "Race"))
 	r2 := startReplica(t, ns, "", "r2", "")
@@ -252,6 +254,7 @@ func TestClusterRace(t *testing.T) {
 // TestClusterKillReplica: a replica dies; its phone reconnects to another
 // and gets the snapshot; presenters stop counting the dead replica.
 func TestClusterKillReplica(t *testing.T) {
+	t.Parallel()
 	ns := embeddedNATS(t, t.TempDir(), 0)
 	r1 := startReplica(t, ns, "", "r1", clusterDeck(t, 4, "Kill"))
 	r2 := startReplica(t, ns, "", "r2", "")
@@ -287,6 +290,7 @@ func TestClusterKillReplica(t *testing.T) {
 // phones, presenters are told, and moves are refused rather than forking;
 // when NATS is back everyone converges without a reload.
 func TestClusterOutage(t *testing.T) {
+	t.Parallel()
 	dir, port := t.TempDir(), freePort(t)
 	ns := embeddedNATS(t, dir, port)
 	url := fmt.Sprintf("nats://127.0.0.1:%d", port)
@@ -325,6 +329,7 @@ func TestClusterOutage(t *testing.T) {
 // TestClusterDeckEdit: an edit on the origin's folder reaches a replica
 // without the folder: its phones get a deck frame and the new deck.
 func TestClusterDeckEdit(t *testing.T) {
+	t.Parallel()
 	ns := embeddedNATS(t, t.TempDir(), 0)
 	dir := clusterDeck(t, 3, "Before")
 	r1 := startReplica(t, ns, "", "r1", dir)
@@ -351,6 +356,7 @@ func TestClusterDeckEdit(t *testing.T) {
 // audience of another replica on the published deck through an edit,
 // and a publish from a presenter on a third replica releases it.
 func TestClusterHoldPublish(t *testing.T) {
+	t.Parallel()
 	ns := embeddedNATS(t, t.TempDir(), 0)
 	dir := clusterDeck(t, 3, "Held")
 	r1 := startReplica(t, ns, "", "r1", dir)
@@ -423,6 +429,7 @@ func audienceSees(t *testing.T, r *replica, edited bool) {
 // presenter sees the edit pending, as on the origin; a publish from a
 // presenter on another replica releases the edit there too.
 func TestClusterHoldLateReplica(t *testing.T) {
+	t.Parallel()
 	ns := embeddedNATS(t, t.TempDir(), 0)
 	dir := clusterDeck(t, 3, "Held")
 	r1 := startReplica(t, ns, "", "r1", dir)
@@ -473,6 +480,7 @@ func TestClusterHoldLateReplica(t *testing.T) {
 // every replica, a replica started after the restart serves the
 // published deck too, and a publish afterwards releases everyone.
 func TestClusterOutageHold(t *testing.T) {
+	t.Parallel()
 	dir, port := t.TempDir(), freePort(t)
 	ns := embeddedNATS(t, dir, port)
 	url := fmt.Sprintf("nats://127.0.0.1:%d", port)
@@ -516,6 +524,7 @@ func TestClusterOutageHold(t *testing.T) {
 // has is a problem every presenter is told of, naming it, and a publish
 // clears it.
 func TestClusterHoldOtherVersion(t *testing.T) {
+	t.Parallel()
 	ns := embeddedNATS(t, t.TempDir(), 0)
 	dir := clusterDeck(t, 3, "Held")
 	r1 := startReplica(t, ns, "", "r1", dir)
@@ -572,6 +581,7 @@ func TestClusterHoldOtherVersion(t *testing.T) {
 // presenter's count on another at once, not at the next presence period
 // (an hour here, so only the change itself can tell it).
 func TestClusterPresenceOnChange(t *testing.T) {
+	t.Parallel()
 	ns := embeddedNATS(t, t.TempDir(), 0)
 	r1 := startReplicaEvery(t, ns, "", "r1", clusterDeck(t, 2, "Counts"), time.Hour)
 	r2 := startReplicaEvery(t, ns, "", "r2", "", time.Hour)

@@ -10,6 +10,7 @@ import (
 // ?v= names the content) may be cached for good; under any other URL, or
 // once the file is not that version any more, it is revalidated.
 func TestDeckFileCaching(t *testing.T) {
+	t.Parallel()
 	fsys := maps.Clone(testDeck)
 	logo := *fsys["img/logo.svg"]
 	fsys["img/logo.svg"] = &logo

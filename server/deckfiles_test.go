@@ -92,6 +92,7 @@ func newDirServer(t *testing.T, dir string) (*Server, *httptest.Server) {
 // TestDeckFilesAllowlist: /deck/ serves the asset types and nothing
 // that is, or resolves to, a chapter, a draft, a leftover or a dotfile.
 func TestDeckFilesAllowlist(t *testing.T) {
+	t.Parallel()
 	_, ts := newDirServer(t, hostileDeckDir(t))
 	served := map[string]string{
 		"img/logo.png":        "image/png",
@@ -146,6 +147,7 @@ func TestDeckFilesAllowlist(t *testing.T) {
 // all answer at once, and the FIFO never gets a reader (a writer opening
 // it non-blocking finds none).
 func TestFIFOBlocksNoThread(t *testing.T) {
+	t.Parallel()
 	dir := hostileDeckDir(t)
 	_, ts := newDirServer(t, dir)
 	client := &http.Client{Timeout: 10 * time.Second}
@@ -174,6 +176,7 @@ func TestFIFOBlocksNoThread(t *testing.T) {
 // can reach, on a deck full of traps, and looks for the note and for
 // chapter file names.
 func TestAudienceRoutesLeakNothing(t *testing.T) {
+	t.Parallel()
 	s, ts := newDirServer(t, hostileDeckDir(t))
 	p := s.cur.Load()
 	urls := []string{"/", "/presenter", "/remote", "/api/deck", "/api/deck?live", "/api/notes", "/qr.svg", p.data.ThemeCSS,
@@ -197,6 +200,7 @@ func TestAudienceRoutesLeakNothing(t *testing.T) {
 }
 
 func TestAssetName(t *testing.T) {
+	t.Parallel()
 	for name, want := range map[string]bool{
 		"a.png": true, "A.PNG": true, "x/y/z.Woff2": true, "a.pdf": true,
 		"a.md": false, "a.MD": false, "a.markdown": false, "a.html": false, "a.htm": false, "a.js": false,

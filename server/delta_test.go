@@ -13,6 +13,7 @@ import (
 // HTML of only the slides that differ from version V; an unknown or too old
 // V gets the whole deck; no notes, ever.
 func TestDeckDelta(t *testing.T) {
+	t.Parallel()
 	fsys := maps.Clone(testDeck)
 	fsys["02-more.md"] = &fstest.MapFile{Data: []byte("# More\n\nUnchanged.\n\nNote: " + secretNote + "\n")}
 	s, ts := newTestServer(t, fsys)
@@ -86,6 +87,7 @@ func TestDeckDelta(t *testing.T) {
 // class or background, not its text) is in the delta with the new ones,
 // and a setting removed is sent empty, so a page drops the old one.
 func TestDeckDeltaSettings(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{"01.md": {Data: []byte("# Cover\n\n---\nlayout: statement\nclass: big\nbackground: \"#123456\"\n---\n\n# Beat\n")}}
 	s, ts := newTestServer(t, fsys)
 	v1 := s.cur.Load().version

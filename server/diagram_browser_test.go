@@ -60,6 +60,7 @@ func diagramSizes(t *testing.T, tab context.Context) []string {
 // arrives as SVG in both themes (the theme's shown), lays out with a
 // non-zero size, and the page loads no Mermaid.
 func TestDiagramsServer(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	fsys := diagramDeck(t)
 	for _, theme := range []string{"light", "dark"} {
@@ -114,6 +115,7 @@ func TestDiagramsServer(t *testing.T) {
 // ClientDiagrams), the page loads the vendored Mermaid, once, and draws
 // each kind of diagram when its slide is shown.
 func TestDiagramsInPage(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	var mu sync.Mutex
 	var loads []string

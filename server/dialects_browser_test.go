@@ -121,6 +121,7 @@ var shownOnPurpose = map[string]bool{
 // some) is hidden before its step and shown at the slide's last. One
 // page load per deck, slides shown in place.
 func TestOtherToolsDecksInChromium(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	for _, dk := range toolDecks(t) {
 		dir, main := dk[0], dk[1]

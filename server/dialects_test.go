@@ -24,6 +24,7 @@ import (
 // of any speaker note may be in them; the presenter gets them. (The deck
 // package's TestSharedDecks checks every shared deck's public form.)
 func TestOtherToolsDecksLeakNoNotes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		dir, main string
 		notes     []string

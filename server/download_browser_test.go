@@ -11,6 +11,7 @@ import (
 // while the presenter offers them, without a reload, and the link gets the
 // file (the zip here: no browser is configured for the server).
 func TestDownloadLinkFollowsSwitch(t *testing.T) {
+	t.Parallel()
 	s, url := startAudience(t, "", nil)
 	ctx := bt.New(t)
 	tab := newTab(t, ctx)

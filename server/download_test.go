@@ -53,6 +53,7 @@ func post(t *testing.T, url, ctype, body string, cookie bool) int {
 // TestDownloadSwitch: nothing to download until the presenter offers it;
 // only a presenter can, with JSON.
 func TestDownloadSwitch(t *testing.T) {
+	t.Parallel()
 	s, url := newDownloadServer(t, Config{})
 	if resp, _ := get(t, url+"/download"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("GET /download before the offer: %d, want 404", resp.StatusCode)
@@ -81,6 +82,7 @@ func TestDownloadSwitch(t *testing.T) {
 // TestDownloadZipNoNotes: without a browser the audience gets the static
 // copy as a zip, and no file in it has the notes.
 func TestDownloadZipNoNotes(t *testing.T) {
+	t.Parallel()
 	_, url := newDownloadServer(t, Config{Download: true})
 	resp, body := get(t, url+"/download")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/zip" {
@@ -114,6 +116,7 @@ func TestDownloadZipNoNotes(t *testing.T) {
 // TestDownloadPDFNoNotes: with a browser the download is the PDF of the
 // published deck, built once, and it has no notes.
 func TestDownloadPDFNoNotes(t *testing.T) {
+	t.Parallel()
 	b := browsertest.FindBrowser()
 	if b == "" {
 		if os.Getenv("CI") == "true" {

@@ -51,6 +51,7 @@ type shown struct {
 // slide the presenter is on, at their step, fitted into the window, and
 // after the presenter moves a reload shows the new position.
 func TestFirstPaintWithoutScript(t *testing.T) {
+	t.Parallel()
 	s, url := startFirstPaint(t)
 	d := s.Deck()
 	tab := bt.Tab(t, bt.New(t))
@@ -118,6 +119,7 @@ const watchPaint = `(() => {
 // server's slide over as it is: no other slide is ever shown, nothing in
 // it changes, nothing fades in; and the page then follows the presenter.
 func TestFirstPaintHydrates(t *testing.T) {
+	t.Parallel()
 	s, url := startFirstPaint(t)
 	d := s.Deck()
 	tab := newTab(t, bt.New(t))

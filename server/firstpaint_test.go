@@ -31,6 +31,7 @@ var futureClass = regexp.MustCompile(`class="[^"]*\bfuture\b`)
 // hash or the chapter file's name; and the response is revalidated, its
 // ETag naming the position.
 func TestFirstPaintAtLivePosition(t *testing.T) {
+	t.Parallel()
 	s, ts := newTestServer(t, firstPaintDeck)
 	d := s.Deck()
 	etags := map[string]string{}
@@ -85,6 +86,7 @@ func TestFirstPaintAtLivePosition(t *testing.T) {
 // view.js would (its enhance, steps and highlight); the browser test
 // TestFirstPaintHydrates checks that the view finds nothing to change.
 func TestFirstPaintSlideAsTheViewShowsIt(t *testing.T) {
+	t.Parallel()
 	s, ts := newTestServer(t, firstPaintDeck)
 	s.hub.Goto(1, 1)
 	_, body := get(t, ts.URL+"/")
@@ -107,6 +109,7 @@ func TestFirstPaintSlideAsTheViewShowsIt(t *testing.T) {
 // page carries the published deck's slide, never the pending one; once
 // published, the new one.
 func TestFirstPaintHeld(t *testing.T) {
+	t.Parallel()
 	l := newLiveDeck(t, map[string]string{"01.md": "# Shown\n\nNote: " + secretNote + "\n\n---\n\n# B\n"})
 	l.srv.hub.Hold()
 	old := l.srv.cur.Load().version
@@ -128,6 +131,7 @@ func TestFirstPaintHeld(t *testing.T) {
 // TestFirstPaintLogin: the ?token= exchange for the presenter cookie still
 // comes first on /, and the page a driver then gets is the audience's.
 func TestFirstPaintLogin(t *testing.T) {
+	t.Parallel()
 	s, ts := newTestServer(t, firstPaintDeck)
 	resp, _ := get(t, ts.URL+"/?token="+s.PresenterToken())
 	if resp.StatusCode/100 != 3 || !strings.Contains(resp.Header.Get("Set-Cookie"), "podium_token=") {
@@ -143,6 +147,7 @@ func TestFirstPaintLogin(t *testing.T) {
 // TestFirstPaintModeGuess: a phone's browser gets the reading column
 // (as view.js lays out a phone held upright), others the stage.
 func TestFirstPaintModeGuess(t *testing.T) {
+	t.Parallel()
 	_, ts := newTestServer(t, firstPaintDeck)
 	for _, c := range []struct {
 		header []string

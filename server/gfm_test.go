@@ -13,6 +13,7 @@ import (
 // notes, even one the slide refers to, stays in the notes; nothing an
 // audience device can fetch holds its text.
 func TestFootnoteInNotesNeverReachesAudience(t *testing.T) {
+	t.Parallel()
 	const secret = "SECRET-FOOTNOTE-IN-NOTES"
 	fsys := fstest.MapFS{"01-intro.md": {Data: []byte("# Claims\n\nA claim[^src] and a public one[^pub].\n\n[^pub]: Public source.\n\n" +
 		"Note: The real source[^src] is private.\n\n[^src]: " + secret + "\n")}}

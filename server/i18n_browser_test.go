@@ -87,6 +87,7 @@ func jsString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) +
 // a deck in zh-CN and one in en, with the overlays opened, and looks for
 // words of the other language in the page's chrome.
 func TestInterfaceLanguage(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	for _, lang := range []string{"zh-CN", "en"} {
 		t.Run(lang, func(t *testing.T) {

@@ -182,6 +182,7 @@ type frame struct {
 // letterbox is the theme's own background, and the progress bar lies on
 // the stage, not across the window.
 func TestTalkGeometry(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	arg := fmt.Sprintf(`{minText: %d, minCaption: %d, caption: %q, sparse: ["%s"]}`,
 		minText, minCaption, captionSelector, strings.Join(sparseLayouts, `", "`))
@@ -223,6 +224,7 @@ func TestTalkGeometry(t *testing.T) {
 // variables and currentColor takes the theme's colours, light and dark,
 // with no card behind it; a hostile SVG inlined beside it runs nothing.
 func TestInlineSVGFollowsTheme(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"><rect id="box" width="100" height="50" style="fill: var(--accent)" stroke="currentColor"/></svg>`
 	evil := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="window.pwned = 1"><a href="javascript:window.pwned = 2"><text y="5" onmouseover="window.pwned = 3">x</text></a><foreignObject><img xmlns="http://www.w3.org/1999/xhtml" src="x" onerror="window.pwned = 4"/></foreignObject><animate attributeName="onload" to="window.pwned = 5"/><rect width="1" height="1" fill="currentColor"/></svg>`

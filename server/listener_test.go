@@ -10,6 +10,7 @@ import (
 // TestLimitListener: a LAN address gets max connections and the next is
 // closed at once; closing one frees its slot; loopback is not limited.
 func TestLimitListener(t *testing.T) {
+	t.Parallel()
 	var ip net.IP
 	addrs, _ := net.InterfaceAddrs()
 	for _, a := range addrs {

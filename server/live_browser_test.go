@@ -156,6 +156,7 @@ const badgeIs = `document.querySelector(".live-status").dataset.status === %q`
 // With PODIUM_FIGURE=1 it runs on the production heartbeat and logs the
 // figure of docs/benchmarks.md.
 func TestSilentDropRecovers(t *testing.T) {
+	t.Parallel()
 	hb := testHeartbeat
 	if os.Getenv("PODIUM_FIGURE") == "1" {
 		hb = 0
@@ -199,6 +200,7 @@ func TestSilentDropRecovers(t *testing.T) {
 // TestOfflineSaysReconnecting: the offline event shows "reconnecting" at
 // once, whatever the socket says; online brings the page back live.
 func TestOfflineSaysReconnecting(t *testing.T) {
+	t.Parallel()
 	_, ts := startBeating(t, 0) // the production heartbeat: only the event can explain a fast badge
 	ctx := bt.New(t)
 	phone := openPhone(t, ctx, ts.URL)
@@ -215,6 +217,7 @@ func TestOfflineSaysReconnecting(t *testing.T) {
 // audience chrome, and the presenter view says a projector drives. The
 // projector never fetches the notes.
 func TestProjectorDrives(t *testing.T) {
+	t.Parallel()
 	srv, ts := startBeating(t, testHeartbeat)
 	d := srv.Deck()
 	ctx := bt.New(t)

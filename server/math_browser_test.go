@@ -55,6 +55,7 @@ func corpusDeck(t testing.TB) (fstest.MapFS, int) {
 // the theme's CSS, in both themes, and measures every <math> element:
 // each must have a non-zero width and height, none may hold an error.
 func TestMathCorpusLayout(t *testing.T) {
+	t.Parallel()
 	fsys, n := corpusDeck(t)
 	if n < 150 {
 		t.Fatalf("corpus has %d formulas, want at least 150", n)
@@ -148,6 +149,7 @@ func mathDeck(withMath bool, diagrams ...string) fstest.MapFS {
 // the requests at the server: the same scripts as a deck without math,
 // none of them math, and the page within its weight budget.
 func TestMathFirstLoad(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	load := func(fsys fstest.MapFS) (scripts []string, total int, maths int) {
 		scripts, total, maths, _ = firstLoad(t, ctx, fsys)
@@ -212,6 +214,7 @@ func firstLoad(t *testing.T, ctx context.Context, fsys fstest.MapFS) (scripts []
 // server) is within 60 KB plus the SVGs, and fetches the same scripts
 // as a deck without either.
 func TestMathDiagramsFirstLoad(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	var ds []string
 	for _, k := range []string{"flowchart", "sequence", "state"} {

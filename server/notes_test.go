@@ -12,6 +12,7 @@ import (
 // no frame on the websocket, the same /api/deck bytes and ETag. The next
 // frame the audience sees is the one of a later, visible edit.
 func TestNotesOnlyEditReachesOnlyPresenters(t *testing.T) {
+	t.Parallel()
 	l := newLiveDeck(t, map[string]string{"01.md": "# A\n\nNote: old note\n\n---\n\n# B\n"})
 	p := l.dial(t, true)
 	a := l.dial(t, false)

@@ -65,6 +65,7 @@ func overview(t *testing.T, tab context.Context) overviewShape {
 // TestOverviewThumbnails opens the overview of the shipped talk on the
 // audience page at desktop and phone size, and in the presenter view.
 func TestOverviewThumbnails(t *testing.T) {
+	t.Parallel()
 	_, ts := startLive(t, "127.0.0.1:0")
 	d, err := deck.Load(os.DirFS("../slides"))
 	if err != nil {

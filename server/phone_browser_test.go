@@ -140,6 +140,7 @@ func announced(n, index int, title string) string {
 }
 
 func TestPhoneFollowBrowseBackToLive(t *testing.T) {
+	t.Parallel()
 	srv, url, _ := startPhone(t, "")
 	d := srv.Deck()
 	n := len(d.Slides)
@@ -278,6 +279,7 @@ func TestPhoneFollowBrowseBackToLive(t *testing.T) {
 // the phone shows the presenter's current slide and step again, without
 // a reload.
 func TestPhoneResync(t *testing.T) {
+	t.Parallel()
 	srv, url, tap := startPhone(t, "")
 	d := srv.Deck()
 	ctx := bt.New(t)
@@ -372,6 +374,7 @@ func setOnline(t testing.TB, tab context.Context, on bool) {
 // the reader zoom, turns to the stage in landscape, drops its transitions
 // for reduced motion, and labels its controls.
 func TestPhoneReadingMode(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	for _, theme := range []string{"light", "dark"} {
 		t.Run(theme, func(t *testing.T) {
@@ -438,6 +441,7 @@ func TestPhoneReadingMode(t *testing.T) {
 // shows the deck, moves with keys, keeps the position in the URL, and
 // claims no live it does not have.
 func TestPhoneStandalone(t *testing.T) {
+	t.Parallel()
 	root, err := os.OpenRoot("../slides")
 	if err != nil {
 		t.Fatal(err)

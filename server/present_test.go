@@ -45,6 +45,7 @@ Visible text.
 // its secrets is in any answer or in the audience's websocket frames,
 // while the presenter gets the notes.
 func TestPresentDeckLeaks(t *testing.T) {
+	t.Parallel()
 	s, ts := serveFile(t, presentLeakDeck, "talk.slide")
 	if n := len(s.Deck().Slides); n != 3 {
 		t.Fatalf("%d slides, want 3", n)
@@ -62,6 +63,7 @@ func TestPresentDeckLeaks(t *testing.T) {
 // TestRemarkPageLeaks: the same for a remark page, whose "???" notes the
 // dialects reader keeps for the presenter, even with the deck's HTML on.
 func TestRemarkPageLeaks(t *testing.T) {
+	t.Parallel()
 	page := "<!DOCTYPE html>\n<html><body>\n<textarea id=\"source\">\nclass: center\n\n# Hello &amp; welcome\n\n???\nsecret-remark-note\n\n---\n\n# Two\n\n<!-- secret-comment -->\n\n???\nsecret-remark-2\n</textarea>\n<script src=\"remark.js\"></script>\n</body></html>\n"
 	s, ts := serveFile(t, map[string]string{"index.html": page}, "index.html")
 	if n := len(s.Deck().Slides); n != 2 || !strings.Contains(s.Deck().Slides[0].HTML, "Hello &amp; welcome") {

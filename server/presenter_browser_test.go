@@ -156,6 +156,7 @@ func tapOn(t testing.TB, tab context.Context, sel string) {
 var tags = regexp.MustCompile(`<[^>]*>`)
 
 func TestPresenterDrivesAudience(t *testing.T) {
+	t.Parallel()
 	srv, ts := startLive(t, "127.0.0.1:0")
 	url := ts.URL
 	d := srv.Deck()
@@ -313,6 +314,7 @@ func TestPresenterDrivesAudience(t *testing.T) {
 // audience page and the presenter view reconnect by themselves, without
 // a reload, and show the new server's state.
 func TestPresenterServerRestart(t *testing.T) {
+	t.Parallel()
 	srv, ts := startLive(t, "127.0.0.1:0")
 	url, addr := ts.URL, ts.Listener.Addr().String()
 	ctx := bt.New(t)
@@ -357,6 +359,7 @@ func next(d *deck.Deck, i, s int) (int, int) {
 // the new slide listed as pending; Publish sends it to everyone, without
 // a reload, and → then reaches it.
 func TestPresenterHoldPublish(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("../slides")); err != nil {
 		t.Fatal(err)

@@ -41,6 +41,7 @@ const presenterBoxesJS = `(() => {
 // axis), takes at least half the screen's width, and the next-step
 // preview, the notes and the controls have room of their own.
 func TestPresenterCurrentSlideSize(t *testing.T) {
+	t.Parallel()
 	_, ts := startLive(t, "127.0.0.1:0")
 	ctx := bt.New(t)
 	for _, size := range []bt.Size{bt.DesktopSize, {Width: 1920, Height: 1080, Scale: 1}} {

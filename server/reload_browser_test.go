@@ -151,6 +151,7 @@ func slideText(index int, text string) string {
 // elements, at the same slide and step; the presenter's notes follow; a
 // slide inserted above keeps everyone on their slide.
 func TestReloadEditInPlace(t *testing.T) {
+	t.Parallel()
 	r := newReloadDeck(t, false)
 	ctx := bt.New(t)
 	pres := liveTab(t, ctx, bt.DesktopSize)
@@ -211,6 +212,7 @@ func TestReloadEditInPlace(t *testing.T) {
 // file:line: message, and the audience page never shows it; the next good
 // save clears the presenter's overlay and reaches everyone.
 func TestReloadBrokenEdit(t *testing.T) {
+	t.Parallel()
 	r := newReloadDeck(t, false)
 	ctx := bt.New(t)
 	pres := liveTab(t, ctx, bt.DesktopSize)
@@ -259,6 +261,7 @@ func TestReloadBrokenEdit(t *testing.T) {
 // TestReloadTheme: an edit of the theme's CSS restyles every page in
 // place, without a flash of an unstyled page or a reload.
 func TestReloadTheme(t *testing.T) {
+	t.Parallel()
 	r := newReloadDeck(t, true)
 	ctx := bt.New(t)
 	aud := liveTab(t, ctx, bt.DesktopSize)
@@ -301,6 +304,7 @@ func TestReloadTheme(t *testing.T) {
 // chapters of 25 slides (code, tables, Chinese text, notes), one chapter
 // edited.
 func TestReloadMeasure(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("PODIUM_MEASURE") == "" {
 		t.Skip("set PODIUM_MEASURE=1 to measure save → page")
 	}
@@ -434,6 +438,7 @@ func percentile(xs []float64, p float64) float64 {
 // CSS, and an edit of it, or its removal, restyles the page in place
 // (through the watcher and the reload path, as a theme edit does).
 func TestReloadDeckStyle(t *testing.T) {
+	t.Parallel()
 	files := maps.Clone(reloadFiles)
 	files["style.css"] = ".slide-body > :first-child:is(h1, h2) { color: rgb(1, 2, 3); }\n"
 	r := newReloadDeckOf(t, files, false)

@@ -78,6 +78,7 @@ func podiumProc(t *testing.T, bin, addr string, args ...string) (*exec.Cmd, stri
 }
 
 func TestRestartAfterCrashKeepsEveryPage(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t) // skips without a browser, before the build
 	bin := filepath.Join(t.TempDir(), "podium")
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/podium").CombinedOutput(); err != nil {

@@ -85,6 +85,7 @@ func (l *requestLog) find(prefix string) []string {
 // script does not run (sandbox), while the same SVG in a slide renders,
 // styles included, and the pages log no CSP violation.
 func TestSVGCannotScriptPodium(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	_, ts, log := startHostile(t)
 	tab := liveTab(t, ctx, bt.DesktopSize) // fails on any console error: CSP violations included
@@ -116,6 +117,7 @@ func TestSVGCannotScriptPodium(t *testing.T) {
 // connection is ever made. A page of another site (localhost versus
 // 127.0.0.1) does not even get the cookie sent.
 func TestOtherPortCannotFramePresenter(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	s, ts, log := startHostile(t)
 	podium := ts.URL // http://127.0.0.1:PORT

@@ -65,6 +65,7 @@ func get(tb testing.TB, url string, header ...string) (*http.Response, []byte) {
 }
 
 func TestAPIDeck(t *testing.T) {
+	t.Parallel()
 	s, ts := newTestServer(t, testDeck)
 	resp, body := get(t, ts.URL+"/api/deck")
 	if resp.StatusCode != 200 {
@@ -92,6 +93,7 @@ func TestAPIDeck(t *testing.T) {
 // TestAPIDeckSettings: /api/deck gives each slide the layout, class and
 // background the page dresses its wrapper with, and still no notes.
 func TestAPIDeckSettings(t *testing.T) {
+	t.Parallel()
 	_, ts := newTestServer(t, fstest.MapFS{
 		"01.md":      {Data: []byte("# Cover\n\n---\nlayout: statement\nclass: big dim\nbackground: img/bg.png\nbackground-size: contain\n---\n\n# 十年磨一剑\n\nNote: " + secretNote + "\n\n---\n\n# Plain\n")},
 		"02.md":      {Data: []byte("# Opener\n")},
@@ -129,6 +131,7 @@ func TestAPIDeckSettings(t *testing.T) {
 // TestNotesNeverReachAudience fetches everything an audience page can
 // fetch and looks for the speaker note.
 func TestNotesNeverReachAudience(t *testing.T) {
+	t.Parallel()
 	s, ts := newTestServer(t, testDeck)
 	if !strings.Contains(s.Deck().Slides[0].Notes, secretNote) {
 		t.Fatal("test deck lost its note: the test would prove nothing")
@@ -146,6 +149,7 @@ func TestNotesNeverReachAudience(t *testing.T) {
 }
 
 func TestDeckFiles(t *testing.T) {
+	t.Parallel()
 	_, ts := newTestServer(t, testDeck)
 	tests := []struct {
 		path string
@@ -174,6 +178,7 @@ func TestDeckFiles(t *testing.T) {
 // TestDeckSymlinkEscape serves a real folder through os.Root, as
 // cmd/podium does, with a symlink pointing out of it.
 func TestDeckSymlinkEscape(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	outside := filepath.Join(t.TempDir(), "secret.txt")
 	must(t, os.WriteFile(outside, []byte("outside"), 0o644))
@@ -196,6 +201,7 @@ func TestDeckSymlinkEscape(t *testing.T) {
 }
 
 func TestCompressionAndCaching(t *testing.T) {
+	t.Parallel()
 	s, ts := newTestServer(t, testDeck)
 	resp, body := get(t, ts.URL+"/api/deck", "Accept-Encoding", "gzip")
 	if resp.Header.Get("Content-Encoding") != "gzip" {
@@ -225,6 +231,7 @@ func TestCompressionAndCaching(t *testing.T) {
 }
 
 func TestAudiencePage(t *testing.T) {
+	t.Parallel()
 	s, ts := newTestServer(t, testDeck)
 	resp, body := get(t, ts.URL+"/")
 	if resp.StatusCode != 200 {
@@ -238,6 +245,7 @@ func TestAudiencePage(t *testing.T) {
 }
 
 func TestThemeChoice(t *testing.T) {
+	t.Parallel()
 	dark := fstest.MapFS{"01.md": {Data: []byte("---\ntheme: dark\n---\n\n# x\n")}}
 	s, _ := newTestServer(t, dark)
 	if got := s.cur.Load().theme.name; got != "dark" {
@@ -262,6 +270,7 @@ func TestThemeChoice(t *testing.T) {
 
 // TestReloadKeepsLastGood: a broken edit leaves the good deck serving.
 func TestReloadKeepsLastGood(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{"01.md": {Data: []byte("# one\n")}}
 	s, ts := newTestServer(t, fsys)
 	good := s.cur.Load().version
@@ -285,6 +294,7 @@ func TestReloadKeepsLastGood(t *testing.T) {
 // TestShippedTalk: the built-in talk loads cleanly, in Chinese, with notes
 // on every slide.
 func TestShippedTalk(t *testing.T) {
+	t.Parallel()
 	d, err := deck.Load(slides.FS)
 	if err != nil {
 		t.Fatalf("the shipped talk has problems:\n%v", err)
@@ -375,6 +385,7 @@ func must(tb testing.TB, err error) {
 // TestREADMEExample: the format example in the README is a valid deck
 // with the steps it claims.
 func TestREADMEExample(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../README.md")
 	must(t, err)
 	_, rest, ok := strings.Cut(string(readme), "~~~markdown\n")
@@ -400,6 +411,7 @@ func TestREADMEExample(t *testing.T) {
 // TestQRCode: the presenter view's QR code encodes the audience URL, the
 // configured one or else the address the browser used.
 func TestQRCode(t *testing.T) {
+	t.Parallel()
 	_, ts := newTestServer(t, testDeck)
 	resp, body := get(t, ts.URL+"/qr.svg")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" {

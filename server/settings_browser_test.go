@@ -12,6 +12,7 @@ import (
 // the themes' CSS can style it; an edit that changes the settings
 // re-dresses the wrapper in place.
 func TestSlideSettingsInPage(t *testing.T) {
+	t.Parallel()
 	ctx := bt.New(t)
 	fsys := fstest.MapFS{
 		"01.md":      {Data: []byte("# Cover\n\n---\nlayout: statement\nclass: big dim\nbackground: img/bg.svg\nbackground-size: contain\n---\n\n# 十年磨一剑\n\n---\nbackground: \"#123456\"\n---\n\n# Plain\n")},

@@ -18,6 +18,7 @@ import (
 // the first one stopped, with its random token; --token wins; --fresh and
 // a corrupt file start over, the corrupt file with a warning.
 func TestStoreAcrossServers(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
 	start := func(cfg Config) (*Server, string) {
 		t.Helper()
@@ -84,6 +85,7 @@ func TestStoreAcrossServers(t *testing.T) {
 // current slide moves everyone, and the save that restores the chapter
 // brings everyone back to the presenter's slide and step.
 func TestReloadReturnsToChosenSlide(t *testing.T) {
+	t.Parallel()
 	whole := "# One\n\n---\n\n# Two\n\n* a\n* b\n\n---\n\n# Three\n"
 	fsys := fstest.MapFS{"01.md": {Data: []byte(whole)}}
 	s, _ := newTestServer(t, fsys)

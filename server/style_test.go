@@ -11,6 +11,7 @@ import (
 // the theme's stylesheet, under a URL that changes with it; it is not a
 // deck file (/deck/style.css is 404), and nothing of the notes reaches it.
 func TestDeckStyle(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{
 		"01.md":     {Data: []byte("# Talk\n\nNote: SECRET-NOTE\n")},
 		"style.css": {Data: []byte(".slide { --accent: rebeccapurple; }\n")},

@@ -96,6 +96,7 @@ func (c *wsClient) until(typ string, ok func(map[string]any) bool) map[string]an
 // TestEditReachesBrowsers: a save on disk becomes a deck frame for every
 // client, and the current slide survives a slide inserted above it.
 func TestEditReachesBrowsers(t *testing.T) {
+	t.Parallel()
 	l := newLiveDeck(t, map[string]string{"01.md": "# A\n\n---\n\n# B\n"})
 	p := l.dial(t, true)
 	a := l.dial(t, false)
@@ -124,6 +125,7 @@ func TestEditReachesBrowsers(t *testing.T) {
 // presenter as file:line and the audience keeps the good deck; the next
 // good save clears the report.
 func TestBrokenEditNeverReachesAudience(t *testing.T) {
+	t.Parallel()
 	l := newLiveDeck(t, map[string]string{"01.md": "# Good\n"})
 	p := l.dial(t, true)
 	a := l.dial(t, false)
@@ -151,6 +153,7 @@ func TestBrokenEditNeverReachesAudience(t *testing.T) {
 // start has no event of its own; Watch reads the deck once more when it
 // is watching, so the save is not lost until the next one.
 func TestSaveBeforeWatchStarts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	must(t, os.WriteFile(filepath.Join(dir, "01.md"), []byte("# Loaded\n"), 0o644))
 	root, err := os.OpenRoot(dir)
@@ -188,6 +191,7 @@ func TestSaveBeforeWatchStarts(t *testing.T) {
 // TestHoldKeepsAudienceDeck: while the presenter holds edits, the audience
 // is served the published deck and the presenter the newest.
 func TestHoldKeepsAudienceDeck(t *testing.T) {
+	t.Parallel()
 	l := newLiveDeck(t, map[string]string{"01.md": "# Published\n"})
 	p := l.dial(t, true)
 	p.until("state", nil)
@@ -226,6 +230,7 @@ func TestHoldKeepsAudienceDeck(t *testing.T) {
 // real watcher and server: each save is exactly one deck frame, and
 // /api/deck then carries what was saved.
 func TestEverySaveIsOneReload(t *testing.T) {
+	t.Parallel()
 	l := newLiveDeck(t, map[string]string{"01.md": "# One\n", "02.md": "# Two\n"})
 	a := l.dial(t, false)
 	a.until("state", nil)
@@ -304,6 +309,7 @@ func TestEverySaveIsOneReload(t *testing.T) {
 // read from then on (not the old one, which lives on elsewhere), the
 // presenter's report clears and everyone gets the new deck.
 func TestDeckFolderReplaced(t *testing.T) {
+	t.Parallel()
 	l := newLiveDeck(t, map[string]string{"01.md": "# Before\n", "img.png": "png"})
 	p := l.dial(t, true)
 	a := l.dial(t, false)
