@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -158,7 +160,8 @@ func TestDiagramsInPage(t *testing.T) {
 
 // waitLong waits up to 90 s for cond, in calls of 10 s each (a helper
 // call is bounded by bt.Timeout): Mermaid's 5.5 MB take long to start
-// on a loaded machine.
+// on a loaded machine, and while it starts the page's thread is busy, so
+// a call that gets no answer in bt.Timeout is tried again.
 func waitLong(t *testing.T, tab context.Context, cond, what string) {
 	t.Helper()
 	wait := fmt.Sprintf(`new Promise((resolve) => {
@@ -166,8 +169,17 @@ func waitLong(t *testing.T, tab context.Context, cond, what string) {
 		const poll = () => { if (%s) resolve(true); else if (performance.now() > end) resolve(false); else requestAnimationFrame(poll); };
 		poll();
 	})`, cond)
-	for range 9 {
-		if bt.Eval[bool](t, tab, wait) {
+	for end := time.Now().Add(90 * time.Second); time.Now().Before(end); {
+		ctx, cancel := context.WithTimeout(tab, bt.Timeout)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](wait, chromedp.EvalAwaitPromise))
+		cancel()
+		if err != nil && tab.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			continue // the page's thread was busy
+		}
+		if err != nil {
+			bt.Fail(t, tab, "waiting for %s: %v", what, err)
+		}
+		if ok {
 			return
 		}
 	}

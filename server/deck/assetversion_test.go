@@ -12,6 +12,7 @@ import (
 // (and only them) with the new URL, and changes the deck version; an
 // unchanged file costs no render.
 func TestAssetVersions(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	fsys := fstest.MapFS{
 		"01-intro.md":   {Data: []byte("# Intro\n\n![logo](img/logo.png)\n\n---\n\n# Paper\n\n[the paper](paper.pdf?page=2#s3)\n")},

@@ -54,6 +54,7 @@ func benchDeck(tb testing.TB) fstest.MapFS {
 }
 
 func TestBenchDeckShape(t *testing.T) {
+	t.Parallel()
 	fsys := benchDeck(t)
 	d, err := Load(fsys)
 	if err != nil {

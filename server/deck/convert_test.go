@@ -59,6 +59,7 @@ func words(s string) string { return strings.Join(strings.Fields(s), "") }
 // text and no note in anything public; converting it again gives the
 // same files.
 func TestConvertDecks(t *testing.T) {
+	t.Parallel()
 	eng := newEngine(Options{})
 	for _, dk := range convertDecks() {
 		t.Run(dk.dir, func(t *testing.T) {
@@ -186,6 +187,7 @@ func BenchmarkConvert(b *testing.B) {
 // hold what the real ones lack, with the same comparison as
 // TestConvertDecks, and the warnings of what podium cannot say.
 func TestConvertSamples(t *testing.T) {
+	t.Parallel()
 	eng := newEngine(Options{})
 	for _, tc := range []struct {
 		name, src string

@@ -7,6 +7,7 @@ import (
 )
 
 func TestChromaCSS(t *testing.T) {
+	t.Parallel()
 	for _, style := range []string{"github", "github-dark", "monokai", "GitHub"} {
 		css, err := ChromaCSS(style)
 		if err != nil {
@@ -29,6 +30,7 @@ func TestChromaCSS(t *testing.T) {
 }
 
 func TestMissingFolder(t *testing.T) {
+	t.Parallel()
 	_, err := Load(os.DirFS("testdata/no-such-folder"))
 	if err == nil || !strings.HasPrefix(err.Error(), "cannot read the deck folder: ") {
 		t.Errorf("err = %v", err)
@@ -39,6 +41,7 @@ func TestMissingFolder(t *testing.T) {
 }
 
 func TestNaturalOrder(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ a, b string }{
 		{"2-x.md", "10-x.md"},
 		{"01-a.md", "1-b.md"},
@@ -54,6 +57,7 @@ func TestNaturalOrder(t *testing.T) {
 }
 
 func TestFileTitle(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"02-standards.md": "standards",
 		"10_outlook.md":   "outlook",

@@ -13,6 +13,7 @@ import (
 // problem at the fence's line; ErrNoDiagrams leaves the source for the
 // page.
 func TestDiagramRenderer(t *testing.T) {
+	t.Parallel()
 	src := "# D\n\ntext\n\n```mermaid\ngraph TD\n  A --> B\n```\n"
 	var mu sync.Mutex
 	calls := map[string]int{}

@@ -102,6 +102,7 @@ func visibleText(h string) string {
 // too), and no front matter, directive or markup shown as text on the
 // first three slides.
 func TestSharedDecks(t *testing.T) {
+	t.Parallel()
 	for _, dk := range sharedDecks {
 		for _, htmlOn := range []bool{false, true} {
 			if htmlOn && !dk.htmlToo {
@@ -192,6 +193,7 @@ func checkNoMarkup(t *testing.T, s *Slide) {
 }
 
 func TestDetectDialect(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, src string
 		want      Dialect
@@ -223,6 +225,7 @@ func TestDetectDialect(t *testing.T) {
 // TestDialectSamples checks each dialect's mapping on small decks: what
 // becomes slides, steps, settings and notes, and that no note is public.
 func TestDialectSamples(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, src string
 		slides    int
@@ -342,6 +345,7 @@ func BenchmarkSharedDecksCold(b *testing.B) {
 // false; podium's and Marp's leave it out unless it says html: true.
 // Comments stay off the page either way.
 func TestDialectHTMLDefault(t *testing.T) {
+	t.Parallel()
 	body := "# One\n\n<div class=\"box\">boxed</div>\n\n<!-- secret -->\n"
 	for _, tc := range []struct {
 		dialect Dialect
@@ -383,6 +387,7 @@ var rawClickRe = regexp.MustCompile(`<v-click|<[a-z][a-z-]*\b[^<>]*\sv-(click|af
 // element's tag carrying data-step; what podium cannot do (hiding) is a
 // warning, never a step that shows nothing.
 func TestSlidevClicks(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, src string
 		steps     int
@@ -455,6 +460,7 @@ func TestSlidevClicks(t *testing.T) {
 // from the root, as its Markdown images do; podium serves them as deck
 // assets, and a missing one is a warning.
 func TestSlidevPublicHTML(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{
 		"s.md":            {Data: []byte("# A\n\n<img src=\"/logo.png\" class=\"w-28\">\n\n<div><img src=\"/gone.png\"></div>\n\n<img src=\"https://example.com/x.png\">\n")},
 		"public/logo.png": {Data: []byte("png")},
@@ -482,6 +488,7 @@ func TestSlidevPublicHTML(t *testing.T) {
 // TestSlidevSlots: Slidev's ::left:: and ::right:: are podium's two-cols
 // columns; its other slots are warnings, their markers never text.
 func TestSlidevSlots(t *testing.T) {
+	t.Parallel()
 	src := "---\nlayout: two-cols\n---\n\n# Cols\n\nleft text\n\n::right::\n\nright text\n\n---\nlayout: two-cols-header\n---\n\n# Header\n\n::left::\n\nL\n\n::right::\n\nR\n\n---\n\n# Other\n\n::top::\n\ntop text\n\n::default::\n\nmore\n"
 	d, err := NewLoaderWith(fstest.MapFS{"s.md": {Data: []byte(src)}}, Options{Dialect: DialectSlidev}).Load()
 	if err != nil {
@@ -523,6 +530,7 @@ func TestSlidevSlots(t *testing.T) {
 // tokens from the engine's cache, with the very same HTML; past its bound
 // the cache starts over, and the HTML is still the same.
 func TestHighlightCache(t *testing.T) {
+	t.Parallel()
 	dk := sharedDecks[3] // slidev-antfu-composable-vue-zh: 45 ts blocks
 	fsys := sharedFS(t, dk, false)
 	l := NewLoaderWith(fsys, Options{})

@@ -22,6 +22,7 @@ func deckFS(tb testing.TB, files ...string) fstest.MapFS {
 
 // TestProblems pins every error message, exactly as an author sees it.
 func TestProblems(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", MaxFileSize) + "\n"
 	tests := []struct {
 		name  string
@@ -188,6 +189,7 @@ func nestedList(n int) string {
 // TestWarnings pins every warning: the deck loads, and each one is
 // reported at its file and line.
 func TestWarnings(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		files []string
@@ -222,6 +224,7 @@ func TestWarnings(t *testing.T) {
 }
 
 func TestMaxChapters(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{}
 	for i := 0; i <= MaxChapters; i++ {
 		fsys[strings.Repeat("a", 1+i%5)+string(rune('0'+i%10))+strings.Repeat("b", i/10)+".md"] = &fstest.MapFile{Data: []byte("x")}
@@ -233,6 +236,7 @@ func TestMaxChapters(t *testing.T) {
 }
 
 func TestNilFS(t *testing.T) {
+	t.Parallel()
 	if _, err := Load(nil); err == nil || err.Error() != "no deck folder" {
 		t.Errorf("err = %v", err)
 	}

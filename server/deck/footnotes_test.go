@@ -10,6 +10,7 @@ import (
 // whole chapter; podium keeps each to the slide (and part) it is written
 // in, and a slide's footnote ids never depend on its notes.
 func TestFootnotesScopedToSlide(t *testing.T) {
+	t.Parallel()
 	chapter := func(notes string) fstest.MapFS {
 		return fstest.MapFS{"01.md": {Data: []byte("# One\n\nA[^a] and B[^n].\n\n[^a]: first a\n\nNote: " + notes + "[^n]\n\n[^n]: secret in notes\n\n---\n\n# Two\n\nAgain[^a].\n\n[^a]: second a\n")}}
 	}

@@ -17,6 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // (a one-chapter deck) or a folder NAME/ (a whole deck) — and compares a
 // readable dump of the deck with NAME.golden. Run with -update to accept.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	entries, err := os.ReadDir("testdata/golden")
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +98,7 @@ func dump(d *Deck, err error) string {
 // TestReadmeExample keeps the README's format example and its golden case
 // the same text, so the example is known to load as the README says.
 func TestReadmeExample(t *testing.T) {
+	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)

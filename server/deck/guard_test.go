@@ -25,6 +25,7 @@ func hostile(size int) map[string]string {
 // TestGuardRefusesHostileParagraphs: each hostile paragraph of 1 MB is
 // refused with its file and line, not parsed for minutes.
 func TestGuardRefusesHostileParagraphs(t *testing.T) {
+	t.Parallel()
 	for name, para := range hostile(MaxFileSize - 100) {
 		t.Run(name, func(t *testing.T) {
 			_, err := Load(deckFS(t, "01.md", "# Title\n\n---\n\nfine\n\n"+para+"\n"))
@@ -38,6 +39,7 @@ func TestGuardRefusesHostileParagraphs(t *testing.T) {
 
 // TestGuardMessage pins the problem exactly, as an author sees it.
 func TestGuardMessage(t *testing.T) {
+	t.Parallel()
 	_, err := Load(deckFS(t, "01.md", "# T\n\n"+strings.Repeat("[a](b", 5000)+"\n"))
 	want := "01.md:3: paragraph too complex: 25000 bytes with 15000 markup characters ([]!(<*_~`); " +
 		"the chapter's paragraphs total 375000000 bytes × markup characters (limit 300000000): split long paragraphs with blank lines"
@@ -52,6 +54,7 @@ func TestGuardMessage(t *testing.T) {
 // TestGuardAcceptsOrdinaryDecks: a big realistic deck and a paragraph of
 // 14 KB of nothing but markup load as before.
 func TestGuardAcceptsOrdinaryDecks(t *testing.T) {
+	t.Parallel()
 	// One chapter of about 1 MiB: the realistic deck's second chapter,
 	// 70 times over (1,750 slides).
 	fsys := benchDeck(t)
@@ -80,6 +83,7 @@ func TestGuardAcceptsOrdinaryDecks(t *testing.T) {
 // rendered on an earlier load, so a reload refuses what a cold load
 // (podium check) refuses.
 func TestGuardCountsCachedSlides(t *testing.T) {
+	t.Parallel()
 	slide := strings.Repeat("*a ", 6300) // 19 KB, 6,300 marks: 40% of the budget
 	if c := int64(len(slide)) * 6300; c*5 < guardBudget*2-guardBudget/10 || c*2 > guardBudget {
 		t.Fatalf("slide costs %d of %d", c, guardBudget)

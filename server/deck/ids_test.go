@@ -42,6 +42,7 @@ func titles(d *Deck) string {
 }
 
 func TestIDStability(t *testing.T) {
+	t.Parallel()
 	base := []string{"# A\n\na", "# B\n\nb", "# X\n\nx body\nmore", "# C\n\nc", "# D\n\nd"}
 	tests := []struct {
 		name string
@@ -118,6 +119,7 @@ func checkUnique(tb testing.TB, d *Deck) {
 }
 
 func TestDuplicateSlides(t *testing.T) {
+	t.Parallel()
 	ch := slides("# Same", "# Other", "# Same", "# Same")
 	d1, err := Load(deckFS(t, "01.md", ch))
 	if err != nil {
@@ -158,6 +160,7 @@ func ids(d *Deck) []string {
 }
 
 func TestNearest(t *testing.T) {
+	t.Parallel()
 	fsys := deckFS(t, "01.md", slides("# A", "# B", "# X", "# C"), "02.md", "# D\n")
 	l := NewLoader(fsys)
 	old := mustLoad(t, l)
@@ -205,6 +208,7 @@ func TestNearest(t *testing.T) {
 }
 
 func TestFailedLoadKeepsBase(t *testing.T) {
+	t.Parallel()
 	fsys := deckFS(t, "01.md", slides("# A", "# X\n\nx"))
 	l := NewLoader(fsys)
 	old := mustLoad(t, l)
@@ -223,6 +227,7 @@ func TestFailedLoadKeepsBase(t *testing.T) {
 // chapter: the render counter moves by one and the unchanged chapters'
 // HTML is the very same string (same backing bytes).
 func TestLoaderRendersOnlyChanged(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{}
 	for i := 1; i <= 4; i++ {
 		fsys[fmt.Sprintf("%02d.md", i)] = &fstest.MapFile{Data: []byte(slides(fmt.Sprintf("# C%d", i), "```go {1|2}\na := 1\nb := 2\n```", "text"))}
@@ -288,6 +293,7 @@ func TestLoaderRendersOnlyChanged(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	load := func(files ...string) string {
 		d, err := Load(deckFS(t, files...))
 		if err != nil {
@@ -315,6 +321,7 @@ func TestVersion(t *testing.T) {
 // like an HTML comment or a blank line) keeps every ID and the public
 // Version, and changes PresenterVersion exactly when notes change.
 func TestNotesOnlyEdit(t *testing.T) {
+	t.Parallel()
 	base := slides("# A\n\na\n\nNote: first", "# B\n\nb", "# A\n\na\n\nNote: twin")
 	fsys := deckFS(t, "01.md", base, "02.md", "# C\n\nNote: c\n")
 	l := NewLoader(fsys)
@@ -355,6 +362,7 @@ func TestNotesOnlyEdit(t *testing.T) {
 // the notes, the chapter's file name or source the renderer drops; a cold
 // load (a restart) gives the same IDs again.
 func TestIDsRevealNoNotes(t *testing.T) {
+	t.Parallel()
 	cold := func(files ...string) []string { t.Helper(); return ids(mustLoad(t, NewLoader(deckFS(t, files...)))) }
 	for _, tt := range []struct{ name, a, b string }{
 		{"notes", slides("# A\n\na", "# B"), slides("# A\n\na\n\nNote: PIN is 4831", "# B\n\nNote: x")},
@@ -383,6 +391,7 @@ func TestIDsRevealNoNotes(t *testing.T) {
 // second cold load, and keep them on a reload. (Its speed is in
 // BenchmarkDuplicateIDs.)
 func TestManyDuplicates(t *testing.T) {
+	t.Parallel()
 	ch := strings.Repeat("# Same\n\n---\n\n", 19999) + "# Same\n"
 	d1 := mustLoad(t, NewLoader(deckFS(t, "01.md", ch)))
 	checkUnique(t, d1)
@@ -398,6 +407,7 @@ func TestManyDuplicates(t *testing.T) {
 // cold load (they share their HTML), but each reports its own problems,
 // at its own line.
 func TestTwinsRenderOnce(t *testing.T) {
+	t.Parallel()
 	d := mustLoad(t, NewLoader(deckFS(t, "01.md", slides("# Start", "# Same\n\n* a\n* b", "# Other", "# Same\n\n* a\n* b", "# End"))))
 	if a, b := d.Slides[1], d.Slides[3]; unsafe.StringData(a.HTML) != unsafe.StringData(b.HTML) || a.Steps != 2 || b.Steps != 2 {
 		t.Errorf("twins rendered apart: %q (%d steps), %q (%d steps)", a.HTML, a.Steps, b.HTML, b.Steps)

@@ -45,6 +45,7 @@ func publicText(t testing.TB, d *Deck) string {
 // slides), "#" lines are commentary and never shown, images resolve
 // beside the file, and slides point at their lines in the .slide.
 func TestPresentGofmtCN(t *testing.T) {
+	t.Parallel()
 	d, err := NewLoaderWith(os.DirFS("testdata/present/gofmt-cn"), Options{File: "gofmt-cn.slide"}).Load()
 	if err != nil {
 		t.Fatal(err)
@@ -144,6 +145,7 @@ func presentFS(slide string) fstest.MapFS {
 // markers and links become Markdown's, other text stays text, notes go
 // to the presenter only, and the commands are translated.
 func TestPresentLegacy(t *testing.T) {
+	t.Parallel()
 	d := mustLoadFile(t, presentFS(presentLegacy), "talk.slide")
 	if len(d.Slides) != 4 {
 		t.Fatalf("%d slides, want 4", len(d.Slides))
@@ -249,6 +251,7 @@ $$
 // TestPresentMarkdownMode: a file whose title starts with "# " is
 // Markdown-enabled present: "##" titles, Markdown bodies, "//" comments.
 func TestPresentMarkdownMode(t *testing.T) {
+	t.Parallel()
 	d := mustLoadFile(t, presentFS(presentMarkdown), "talk.slide")
 	if len(d.Slides) != 3 || d.Meta.Title != "Markdown present" {
 		t.Fatalf("%d slides, meta %+v", len(d.Slides), d.Meta)
@@ -268,6 +271,7 @@ func TestPresentMarkdownMode(t *testing.T) {
 // TestPresentErrors: problems point at the lines of the .slide file, the
 // translator's and goldmark's alike.
 func TestPresentErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, src, want string }{
 		{"missing code", "T\n\n* A\n\n.code nope.go\n", "talk.slide:5: present: .code nope.go: file does not exist"},
 		{"no match", "T\n\n* A\n\n.code prog.go /nomatch/\n", "talk.slide:5: present: .code prog.go /nomatch/: no match for /nomatch/"},
@@ -296,6 +300,7 @@ func TestPresentErrors(t *testing.T) {
 
 // TestPresentAddress: present's code addresses, in the forms talks use.
 func TestPresentAddress(t *testing.T) {
+	t.Parallel()
 	src := "a\nb\nfunc x() {\n\tc\n}\nd\n"
 	for _, tc := range []struct{ addr, want string }{
 		{"", src},
@@ -322,6 +327,7 @@ func TestPresentAddress(t *testing.T) {
 // by an HTML tokenizer (entities decoded, "</textarea>" written as
 // entities kept in the Markdown), its lines numbered as in the page.
 func TestRemarkHTML(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("testdata/decks/remark-intro-gnab/index.html")
 	if err != nil {
 		t.Fatal(err)
@@ -379,6 +385,7 @@ func TestRemarkHTML(t *testing.T) {
 // TestSingleFileIgnoresOthers: with Options.File, the folder's other
 // Markdown files are not chapters.
 func TestSingleFileIgnoresOthers(t *testing.T) {
+	t.Parallel()
 	fsys := presentFS(presentLegacy)
 	fsys["slides.md"] = &fstest.MapFile{Data: []byte("# Only this\n")}
 	d := mustLoadFile(t, fsys, "slides.md")
@@ -394,6 +401,7 @@ func TestSingleFileIgnoresOthers(t *testing.T) {
 // 2016/token.slide): "#include" lines in code stay code, a text line
 // "Note: …" stays slide text, [[url][]] links keep their URL as label.
 func TestPresentToken(t *testing.T) {
+	t.Parallel()
 	d, err := NewLoaderWith(os.DirFS("testdata/present/token"), Options{File: "token.slide"}).Load()
 	if err != nil {
 		t.Fatal(err)

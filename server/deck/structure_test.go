@@ -9,6 +9,7 @@ import (
 // live outside the slide's own source (the file's front matter), and an
 // edited slide keeps its ID.
 func TestSettingsReload(t *testing.T) {
+	t.Parallel()
 	fsys := deckFS(t, "01.md", "---\ntitle: t\n---\n\n* a\n* b\n\n---\n\n# Two\n")
 	l := NewLoader(fsys)
 	d1, err := l.Load()
@@ -37,6 +38,7 @@ func TestSettingsReload(t *testing.T) {
 // TestStructureFromGoldmark: what goldmark parses as one block is never
 // split, whatever lines it holds.
 func TestStructureFromGoldmark(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		src    string

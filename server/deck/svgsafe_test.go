@@ -10,6 +10,7 @@ import (
 // something or restyle the page is gone, whatever its spelling; drawing
 // stays, with its ids prefixed and the references to them too.
 func TestSanitizeSVG(t *testing.T) {
+	t.Parallel()
 	evil, err := os.ReadFile("testdata/golden/layouts/img/evil.svg")
 	if err != nil {
 		t.Fatal(err)

@@ -35,6 +35,7 @@ exec %[3]q "$@"
 // TestStartBrowserGivesUp: a browser that crashes every time is an error
 // naming it, after startAttempts tries, not an endless loop.
 func TestStartBrowserGivesUp(t *testing.T) {
+	t.Parallel()
 	path, crashes := crashing(t, 100, "/bin/false")
 	b := StartBrowser(t.Context(), path, "")
 	defer b.Close()

@@ -32,6 +32,7 @@ func classic(objs []string, trailer string) []byte {
 // end objects and streams: poppler reads the result, with its text, and
 // the Info dictionary says what the deck does.
 func TestCompact(t *testing.T) {
+	t.Parallel()
 	content := "BT /F1 24 Tf 72 720 Td (endobj endstream trailer) Tj ET"
 	in := classic([]string{
 		"<</Title (old)/Producer (Skia/PDF m156)>>",
@@ -73,6 +74,7 @@ func TestCompact(t *testing.T) {
 // TestCompactOtherShapes leaves a PDF compact cannot read as it is but
 // for the Info update: one with an incremental update, say.
 func TestCompactOtherShapes(t *testing.T) {
+	t.Parallel()
 	in := classic([]string{"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids []/Count 0>>"}, "/Size 3/Root 1 0 R/Prev 9")
 	if _, ok := compactPDF(in, "T", ""); ok {
 		t.Error("compactPDF repacked a PDF with an incremental update")

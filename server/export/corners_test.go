@@ -29,6 +29,7 @@ func arc(cx, cy, r, a0, a1 float64, n int) string {
 // a run that is not on an ellipse, and every other line, stay as they
 // are.
 func TestCorners(t *testing.T) {
+	t.Parallel()
 	circle := arc(103, 4071, 6, math.Pi/2, math.Pi/2+2*math.Pi, 32) + "h\nf\n"
 	out, changed := corners([]byte("q\n" + circle + "Q\n"))
 	if !changed || bytes.Count(out, []byte(" c\n")) != 4 {

@@ -20,6 +20,7 @@ var diagramDeck = fstest.MapFS{
 // export's own browser, and the PDF has its labels as text (pdftotext
 // finds them), not the diagram's source.
 func TestPDFDiagram(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "d.pdf")
 	err := Run(t.Context(), Config{Deck: diagramDeck, Themes: themes.FS, Web: web.FS, Out: out, Browser: browser(t)})
 	if err != nil {
@@ -39,6 +40,7 @@ func TestPDFDiagram(t *testing.T) {
 // TestHTMLDiagram exports the same deck as a static copy: the diagram is
 // an SVG in the page, so the copy needs no Mermaid.
 func TestHTMLDiagram(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "site")
 	err := Run(t.Context(), Config{Deck: diagramDeck, Themes: themes.FS, Web: web.FS, Out: out, Format: "html", Browser: browser(t)})
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 // TestHTMLFromFile opens the static copy of the talk from file:// (where
 // no ES module loads) and drives it as a reader would.
 func TestHTMLFromFile(t *testing.T) {
+	t.Parallel()
 	tk := talk(t)
 	site, err := tk.HTML()
 	if err != nil {
@@ -126,6 +127,7 @@ func TestHTMLFromFile(t *testing.T) {
 // points the slides there; a linked file that the live server would not
 // serve (not on its allowlist, an editor's backup of a chapter) stays out.
 func TestHTMLAssets(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{
 		"01-a.md":       {Data: []byte("# A\n\n![pic](img/a%20b.svg)\n\n[ideas](ideas.txt) [old](01-a.md~)\n\nNote: secret words here\n")},
 		"ideas.txt":     {Data: []byte("secret words in a linked text file")},
@@ -169,6 +171,7 @@ func TestHTMLAssets(t *testing.T) {
 // TestHTMLSlideSettings: a slide's layout and background image reach the
 // copy, the image under deck/ and named relative to index.html.
 func TestHTMLSlideSettings(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{
 		"01-a.md": {Data: []byte("# A\n\n---\nlayout: center\nbackground: bg.svg\n---\n\n# B\n")},
 		"bg.svg":  {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`)},

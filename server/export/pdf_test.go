@@ -134,6 +134,7 @@ func notePhrases(t *testing.T, tk *Talk) []string {
 // per slide of exactly the stage's size, every slide's text, no notes,
 // embedded fonts, an outline of the chapters, the deck's title.
 func TestPDFTalk(t *testing.T) {
+	t.Parallel()
 	tk := talk(t)
 	pdf := printTalk(t, tk, PDFOptions{})
 
@@ -272,6 +273,7 @@ func outline(t *testing.T, pdf string) []outlineItem {
 
 // TestPDFSteps prints one page per step.
 func TestPDFSteps(t *testing.T) {
+	t.Parallel()
 	tk := talk(t)
 	want := 0
 	for _, sl := range tk.Deck.Slides {
@@ -292,6 +294,7 @@ func TestPDFSteps(t *testing.T) {
 
 // TestPDFNotes prints the handout, the one output with the notes.
 func TestPDFNotes(t *testing.T) {
+	t.Parallel()
 	tk := talk(t)
 	pdf := printTalk(t, tk, PDFOptions{Notes: true})
 	if n := pageCount(t, pdf); n != len(tk.Deck.Slides) {
@@ -309,6 +312,7 @@ func TestPDFNotes(t *testing.T) {
 // with an author and an image. Its browser dies as it first starts (see
 // crashing): StartBrowser starts it again and the PDF is whole.
 func TestPDFMeta(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{
 		"01-a.md": {Data: []byte("---\ntitle: Über Container\nauthor: Ada Lovelace & Co\nlang: de\n---\n\n# Über Container\n\n[the spec](https://example.org/spec)\n\n![box](box.svg)\n")},
 		"box.svg": {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>`)},
@@ -374,6 +378,7 @@ func inflated(t *testing.T, raw []byte) []byte {
 // TestPDFInterrupt cancels an export while the browser lays out the pages:
 // PDF returns the context's error and no browser process is left.
 func TestPDFInterrupt(t *testing.T) {
+	t.Parallel()
 	tk := talk(t)
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(t.Context())

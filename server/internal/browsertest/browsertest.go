@@ -16,12 +16,15 @@ package browsertest
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -83,6 +86,15 @@ func FindBrowser() string {
 // tests it has (starting one is most of a browser test's cost on a loaded
 // machine), while each test still gets a browser context of its own.
 func Main(m *testing.M) {
+	// A browser test waits on the browser most of its time: two per core
+	// keep the cores busy, where go test's default is one per core. An
+	// explicit -test.parallel wins.
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
+	}
 	shared.mu.Lock()
 	shared.main = true
 	shared.mu.Unlock()
