@@ -31,6 +31,7 @@ func (c *wsClient) within(typ string, ok func(frame) bool) frame {
 // the presenter on the origin, and a kill of the origin's NATS side is
 // survived by the replica's phones (they keep their state).
 func TestClusterProcesses(t *testing.T) {
+	t.Parallel()
 	bin := buildPodium(t)
 	deck := restartDeck(t)
 	home := t.TempDir()

@@ -10,6 +10,7 @@ import (
 // TestExportBrokenDeck: a deck with an error exports nothing and says
 // where the error is, like podium check.
 func TestExportBrokenDeck(t *testing.T) {
+	t.Parallel()
 	broken := writeDeck(t, map[string]string{"01-a.md": "# A\n", "02-b.md": "# B\n\n```go\nfunc main() {\n"})
 	for _, format := range []string{"pdf", "html"} {
 		t.Run(format, func(t *testing.T) {
@@ -34,6 +35,7 @@ func TestExportBrokenDeck(t *testing.T) {
 }
 
 func TestExportCommandLine(t *testing.T) {
+	t.Parallel()
 	good := writeDeck(t, map[string]string{"01-a.md": "# A\n\nNote: the secret note\n"})
 	tests := []struct {
 		name   string
@@ -61,6 +63,7 @@ func TestExportCommandLine(t *testing.T) {
 // TestExportHTML writes the static copy through the command line, flags
 // after the folder as well as before.
 func TestExportHTML(t *testing.T) {
+	t.Parallel()
 	good := writeDeck(t, map[string]string{"01-a.md": "# A\n\n---\n\n# B\n\nNote: the secret note\n"})
 	out := filepath.Join(t.TempDir(), "site")
 	code, _, stderr := runCmd(t, "export", good, "--format", "html", "-o", out)
@@ -81,6 +84,7 @@ func TestExportHTML(t *testing.T) {
 
 // TestExportOneFile: "podium export FILE.md" exports that chapter alone.
 func TestExportOneFile(t *testing.T) {
+	t.Parallel()
 	dir := writeDeck(t, map[string]string{"01-a.md": "# A\n", "02-b.md": "# B only\n\n---\n\n# B two\n"})
 	out := filepath.Join(t.TempDir(), "site")
 	code, _, stderr := runCmd(t, "export", "--format", "html", "-o", out, filepath.Join(dir, "02-b.md"))

@@ -120,6 +120,7 @@ func TestServeSingleFile(t *testing.T) {
 // TestCheckFiles: podium check FILE for each kind of deck file, and the
 // --dialect flag.
 func TestCheckFiles(t *testing.T) {
+	t.Parallel()
 	dir := writeDeck(t, map[string]string{
 		"talk.slide": talkSlide, "pic.png": "\x89PNG", "slides.md": "# Just me\n\n---\n\n# Two\n",
 		"other.md": "# Other\n", "notes.txt": "x", "present.md": talkSlide,
@@ -153,6 +154,7 @@ func TestCheckFiles(t *testing.T) {
 // the real loader presents with every feature of the format, in English
 // and in Chinese; it never writes into a folder that holds anything.
 func TestNew(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"en", "zh-CN"} {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
@@ -229,6 +231,7 @@ func notesOf(d *deck.Deck) []string {
 // same slides and the same notes, its images copied; what it cannot
 // carry over is listed.
 func TestConvert(t *testing.T) {
+	t.Parallel()
 	src := writeDeck(t, map[string]string{"talk.slide": talkSlide + "\n* Three\n\n.iframe https://example.com/x\n", "pic.png": "\x89PNG", "unused.png": "\x89PNG"})
 	out := filepath.Join(t.TempDir(), "converted")
 	code, stdout, stderr := runCmd(t, "convert", filepath.Join(src, "talk.slide"), "-o", out)
@@ -280,6 +283,7 @@ func notesText(d *deck.Deck) string {
 // same slide count and notes as the source deck. (server/deck's
 // TestConvertDecks compares its copies in testdata slide by slide.)
 func TestConvertSharedDecks(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..", "..", "shared", "decks")
 	// One deck per way of reading a file (the others are in
 	// TestConvertDecks): a Slidev deck with an import, a remark page, a

@@ -33,6 +33,7 @@ func writeDeck(t *testing.T, files map[string]string) string {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	good := writeDeck(t, map[string]string{"01-a.md": "# A\n\nNote: hi\n", "02-b.md": "# B\n"})
 	broken := writeDeck(t, map[string]string{
 		"01-a.md": "---\ntitle: x\n",
@@ -194,6 +195,7 @@ func (b *syncBuffer) String() string {
 }
 
 func TestAudienceURLs(t *testing.T) {
+	t.Parallel()
 	loop := audienceURLs(&net.TCPAddr{IP: net.ParseIP("127.0.0.1"), Port: 8080})
 	if len(loop) != 1 || loop[0] != "http://127.0.0.1:8080/" {
 		t.Errorf("loopback: %v", loop)

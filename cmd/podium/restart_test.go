@@ -200,6 +200,7 @@ func savedState(t *testing.T, path string, ok func(map[string]any) bool) map[str
 }
 
 func TestRestartKeepsTheTalk(t *testing.T) {
+	t.Parallel()
 	bin := buildPodium(t)
 	deck := restartDeck(t)
 	home := t.TempDir()

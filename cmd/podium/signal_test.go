@@ -53,6 +53,7 @@ func cpuTime(pid int) (time.Duration, error) {
 // "podium check" and "podium serve" at once with exit status 130,
 // before anything claims the deck is fine or serving.
 func TestSignalDuringLoad(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("reads /proc to know the load has started")
 	}
@@ -124,6 +125,7 @@ func TestSignalDuringLoad(t *testing.T) {
 // 500, hard 1000): podium raises the soft limit to 1000, caps the
 // audience at 1000 minus the reserve instead of --max-conns, and says so.
 func TestOpenFilesCap(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("uses sh's ulimit")
 	}
