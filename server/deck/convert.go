@@ -104,15 +104,14 @@ func (l *Loader) Convert() (c *Converted, err error) {
 			c.Chapters = append(c.Chapters, ConvertedFile{Name: part.name, Text: out})
 		}
 	}
-	if first := &c.Chapters[0]; true {
-		if got, _ := DetectDialect(first.Name, []byte(first.Text)); got != DialectPodium {
-			// Its text has another tool's markers (a "--" line in code
-			// under slide settings reads as remark's): say it is podium's.
-			if rest, ok := strings.CutPrefix(first.Text, "---\n"); ok {
-				first.Text = "---\ndialect: podium\n" + rest
-			} else {
-				first.Text = "---\ndialect: podium\n---\n\n" + first.Text
-			}
+	first := &c.Chapters[0]
+	if got, _ := DetectDialect(first.Name, []byte(first.Text)); got != DialectPodium {
+		// Its text has another tool's markers (a "--" line in code under
+		// slide settings reads as remark's): say it is podium's.
+		if rest, ok := strings.CutPrefix(first.Text, "---\n"); ok {
+			first.Text = "---\ndialect: podium\n" + rest
+		} else {
+			first.Text = "---\ndialect: podium\n---\n\n" + first.Text
 		}
 	}
 	c.Warnings = sortProblems(c.Warnings)
@@ -205,11 +204,8 @@ func lineStart(src []byte, off int) int {
 
 // lineEnd is the offset after off's line and its newline.
 func lineEnd(src []byte, off int) int {
-	off = min(max(off, 0), len(src))
-	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
-		return off + i + 1
-	}
-	return len(src)
+	_, end := nextLine(src, min(max(off, 0), len(src)))
+	return end
 }
 
 // blockLines is the span of whole lines a leaf block (a paragraph, an

@@ -327,9 +327,7 @@ func (h *Hub) SetDeck(d Deck) {
 			// The version the shared hold names, reaching this replica
 			// after the hold: it is the one the audience must see.
 			h.pending = nil
-			h.applyDeckLocked(d)
-			h.holdLocked()
-			h.wantLocked("")
+			h.showHeldLocked(d)
 			return
 		}
 		h.pending = &d
@@ -439,9 +437,7 @@ func (h *Hub) SetPublished(d Deck) {
 	if newest.Version != d.Version {
 		h.pending = &newest
 	}
-	h.applyDeckLocked(d)
-	h.holdLocked()
-	h.wantLocked("")
+	h.showHeldLocked(d)
 }
 
 // followHoldLocked makes the published deck the version the shared hold
@@ -456,12 +452,18 @@ func (h *Hub) followHoldLocked() {
 	if h.pending != nil && h.pending.Files == want {
 		d := *h.pending
 		h.pending = nil
-		h.applyDeckLocked(d)
-		h.holdLocked()
-		h.wantLocked("")
+		h.showHeldLocked(d)
 		return
 	}
 	h.wantLocked(want)
+}
+
+// showHeldLocked puts the audience on d, the version the shared hold
+// names, and stops asking WantDeck for it.
+func (h *Hub) showHeldLocked(d Deck) {
+	h.applyDeckLocked(d)
+	h.holdLocked()
+	h.wantLocked("")
 }
 
 // wantLocked tells WantDeck the deck version this hub lacks, or "" when
