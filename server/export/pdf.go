@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/exec"
 	"path"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,6 +76,11 @@ type PDFOptions struct {
 	// Browser; empty means a fresh temporary one, removed afterwards.
 	// Tests set it to find the browser's processes.
 	UserDataDir string
+	// SystemFonts prints with the system's font files as they are,
+	// instead of the print page's subsets of the large ones (fonts.go).
+	// The pages are the same; the export takes ~100 MB more memory for a
+	// deck set in Noto CJK.
+	SystemFonts bool
 }
 
 // Stage is the slide's logical size in CSS pixels (view.js's STAGE_WIDTH
@@ -91,7 +98,11 @@ func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
 		return nil, ErrNoBrowser
 	}
 	pages := t.pages(opt.Steps)
-	doc, err := t.printPage(pages, opt.Notes)
+	var faces []printFace
+	if !opt.SystemFonts {
+		faces = findFaces(ctx, t.families())
+	}
+	doc, err := t.printPage(pages, opt.Notes, len(faces) > 0)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +110,7 @@ func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	hs := &http.Server{Handler: t.printHandler(doc), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: t.printHandler(doc, faces), ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	defer hs.Close()
 
@@ -134,6 +145,7 @@ func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
 	if err := chromedp.Do(bctx, chromedp.Func(releaseMemory)); err != nil {
 		return nil, fmt.Errorf("browser: %w", err)
 	}
+	debug.FreeOSMemory()
 	w, h := float64(stageWidth)/96, float64(stageHeight)/96
 	pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF(
 		chromedp.PDFPaper(chromedp.PaperSize{Width: w, Height: h}),
@@ -231,6 +243,8 @@ var printTemplate = template.Must(template.New("print").Parse(`<!doctype html>
 {{end}}<link rel="stylesheet" href="/web/podium.css">
 <link rel="stylesheet" href="/theme.css">
 <link rel="stylesheet" href="/web/print.css">
+{{if .Fonts}}<link rel="stylesheet" href="/fonts.css">
+{{end -}}
 <script type="application/json" id="podium-print">{{.Data}}</script>
 <script type="module" src="/web/print.js"></script>
 </head>
@@ -240,7 +254,7 @@ var printTemplate = template.Must(template.New("print").Parse(`<!doctype html>
 
 // printPage is the HTML of the page print.js lays out. Notes go into it
 // only for a handout.
-func (t *Talk) printPage(pages [][2]int, handout bool) ([]byte, error) {
+func (t *Talk) printPage(pages [][2]int, handout, fonts bool) ([]byte, error) {
 	data := struct {
 		Deck    deckJSON          `json:"deck"`
 		Pages   [][2]int          `json:"pages"`
@@ -262,7 +276,7 @@ func (t *Talk) printPage(pages [][2]int, handout bool) ([]byte, error) {
 	var buf bytes.Buffer
 	m := t.Deck.Meta
 	err = printTemplate.Execute(&buf, map[string]any{
-		"Lang": m.Lang, "Theme": t.Theme, "Title": m.Title, "Author": m.Author,
+		"Lang": m.Lang, "Theme": t.Theme, "Title": m.Title, "Author": m.Author, "Fonts": fonts,
 		// json.Marshal escapes <, > and &, so the JSON cannot end the script.
 		"Data": template.JS(js),
 	})
@@ -270,10 +284,25 @@ func (t *Talk) printPage(pages [][2]int, handout bool) ([]byte, error) {
 }
 
 // printHandler serves the print page on loopback, for the browser only:
-// the page, the web files, the theme, and the deck's assets (never its
-// chapter sources).
-func (t *Talk) printHandler(doc []byte) http.Handler {
+// the page, the web files, the theme, the deck's assets (never its
+// chapter sources), and the subsets of faces for the page's characters.
+func (t *Talk) printHandler(doc []byte, faces []printFace) http.Handler {
 	m := http.NewServeMux()
+	if len(faces) > 0 {
+		css, chars := fontCSS(faces), printChars(doc, t.Web)
+		m.HandleFunc("GET /fonts.css", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/css; charset=utf-8")
+			w.Write(css)
+		})
+		m.HandleFunc("GET /fonts/{i}", func(w http.ResponseWriter, r *http.Request) {
+			i, err := strconv.Atoi(r.PathValue("i"))
+			if err != nil || i < 0 || i >= len(faces) {
+				http.NotFound(w, r)
+				return
+			}
+			serveSubset(w, r, faces[i], chars)
+		})
+	}
 	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write(doc)
