@@ -56,7 +56,28 @@ func compact(pdf []byte, title, author string) ([]byte, error) {
 	return out, nil
 }
 
-func compactPDF(pdf []byte, title, author string) ([]byte, bool) {
+// classicPDF is a PDF as Chromium writes it: one classic cross-reference
+// table, every object of generation 0.
+type classicPDF struct {
+	objs []pdfObj // in the order of the file
+	size int      // the trailer's /Size
+	root int
+	info int    // -1: none
+	id   []byte // the trailer's /ID array, or nil
+}
+
+// pdfObj is one object's body, without "N 0 obj" and "endobj": a stream
+// from its dictionary to "endstream", anything else trimmed.
+type pdfObj struct {
+	num    int
+	body   []byte
+	stream bool
+}
+
+// readClassic reads pdf as a classicPDF; a PDF of another shape (incremental
+// updates, a cross-reference stream, generation numbers, encryption) is
+// not one.
+func readClassic(pdf []byte) (*classicPDF, bool) {
 	m := xrefRE.FindSubmatchIndex(pdf)
 	if m == nil {
 		return nil, false
@@ -70,7 +91,16 @@ func compactPDF(pdf []byte, title, author string) ([]byte, bool) {
 	if size == nil || root == nil {
 		return nil, false
 	}
-	n, _ := strconv.Atoi(string(size[1]))
+	c := &classicPDF{info: -1}
+	c.size, _ = strconv.Atoi(string(size[1]))
+	rootNum, _, _ := bytes.Cut(root[1], []byte(" "))
+	c.root, _ = strconv.Atoi(string(rootNum))
+	if im := infoRE.FindSubmatch(trailer); im != nil {
+		c.info, _ = strconv.Atoi(string(im[1]))
+	}
+	if im := idRE.FindSubmatch(trailer); im != nil {
+		c.id = im[1]
+	}
 
 	// The objects in use and where each starts; each runs to the next one
 	// (or to the table), so no string inside one can end it early.
@@ -107,11 +137,34 @@ func compactPDF(pdf []byte, title, author string) ([]byte, bool) {
 			objs[i].end = objs[i+1].at
 		}
 	}
-
-	infoNum := -1
-	if im := infoRE.FindSubmatch(trailer); im != nil {
-		infoNum, _ = strconv.Atoi(string(im[1]))
+	for _, o := range objs {
+		if o.num <= 0 || o.num >= c.size {
+			return nil, false
+		}
+		text := pdf[o.at:o.end]
+		h := objHeadRE.FindSubmatchIndex(text)
+		if h == nil || string(text[h[2]:h[3]]) != strconv.Itoa(o.num) {
+			return nil, false
+		}
+		body, ok := bytes.CutSuffix(bytes.TrimRight(text[h[1]:], pdfSpace), []byte("endobj"))
+		if !ok {
+			return nil, false // no endobj: not the file it claims to be
+		}
+		if bytes.HasSuffix(bytes.TrimRight(body, pdfSpace), []byte("endstream")) {
+			c.objs = append(c.objs, pdfObj{num: o.num, body: body, stream: true})
+			continue
+		}
+		c.objs = append(c.objs, pdfObj{num: o.num, body: bytes.TrimSpace(body)})
 	}
+	return c, true
+}
+
+func compactPDF(pdf []byte, title, author string) ([]byte, bool) {
+	c, ok := readClassic(pdf)
+	if !ok {
+		return nil, false
+	}
+	n, infoNum := c.size, c.info
 
 	var b bytes.Buffer
 	b.Grow(len(pdf) / 2)
@@ -133,30 +186,17 @@ func compactPDF(pdf []byte, title, author string) ([]byte, bool) {
 	}
 	var small []int            // numbers of the objects to pack
 	var streams []int          // the numbers of the objects copied as streams
-	bodies := map[int][]byte{} // their text, without "N 0 obj" and "endobj"
-	for _, o := range objs {
-		if o.num <= 0 || o.num >= n {
-			return nil, false
-		}
-		text := pdf[o.at:o.end]
-		h := objHeadRE.FindSubmatchIndex(text)
-		if h == nil || string(text[h[2]:h[3]]) != strconv.Itoa(o.num) {
-			return nil, false
-		}
-		body, ok := bytes.CutSuffix(bytes.TrimRight(text[h[1]:], pdfSpace), []byte("endobj"))
-		if !ok {
-			return nil, false // no endobj: not the file it claims to be
-		}
+	bodies := map[int][]byte{} // their text
+	for _, o := range c.objs {
 		if o.num == infoNum {
 			continue // written anew below
 		}
-		if bytes.HasSuffix(bytes.TrimRight(body, pdfSpace), []byte("endstream")) {
+		bodies[o.num] = o.body
+		if o.stream {
 			streams = append(streams, o.num)
-			bodies[o.num] = body
-			continue
+		} else {
+			small = append(small, o.num)
 		}
-		small = append(small, o.num)
-		bodies[o.num] = bytes.TrimSpace(body)
 	}
 
 	// The streams, as they were but for the pages' content, whose rounded
@@ -249,12 +289,12 @@ func compactPDF(pdf []byte, title, author string) ([]byte, bool) {
 	}
 	z := zw.deflate(rows.Bytes())
 	var id []byte
-	if im := idRE.FindSubmatch(trailer); im != nil {
-		id = append([]byte("/ID "), im[1]...)
+	if c.id != nil {
+		id = append([]byte("/ID "), c.id...)
 	}
 	xrefOff := b.Len()
-	fmt.Fprintf(&b, "%d 0 obj\n<</Type/XRef/Size %d/W [1 4 2]/Root %s/Info %d 0 R%s/Filter/FlateDecode/Length %d>>\nstream\n",
-		xs, next, root[1], info, id, len(z))
+	fmt.Fprintf(&b, "%d 0 obj\n<</Type/XRef/Size %d/W [1 4 2]/Root %d 0 R/Info %d 0 R%s/Filter/FlateDecode/Length %d>>\nstream\n",
+		xs, next, c.root, info, id, len(z))
 	b.Write(z)
 	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", xrefOff)
 	return b.Bytes(), true

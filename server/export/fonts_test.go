@@ -64,7 +64,9 @@ func TestPrintPageUsesSubsets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(tk.printHandler(doc, faces))
+	ph := &printHandler{t: tk, faces: faces, chars: printChars(doc, tk.Web)}
+	ph.doc.Store(&doc)
+	srv := httptest.NewServer(ph.handler())
 	defer srv.Close()
 
 	for i, f := range faces {

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +19,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -81,6 +83,12 @@ type PDFOptions struct {
 	// The pages are the same; the export takes ~100 MB more memory for a
 	// deck set in Noto CJK.
 	SystemFonts bool
+
+	// batch overrides printBatch, and strict makes a failure to join
+	// the batches an error instead of a print of the deck as one
+	// document: for tests, which must see join at work.
+	batch  int
+	strict bool
 }
 
 // Stage is the slide's logical size in CSS pixels (view.js's STAGE_WIDTH
@@ -106,11 +114,13 @@ func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	full := doc
+	ph := &printHandler{t: t, faces: faces, chars: printChars(doc, t.Web)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	hs := &http.Server{Handler: t.printHandler(doc, faces), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: ph.handler(), ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(ln)
 	defer hs.Close()
 
@@ -128,26 +138,75 @@ func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
 	bctx, cancel := joinCancel(bctx, ctx)
 	defer cancel()
 
-	url := "http://" + ln.Addr().String() + "/"
-	if err := chromedp.Do(bctx, chromedp.Navigate(url)); err != nil {
+	// Batches of whole chapters, each printed as a document of its own
+	// and joined after (join.go): the browser holds one batch's pages at
+	// a time, not the deck's.
+	batches := t.batches(pages, cmp.Or(opt.batch, printBatch))
+	parts := make([][]byte, 0, len(batches))
+	done := 0
+	for k, batch := range batches {
+		if len(batches) > 1 {
+			if doc, err = t.printPage(batch, opt.Notes, len(faces) > 0); err != nil {
+				return nil, err
+			}
+		}
+		ph.doc.Store(&doc)
+		progress := opt.Progress
+		if progress != nil {
+			progress = func(n, _ int) { opt.Progress(done+n, len(pages)) }
+		}
+		url := fmt.Sprintf("http://%s/?batch=%d", ln.Addr(), k+1)
+		pdf, err := printDoc(bctx, url, len(batch), progress)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, pdf)
+		done += len(batch)
+		if k == len(batches)-2 && opt.Progress != nil {
+			opt.Progress(done, len(pages))
+		}
+	}
+	pdf := parts[0]
+	if len(parts) > 1 {
+		if pdf, err = join(parts); err != nil && opt.strict {
+			return nil, err
+		} else if err != nil {
+			// A shape join does not know (a newer Chromium's, say):
+			// the deck as one document, as before batches.
+			ph.doc.Store(&full)
+			url := fmt.Sprintf("http://%s/?batch=all", ln.Addr())
+			if pdf, err = printDoc(bctx, url, len(pages), nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return compact(pdf, t.Deck.Meta.Title, t.Deck.Meta.Author)
+}
+
+// printDoc loads the print page at url, waits for its pages to be laid
+// out and prints them.
+func printDoc(ctx context.Context, url string, pages int, progress func(done, total int)) ([]byte, error) {
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		return nil, fmt.Errorf("browser: %w", err)
 	}
-	if err := waitLaidOut(bctx, len(pages), opt.Progress); err != nil {
+	if err := waitLaidOut(ctx, pages, progress); err != nil {
 		return nil, err
 	}
-	if opt.Progress != nil {
-		opt.Progress(len(pages), len(pages))
+	if progress != nil {
+		progress(pages, pages)
 	}
 	// What the layout left behind (the source view print.js cloned the
-	// pages from, the first layout's caches) is garbage until someone
-	// collects it; printing then allocates on top of it. Collected and
-	// purged first, the peak is lower (docs/benchmarks.md, "export (wave 4)").
-	if err := chromedp.Do(bctx, chromedp.Func(releaseMemory)); err != nil {
+	// pages from, the first layout's caches, the previous batch) is
+	// garbage until someone collects it; printing then allocates on top
+	// of it. Collected and purged first, the peak is lower
+	// (docs/benchmarks.md, "export (wave 4)"); so is podium's, which
+	// returns what cutting the fonts left free.
+	if err := chromedp.Do(ctx, chromedp.Func(releaseMemory)); err != nil {
 		return nil, fmt.Errorf("browser: %w", err)
 	}
 	debug.FreeOSMemory()
 	w, h := float64(stageWidth)/96, float64(stageHeight)/96
-	pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF(
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(
 		chromedp.PDFPaper(chromedp.PaperSize{Width: w, Height: h}),
 		chromedp.PDFMargin(0),
 		chromedp.PDFPreferCSSPageSize(),
@@ -159,7 +218,40 @@ func (t *Talk) PDF(ctx context.Context, opt PDFOptions) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("browser: print: %w", err)
 	}
-	return compact(pdf, t.Deck.Meta.Title, t.Deck.Meta.Author)
+	return pdf, nil
+}
+
+// printBatch is the most pages printed as one document, unless a chapter
+// alone has more: the browser's peak grows by ~0.5 MB per page of a
+// document, and each document costs a page load and the deck's layout
+// again. At 60 the 200-slide deck peaks at ~420 MB in 4 documents; at 40
+// (8 documents) 415 MB for 30 % more CPU (docs/benchmarks.md, "export
+// (wave 5)").
+const printBatch = 60
+
+// batches cuts pages into runs of whole chapters of at most max pages; a
+// longer chapter is a run of its own. Each run starts a chapter,
+// so its outline starts with the chapter's entry (print.js).
+func (t *Talk) batches(pages [][2]int, max int) [][][2]int {
+	var out [][][2]int
+	var cur [][2]int
+	for i := 0; i < len(pages); {
+		ch := t.Deck.Slides[pages[i][0]].Chapter
+		j := i
+		for j < len(pages) && t.Deck.Slides[pages[j][0]].Chapter == ch {
+			j++
+		}
+		if len(cur) > 0 && len(cur)+j-i > max {
+			out = append(out, cur)
+			cur = nil
+		}
+		cur = append(cur, pages[i:j]...)
+		i = j
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // releaseMemory runs a full garbage collection in the page (V8 and
@@ -284,28 +376,39 @@ func (t *Talk) printPage(pages [][2]int, handout, fonts bool) ([]byte, error) {
 }
 
 // printHandler serves the print page on loopback, for the browser only:
-// the page, the web files, the theme, the deck's assets (never its
-// chapter sources), and the subsets of faces for the page's characters.
-func (t *Talk) printHandler(doc []byte, faces []printFace) http.Handler {
+// the page of the batch being printed, the web files, the theme, the
+// deck's assets (never its chapter sources), and the subsets of faces
+// for the page's characters.
+type printHandler struct {
+	t     *Talk
+	doc   atomic.Pointer[[]byte]
+	faces []printFace
+	chars []rune
+}
+
+func (ph *printHandler) handler() http.Handler {
+	t := ph.t
 	m := http.NewServeMux()
-	if len(faces) > 0 {
-		css, chars := fontCSS(faces), printChars(doc, t.Web)
+	if len(ph.faces) > 0 {
+		css := fontCSS(ph.faces)
 		m.HandleFunc("GET /fonts.css", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/css; charset=utf-8")
 			w.Write(css)
 		})
 		m.HandleFunc("GET /fonts/{i}", func(w http.ResponseWriter, r *http.Request) {
 			i, err := strconv.Atoi(r.PathValue("i"))
-			if err != nil || i < 0 || i >= len(faces) {
+			if err != nil || i < 0 || i >= len(ph.faces) {
 				http.NotFound(w, r)
 				return
 			}
-			serveSubset(w, r, faces[i], chars)
+			// The next batch's page asks again: from the browser's cache.
+			w.Header().Set("Cache-Control", "max-age=3600")
+			serveSubset(w, r, ph.faces[i], ph.chars)
 		})
 	}
 	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(doc)
+		w.Write(*ph.doc.Load())
 	})
 	m.HandleFunc("GET /theme.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")

@@ -133,10 +133,16 @@ func notePhrases(t *testing.T, tk *Talk) []string {
 // TestPDFTalk prints the built-in talk as an organiser gets it: one page
 // per slide of exactly the stage's size, every slide's text, no notes,
 // embedded fonts, an outline of the chapters, the deck's title.
+//
+// It prints the talk in documents of at most 20 pages, which join.go
+// puts together: everything below holds of the joined PDF.
 func TestPDFTalk(t *testing.T) {
 	t.Parallel()
 	tk := talk(t)
-	pdf := printTalk(t, tk, PDFOptions{})
+	if n := len(tk.batches(tk.pages(false), 20)); n < 3 {
+		t.Fatalf("the talk prints as %d documents of 20 pages: nothing to join", n)
+	}
+	pdf := printTalk(t, tk, PDFOptions{batch: 20, strict: true})
 
 	info := poppler(t, "pdfinfo", pdf)
 	if n := pageCount(t, pdf); n != len(tk.Deck.Slides) {
@@ -205,6 +211,22 @@ func TestPDFTalk(t *testing.T) {
 	}
 	if n := len(top[1].Items); n < 5 {
 		t.Errorf("chapter %q has %d slide entries in the outline, want its slides", top[1].Title, n)
+	}
+	// One structure tree: one Document, each chapter's title in it.
+	// (poppler 22 reads PDF 2.0's Strong, which Chromium writes for
+	// <strong>, as "wrong type": the poppler helper would fail on it.)
+	out, err := exec.Command("pdfinfo", "-struct-text", pdf).Output()
+	if err != nil {
+		t.Fatalf("pdfinfo -struct-text: %v", err)
+	}
+	st := string(out)
+	if n := strings.Count(st, "Document"); n != 1 {
+		t.Errorf("the structure tree has %d Document elements, want 1", n)
+	}
+	for _, c := range tk.Deck.Chapters {
+		if !strings.Contains(squash(st), squash(c.Title)) {
+			t.Errorf("the structure tree lacks the chapter title %q", c.Title)
+		}
 	}
 }
 
@@ -282,7 +304,10 @@ func TestPDFSteps(t *testing.T) {
 	if want == len(tk.Deck.Slides) {
 		t.Fatal("the talk has no steps to print")
 	}
-	pdf := printTalk(t, tk, PDFOptions{Steps: true})
+	if n := len(tk.batches(tk.pages(true), 30)); n < 2 {
+		t.Fatalf("the talk's steps print as %d document of 30 pages: nothing to join", n)
+	}
+	pdf := printTalk(t, tk, PDFOptions{Steps: true, batch: 30, strict: true})
 	if n := pageCount(t, pdf); n != want {
 		t.Errorf("pages = %d, want one per step: %d", n, want)
 	}
