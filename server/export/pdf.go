@@ -353,10 +353,21 @@ func (t *Talk) printPage(pages [][2]int, handout, fonts bool) ([]byte, error) {
 		Notes   map[string]string `json:"notes,omitempty"`
 		Handout bool              `json:"handout"`
 	}{Deck: t.viewDeck(nil), Pages: pages, Handout: handout}
+	// view.js lays out every slide of the deck it is given: the slides
+	// this page does not print (another batch's) come without their HTML.
+	printed := make([]bool, len(data.Deck.Slides))
+	for _, p := range pages {
+		printed[p[0]] = true
+	}
+	for i := range data.Deck.Slides {
+		if !printed[i] {
+			data.Deck.Slides[i].HTML = ""
+		}
+	}
 	if handout {
 		data.Notes = make(map[string]string)
-		for _, sl := range t.Deck.Slides {
-			if sl.Notes != "" {
+		for i, sl := range t.Deck.Slides {
+			if sl.Notes != "" && printed[i] {
 				data.Notes[sl.ID] = sl.Notes
 			}
 		}
