@@ -445,7 +445,7 @@ func subsetCFF(f *face, t table, keep []bool) ([]byte, error) {
 	// The charstrings, each kept one run to see the subroutines it calls.
 	items := make([][]byte, n)
 	empty := []byte{endchar}
-	prune := true
+	prune, steps := true, 0
 	for g := range n {
 		items[g] = empty
 		if !keep[g] {
@@ -459,7 +459,7 @@ func subsetCFF(f *face, t table, keep []bool) ([]byte, error) {
 			return nil, errCFF
 		}
 		if prune {
-			switch err := walkGlyph(items[g], privs[fd].subrs, global); err {
+			switch err := walkGlyph(items[g], privs[fd].subrs, global, &steps); err {
 			case nil:
 			case errSubrs:
 				prune = false // keep them all

@@ -1,15 +1,28 @@
 package fontsubset
 
+import "errors"
+
+var errGSUB = errors.New("fontsubset: GSUB table too large or malformed to follow")
+
+// maxWork bounds the coverage entries closeOverGSUB looks at: 6,000
+// characters of Noto Sans CJK take 73,000.
+const maxWork = 1 << 22
+
 // closeOverGSUB adds to keep every glyph a GSUB substitution can produce
 // from glyphs already in it, until nothing more is added: single,
 // multiple and alternate substitutions, ligatures whose every component
 // is kept, and reverse chaining substitutions. Contextual lookups only
 // call other lookups, which this visits anyway; features and scripts are
 // not looked at, so the closure is what any text in any language could
-// reach, a superset of what the browser will draw.
-func closeOverGSUB(data []byte, keep []bool) {
+// reach, a superset of what the browser will draw. A GSUB it cannot read
+// whole, or that takes more than maxWork, is an error: a closure cut
+// short could leave the browser an empty glyph to draw.
+func closeOverGSUB(data []byte, keep []bool) error {
+	if len(data) == 0 {
+		return nil
+	}
 	if len(data) < 10 {
-		return
+		return errGSUB
 	}
 	b := &buf{b: data}
 	list := b.u16(8)
@@ -28,7 +41,12 @@ func closeOverGSUB(data []byte, keep []bool) {
 			subtables = append(subtables, [2]int{t, st})
 		}
 	}
-	for round := 0; round < 32 && !b.bad; round++ {
+	// Each round visits every subtable's coverage; a font whose lookups
+	// all point at one big coverage table could make that long.
+	for round := 0; ; round++ {
+		if b.bad || b.work >= maxWork || round == 32 {
+			return errGSUB
+		}
 		added := false
 		add := func(g int) {
 			if g < len(keep) && !keep[g] {
@@ -37,10 +55,13 @@ func closeOverGSUB(data []byte, keep []bool) {
 			}
 		}
 		for _, s := range subtables {
+			if b.work >= maxWork {
+				break
+			}
 			substitute(b, s[0], s[1], keep, add)
 		}
 		if !added {
-			break
+			return nil
 		}
 	}
 }
@@ -87,7 +108,10 @@ func substitute(b *buf, typ, st int, keep []bool, add func(int)) {
 // covered calls f with each kept glyph of the coverage table at cov and
 // its coverage index.
 func covered(b *buf, cov int, keep []bool, f func(g, i int)) {
-	kept := func(g int) bool { return g < len(keep) && keep[g] }
+	kept := func(g int) bool {
+		b.work++
+		return g < len(keep) && keep[g]
+	}
 	switch b.u16(cov) {
 	case 1:
 		for i, n := 0, b.u16(cov+2); i < n && !b.bad; i++ {
@@ -96,10 +120,18 @@ func covered(b *buf, cov int, keep []bool, f func(g, i int)) {
 			}
 		}
 	case 2:
+		// Ranges are sorted and apart: a table whose ranges go back
+		// (and could make this loop 65,536² times) is malformed.
+		prev := -1
 		for i, n := 0, b.u16(cov+2); i < n && !b.bad; i++ {
 			r := cov + 4 + 6*i
 			first, last, idx := b.u16(r), b.u16(r+2), b.u16(r+4)
-			for g := first; g <= last && !b.bad; g++ {
+			if first <= prev || last < first {
+				b.bad = true
+				return
+			}
+			prev = last
+			for g := first; g <= last && g < len(keep); g++ {
 				if kept(g) {
 					f(g, idx+g-first)
 				}

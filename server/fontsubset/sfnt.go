@@ -142,8 +142,9 @@ func (f *face) tableBytes(tag string) ([]byte, error) {
 // gives zeros and marks it bad, so that a malformed font is an error
 // after the fact instead of a panic in the middle.
 type buf struct {
-	b   []byte
-	bad bool
+	b    []byte
+	bad  bool
+	work int // coverage entries looked at (gsub.go)
 }
 
 func (b *buf) u8(off int) int {

@@ -56,7 +56,9 @@ func Subset(r io.ReaderAt, size int64, index int, chars []rune) (font []byte, ha
 	if err != nil {
 		return nil, nil, err
 	}
-	closeOverGSUB(gsub, keep)
+	if err := closeOverGSUB(gsub, keep); err != nil {
+		return nil, nil, err
+	}
 
 	out := map[string][]byte{"cmap": writeCmap(have, glyphs)}
 	if out["CFF "], err = subsetCFF(f, cffTable, keep); err != nil {
