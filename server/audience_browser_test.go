@@ -1,7 +1,7 @@
 package server
 
 // Browser tests of the audience page (GET /) against the shipped talk in
-// slides/, in a real headless Chromium (see server/internal/browsertest;
+// slides/, in a real headless Chromium (see internal/browsertest;
 // they skip without a browser, and fail without one under CI=true).
 //
 // They cover what a person in the audience does and sees: the keys of
@@ -27,8 +27,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	bt "github.com/podium-talks/podium/internal/browsertest"
 	"github.com/podium-talks/podium/server/deck"
-	bt "github.com/podium-talks/podium/server/internal/browsertest"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
 )

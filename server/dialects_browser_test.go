@@ -14,8 +14,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	bt "github.com/podium-talks/podium/internal/browsertest"
 	"github.com/podium-talks/podium/server/deck"
-	bt "github.com/podium-talks/podium/server/internal/browsertest"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
 )

@@ -3,8 +3,8 @@ package server
 import (
 	"testing"
 
+	bt "github.com/podium-talks/podium/internal/browsertest"
 	"github.com/podium-talks/podium/server/diagram"
-	bt "github.com/podium-talks/podium/server/internal/browsertest"
 )
 
 // TestMain shares one Chromium among the package's browser tests; each

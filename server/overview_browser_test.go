@@ -12,8 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	bt "github.com/podium-talks/podium/internal/browsertest"
 	"github.com/podium-talks/podium/server/deck"
-	bt "github.com/podium-talks/podium/server/internal/browsertest"
 )
 
 // overviewShape is what the open overview looks like.

@@ -27,8 +27,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	bt "github.com/podium-talks/podium/internal/browsertest"
 	"github.com/podium-talks/podium/server/deck"
-	bt "github.com/podium-talks/podium/server/internal/browsertest"
 	"github.com/podium-talks/podium/server/live"
 )
 

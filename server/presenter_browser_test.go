@@ -2,7 +2,7 @@ package server
 
 // Browser tests of the presenter view (/presenter), the phone remote
 // (/remote) and the audience page following them over the websocket, in
-// a real headless Chromium (server/internal/browsertest; they skip
+// a real headless Chromium (internal/browsertest; they skip
 // without a browser, and fail without one under CI=true).
 //
 // The presenter, the remote and the audience each get their own browser
@@ -28,8 +28,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	bt "github.com/podium-talks/podium/internal/browsertest"
 	"github.com/podium-talks/podium/server/deck"
-	bt "github.com/podium-talks/podium/server/internal/browsertest"
 )
 
 // presenterToken is the token of the test servers.

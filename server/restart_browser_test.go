@@ -24,7 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	bt "github.com/podium-talks/podium/server/internal/browsertest"
+	bt "github.com/podium-talks/podium/internal/browsertest"
 )
 
 // lockedBuffer collects a child process's output for a test to read.
