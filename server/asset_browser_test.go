@@ -45,15 +45,15 @@ func TestReloadImage(t *testing.T) {
 	}
 	r := newReloadDeckOf(t, files, false)
 	ctx := bt.New(t)
-	aud := liveTab(t, ctx, bt.DesktopSize)
-	openFollower(t, aud, r.url)
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, r.url+"/presenter?token="+presenterToken)
+	aud := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenFollower(t, aud, r.url)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, r.url+"/presenter?token="+presenterToken)
 	r.srv.hub.Goto(1, 0)
 	tabs := map[string]context.Context{"audience": aud, "presenter": pres}
 	img := `podium.view.slideElement(1).querySelector("img")`
 	for who, tab := range tabs {
-		waitAt(t, tab, who, 1, 0)
+		bt.WaitAt(t, tab, who, 1, 0)
 		bt.WaitFor(t, tab, img+`?.complete && `+img+`.naturalWidth === 10`, "the ", who, " page to show the 10 px image")
 		bt.Eval[chromedp.Void](t, tab, `window.marker = 42; window.imgEl = `+img+`; window.firstSrc = imgEl.src`)
 	}

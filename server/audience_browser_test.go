@@ -65,13 +65,6 @@ func newTab(t testing.TB, ctx context.Context) context.Context {
 	return tab
 }
 
-// open navigates the tab to url and waits until the deck is shown.
-func open(t testing.TB, tab context.Context, url string) {
-	t.Helper()
-	bt.Do(t, tab, chromedp.Navigate(url))
-	bt.WaitFor(t, tab, `document.getElementById("podium")?.dataset.ready === "true"`, "the deck to load")
-}
-
 // pos is the view's position as the page reports it.
 type pos struct {
 	Index int    `json:"index"`
@@ -97,11 +90,6 @@ func waitPos(t testing.TB, tab context.Context, index, step int) {
 	bt.WaitFor(t, tab, cond, fmt.Sprintf("position %s (now %+v)", hash, position(t, tab)))
 }
 
-func press(t testing.TB, tab context.Context, key string, mods ...chromedp.Modifier) {
-	t.Helper()
-	bt.Do(t, tab, bt.Key(key, mods...))
-}
-
 func TestAudienceJourney(t *testing.T) {
 	t.Parallel()
 	srv, url := startAudience(t, "light", nil)
@@ -110,7 +98,7 @@ func TestAudienceJourney(t *testing.T) {
 	ctx := bt.New(t)
 	tab := newTab(t, ctx)
 	bt.Do(t, tab, bt.Viewport(bt.DesktopSize))
-	open(t, tab, url+"/")
+	bt.Open(t, tab, url+"/")
 	waitPos(t, tab, 0, 0)
 
 	if got := bt.Eval[string](t, tab, `document.documentElement.lang`); got != d.Meta.Lang {
@@ -140,10 +128,10 @@ func TestAudienceJourney(t *testing.T) {
 	steps := d.Slides[k].Steps
 
 	t.Run("go to by number", func(t *testing.T) {
-		press(t, tab, "g")
+		bt.Press(t, tab, "g")
 		bt.WaitFor(t, tab, `document.querySelector("dialog.overlay-goto")?.open && document.activeElement?.matches("dialog input")`, "the go-to dialog")
 		bt.Do(t, tab, bt.Key(fmt.Sprint(k+1)))
-		press(t, tab, kb.Enter)
+		bt.Press(t, tab, kb.Enter)
 		waitPos(t, tab, k, 0)
 		bt.WaitFor(t, tab, `!document.querySelector("dialog.overlay-goto")?.open`, "the go-to dialog to close")
 	})
@@ -156,14 +144,14 @@ func TestAudienceJourney(t *testing.T) {
 		})()`, k)
 		bt.WaitFor(t, tab, hidden, "stepped elements hidden exactly when their step is ahead")
 		for s := 1; s <= steps; s++ {
-			press(t, tab, kb.ArrowRight)
+			bt.Press(t, tab, kb.ArrowRight)
 			waitPos(t, tab, k, s)
 			bt.WaitFor(t, tab, hidden, fmt.Sprintf("step %d shown, later ones hidden", s))
 		}
-		press(t, tab, kb.ArrowRight)
+		bt.Press(t, tab, kb.ArrowRight)
 		waitPos(t, tab, k+1, 0)
 		// Back onto a slide shows it complete, as in reveal.js.
-		press(t, tab, kb.ArrowLeft)
+		bt.Press(t, tab, kb.ArrowLeft)
 		waitPos(t, tab, k, steps)
 	})
 
@@ -186,27 +174,27 @@ func TestAudienceJourney(t *testing.T) {
 		}
 		for _, k := range next {
 			before := position(t, tab)
-			press(t, tab, k.key, k.mods...)
+			bt.Press(t, tab, k.key, k.mods...)
 			bt.WaitFor(t, tab, fmt.Sprintf(`podium.view.index * 100 + podium.view.step > %d`, before.Index*100+before.Step),
 				k.name+" to move forward")
 		}
 		for _, k := range prev {
 			before := position(t, tab)
-			press(t, tab, k.key, k.mods...)
+			bt.Press(t, tab, k.key, k.mods...)
 			bt.WaitFor(t, tab, fmt.Sprintf(`podium.view.index * 100 + podium.view.step < %d`, before.Index*100+before.Step),
 				k.name+" to move back")
 		}
 	})
 
 	t.Run("Home and End", func(t *testing.T) {
-		press(t, tab, kb.End)
+		bt.Press(t, tab, kb.End)
 		waitPos(t, tab, n-1, 0)
-		press(t, tab, kb.Home)
+		bt.Press(t, tab, kb.Home)
 		waitPos(t, tab, 0, 0)
 	})
 
 	t.Run("overview", func(t *testing.T) {
-		press(t, tab, "o")
+		bt.Press(t, tab, "o")
 		bt.WaitFor(t, tab, `document.querySelector("dialog.overlay-overview")?.open`, "the overview")
 		cards := bt.Eval[int](t, tab, `document.querySelectorAll("dialog.overlay-overview .card").length`)
 		if cards != n {
@@ -217,22 +205,22 @@ func TestAudienceJourney(t *testing.T) {
 			t.Errorf("overview has %d chapter groups, want %d", chapters, len(d.Chapters))
 		}
 		bt.WaitFor(t, tab, `document.activeElement?.matches(".card[aria-current]")`, "the current card to have focus")
-		press(t, tab, kb.ArrowRight)
-		press(t, tab, kb.ArrowRight)
-		press(t, tab, kb.Enter)
+		bt.Press(t, tab, kb.ArrowRight)
+		bt.Press(t, tab, kb.ArrowRight)
+		bt.Press(t, tab, kb.Enter)
 		waitPos(t, tab, 2, 0)
 		bt.WaitFor(t, tab, `!document.querySelector("dialog.overlay-overview").open`, "the overview to close")
 
 		// Esc opens it too, and closes it without moving.
-		press(t, tab, kb.Escape)
+		bt.Press(t, tab, kb.Escape)
 		bt.WaitFor(t, tab, `document.querySelector("dialog.overlay-overview")?.open`, "Esc to open the overview")
-		press(t, tab, kb.ArrowDown)
-		press(t, tab, kb.Escape)
+		bt.Press(t, tab, kb.ArrowDown)
+		bt.Press(t, tab, kb.Escape)
 		bt.WaitFor(t, tab, `!document.querySelector("dialog.overlay-overview").open`, "Esc to close the overview")
 		waitPos(t, tab, 2, 0)
 
 		// A click picks a card.
-		press(t, tab, "o")
+		bt.Press(t, tab, "o")
 		pick := n - 2
 		bt.Do(t, tab, chromedp.Click(chromedp.CSS(fmt.Sprintf(`dialog.overlay-overview .card[data-index="%d"]`, pick))))
 		waitPos(t, tab, pick, 0)
@@ -243,39 +231,39 @@ func TestAudienceJourney(t *testing.T) {
 		if m < 0 {
 			t.Skip("no slide title is unique enough to search for")
 		}
-		press(t, tab, "g")
+		bt.Press(t, tab, "g")
 		bt.WaitFor(t, tab, `document.activeElement?.matches("dialog.overlay-goto input")`, "the go-to dialog")
 		bt.Do(t, tab, bt.Key(needle))
 		bt.WaitFor(t, tab, `document.querySelectorAll("dialog.overlay-goto [role=option]").length === 1`, "one match for "+needle)
-		press(t, tab, kb.Enter)
+		bt.Press(t, tab, kb.Enter)
 		waitPos(t, tab, m, 0)
 	})
 
 	t.Run("blackout", func(t *testing.T) {
 		at := position(t, tab)
-		press(t, tab, "b")
+		bt.Press(t, tab, "b")
 		bt.WaitFor(t, tab, `(() => { const b = document.querySelector(".blackout");
 			const r = b.getBoundingClientRect();
 			return !b.hidden && r.width >= innerWidth && r.height >= innerHeight && getComputedStyle(b).backgroundColor === "rgb(0, 0, 0)"; })()`,
 			"a black screen")
-		press(t, tab, kb.ArrowRight) // ignored while black
-		press(t, tab, ".")
+		bt.Press(t, tab, kb.ArrowRight) // ignored while black
+		bt.Press(t, tab, ".")
 		bt.WaitFor(t, tab, `document.querySelector(".blackout").hidden`, "the blackout to end")
 		waitPos(t, tab, at.Index, at.Step)
 	})
 
 	t.Run("help", func(t *testing.T) {
-		press(t, tab, "?")
+		bt.Press(t, tab, "?")
 		bt.WaitFor(t, tab, `document.querySelector("dialog.overlay-help")?.open &&
 			document.querySelectorAll("dialog.overlay-help kbd").length >= 10`, "the help overlay")
-		press(t, tab, kb.Escape)
+		bt.Press(t, tab, kb.Escape)
 		bt.WaitFor(t, tab, `!document.querySelector("dialog.overlay-help").open &&
 			!document.querySelector("dialog.overlay-overview").open`, "Esc to close help, and only help")
 	})
 
 	t.Run("presenter key", func(t *testing.T) {
 		bt.Eval[chromedp.Void](t, tab, `window.opened = []; window.open = (...a) => { window.opened.push(a.join(" ")); return null; }`)
-		press(t, tab, "s")
+		bt.Press(t, tab, "s")
 		bt.WaitFor(t, tab, `window.opened.length === 1 && window.opened[0] === "/presenter podium-presenter"`, "S to open the presenter view")
 	})
 
@@ -292,7 +280,7 @@ func TestAudienceJourney(t *testing.T) {
 
 	t.Run("URL position survives reload, back and forward", func(t *testing.T) {
 		target := fmt.Sprintf("%s/#%d.1", url, k+1)
-		open(t, tab, target)
+		bt.Open(t, tab, target)
 		waitPos(t, tab, k, 1)
 		bt.Do(t, tab, chromedp.Reload())
 		bt.WaitFor(t, tab, `document.getElementById("podium")?.dataset.ready === "true"`, "the deck to reload")
@@ -300,7 +288,7 @@ func TestAudienceJourney(t *testing.T) {
 
 		bt.Eval[chromedp.Void](t, tab, `podium.view.show(0, 0)`)
 		waitPos(t, tab, 0, 0)
-		press(t, tab, kb.End)
+		bt.Press(t, tab, kb.End)
 		waitPos(t, tab, n-1, 0)
 		bt.Do(t, tab, chromedp.NavigateBack())
 		waitPos(t, tab, 0, 0)
@@ -382,7 +370,7 @@ func TestAudiencePhone(t *testing.T) {
 	ctx := bt.New(t)
 	tab := newTab(t, ctx)
 	bt.Do(t, tab, bt.Viewport(bt.PhoneSize))
-	open(t, tab, url+"/")
+	bt.Open(t, tab, url+"/")
 	waitFollowing(t, tab, true)
 	waitPos(t, tab, 2, 0)
 
@@ -426,7 +414,7 @@ func TestAudiencePhone(t *testing.T) {
 	if p := position(t, tab); p.Index != 1 {
 		t.Errorf("a detached phone jumped to slide %d when the presenter moved", p.Index+1)
 	}
-	tapOn(t, tab, ".back-live")
+	bt.TapOn(t, tab, ".back-live")
 	waitPos(t, tab, 5, 0)
 	waitFollowing(t, tab, true)
 
@@ -491,7 +479,7 @@ func TestAudiencePageWeight(t *testing.T) {
 	tab := bt.Isolated(t, ctx)
 	bt.WatchConsole(t, tab)
 	bt.Do(t, tab, bt.Viewport(bt.PhoneSize))
-	open(t, tab, url+"/")
+	bt.Open(t, tab, url+"/")
 	// Let anything the page fetches after showing the deck arrive too.
 	bt.Eval[chromedp.Void](t, tab, `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300))))`)
 	mu.Lock()
@@ -606,7 +594,7 @@ func TestAudienceSlidesFit(t *testing.T) {
 			t.Run(theme+"/"+size.String(), func(t *testing.T) {
 				tab := newTab(t, ctx)
 				bt.Do(t, tab, bt.Viewport(size), bt.ReducedMotion())
-				open(t, tab, url+"/")
+				bt.Open(t, tab, url+"/")
 				// Layout needs the fonts; wait for them, once.
 				bt.Eval[chromedp.Void](t, tab, `document.fonts.ready.then(() => {})`)
 				misfits := bt.Eval[[]misfit](t, tab, fitCheck)

@@ -91,7 +91,7 @@ func TestDiagramsServer(t *testing.T) {
 			defer ts.Close()
 			tab := newTab(t, ctx)
 			bt.Do(t, tab, bt.Viewport(bt.DesktopSize))
-			open(t, tab, ts.URL+"/")
+			bt.Open(t, tab, ts.URL+"/")
 			sizes := diagramSizes(t, tab)
 			t.Logf("%s: %v", theme, sizes)
 			bt.Eval[bool](t, tab, `podium.view.show(0, 0) || true`)
@@ -146,7 +146,7 @@ func TestDiagramsInPage(t *testing.T) {
 		return strings.Contains(m.Text, "Applying inline style violates")
 	})
 	bt.Do(t, tab, bt.Viewport(bt.DesktopSize))
-	open(t, tab, ts.URL+"/")
+	bt.Open(t, tab, ts.URL+"/")
 	t.Logf("sizes: %v", diagramSizes(t, tab))
 	if font := bt.Eval[string](t, tab, `getComputedStyle(podium.view.slideElement(0).querySelector(".diagram svg")).fontFamily`); !strings.Contains(font, "trebuchet") {
 		t.Errorf("diagram font %q: Mermaid's styles did not apply", font)

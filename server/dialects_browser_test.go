@@ -145,7 +145,7 @@ func TestOtherToolsDecksInChromium(t *testing.T) {
 			tab := bt.Tab(t, ctx)
 			bt.WatchConsole(t, tab, expectedConsole(d))
 			bt.Do(t, tab, bt.Viewport(bt.DesktopSize), bt.ReducedMotion(), offlinePage())
-			open(t, tab, ts.URL+"/")
+			bt.Open(t, tab, ts.URL+"/")
 			got := bt.Eval[[]toolSlideText](t, tab, deckText)
 			if len(got) != len(d.Slides) {
 				t.Fatalf("the page has %d slides, the deck %d", len(got), len(d.Slides))

@@ -16,7 +16,7 @@ func TestDownloadLinkFollowsSwitch(t *testing.T) {
 	ctx := bt.New(t)
 	tab := newTab(t, ctx)
 	bt.Do(t, tab, bt.Viewport(bt.PhoneSize))
-	open(t, tab, url+"/")
+	bt.Open(t, tab, url+"/")
 	const visible = `(() => { const a = document.querySelector(".download-link"); return !!a && !a.hidden && a.offsetWidth > 0; })()`
 	if bt.Eval[bool](t, tab, visible) {
 		t.Fatal("the download link shows before the presenter offers the slides")

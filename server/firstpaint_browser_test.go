@@ -128,7 +128,7 @@ func TestFirstPaintHydrates(t *testing.T) {
 			Source: `window.__first = "` + d.Slides[1].ID + `"; ` + watchPaint})
 		return err
 	}))
-	open(t, tab, url+"/")
+	bt.Open(t, tab, url+"/")
 	bt.WaitFor(t, tab, `podium.sync.state && podium.view.index === 1`, "the socket's state")
 	w := bt.Eval[struct{ Seen, Fades, Changes []string }](t, tab, `window.__paint`)
 	want := d.Slides[1].ID + ":Steps|one|a|b|1|2|Words.|— Someone"

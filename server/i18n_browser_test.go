@@ -94,8 +94,8 @@ func TestInterfaceLanguage(t *testing.T) {
 			_, ts := startLiveDir(t, "127.0.0.1:0", langDeck(t, lang))
 			for _, size := range []bt.Size{bt.DesktopSize, bt.PhoneSize} {
 				t.Run(size.String(), func(t *testing.T) {
-					aud := liveTab(t, ctx, size)
-					open(t, aud, ts.URL+"/")
+					aud := bt.LiveTab(t, ctx, size)
+					bt.Open(t, aud, ts.URL+"/")
 					bt.WaitFor(t, aud, `!document.querySelector(".live-status").hidden`, "the live badge")
 					wrongWords(t, aud, lang, "audience page")
 					for _, o := range []struct{ key, sel string }{{"?", ".overlay-help"}, {"o", ".overlay-overview"}, {"g", ".overlay-goto"}} {
@@ -110,15 +110,15 @@ func TestInterfaceLanguage(t *testing.T) {
 						bt.WaitFor(t, aud, `!document.querySelector(`+jsString(o.sel)+`).open`, o.sel+" to close")
 					}
 
-					pres := liveTab(t, ctx, size)
-					openPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
+					pres := bt.LiveTab(t, ctx, size)
+					bt.OpenPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
 					bt.WaitFor(t, pres, `!document.querySelector(".pz-problems").hidden && document.querySelectorAll(".pz-warnings li").length === 1`, "the deck's warning in the presenter view")
 					wrongWords(t, pres, lang, "presenter view")
 					bt.Do(t, pres, bt.Key("o"))
 					bt.WaitFor(t, pres, `document.querySelector(".overlay-overview").open`, "the presenter's overview")
 					wrongWords(t, pres, lang, "presenter view with the overview")
 
-					rem := liveTab(t, ctx, size)
+					rem := bt.LiveTab(t, ctx, size)
 					bt.Do(t, rem, chromedp.Navigate(ts.URL+"/remote?token="+presenterToken))
 					bt.WaitFor(t, rem, `podium.sync.role === "presenter" && !!podium.model.deck && !document.querySelector(".rm-main").hidden &&
 						document.querySelectorAll(".rm-warnings li").length === 1`, "the remote to connect, with the deck's warning")
@@ -129,7 +129,7 @@ func TestInterfaceLanguage(t *testing.T) {
 					if size != bt.DesktopSize || lang != "zh-CN" {
 						return
 					}
-					anon := liveTab(t, ctx, size)
+					anon := bt.LiveTab(t, ctx, size)
 					for _, page := range []string{"/presenter", "/remote"} {
 						bt.Do(t, anon, chromedp.Navigate(ts.URL+page))
 						bt.WaitFor(t, anon, `!document.querySelector('[data-msg="denied"]').hidden && document.querySelector('[data-msg="connecting"]').hidden`, page+" to refuse a visitor")

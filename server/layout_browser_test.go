@@ -197,7 +197,7 @@ func TestTalkGeometry(t *testing.T) {
 				if size != (bt.Size{Width: 1024, Height: 768, Scale: 1}) {
 					// A new page at the projector and at the phone; the 4:3
 					// projector is the same page, resized.
-					open(t, tab, url+"/")
+					bt.Open(t, tab, url+"/")
 				}
 				faults := bt.Eval[[]geoFault](t, tab, geometryCheck+"("+arg+")")
 				for _, f := range faults {
@@ -237,7 +237,7 @@ func TestInlineSVGFollowsTheme(t *testing.T) {
 			}
 			_, ts := newTestServer(t, fsys)
 			tab := newTab(t, ctx)
-			open(t, tab, ts.URL+"/")
+			bt.Open(t, tab, ts.URL+"/")
 			type colours struct {
 				Fill, Stroke, Accent, Fg, Card string
 				Pwned                          bool

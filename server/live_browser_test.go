@@ -165,8 +165,8 @@ func TestSilentDropRecovers(t *testing.T) {
 	d := srv.Deck()
 	proxy := newTCPProxy(t, ts.Listener.Addr().String())
 	ctx := bt.New(t)
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
 	phone := openPhone(t, ctx, proxy.url())
 	bt.WaitFor(t, pres, `document.querySelector('[data-out="people"]').textContent === "1"`, "the presenter to count the phone")
 
@@ -174,17 +174,17 @@ func TestSilentDropRecovers(t *testing.T) {
 	stalled := time.Now()
 	i, s := 0, 0
 	for range 3 {
-		press(t, pres, kb.ArrowRight)
+		bt.Press(t, pres, kb.ArrowRight)
 		i, s = next(d, i, s)
 	}
-	waitAt(t, pres, "presenter", i, s)
+	bt.WaitAt(t, pres, "presenter", i, s)
 	if p := position(t, phone); p.Index == i && p.Step == s {
 		t.Fatal("the stalled proxy still delivered the state: the test proves nothing")
 	}
 	limit := time.Duration(live.SilenceBeats) * live.DefaultHeartbeat
 	waitWithin(t, phone, 10*time.Second, fmt.Sprintf(badgeIs, "reconnecting"), "the phone to say reconnecting")
 	noticed := time.Since(stalled)
-	waitWithin(t, phone, 15*time.Second-time.Since(stalled), at(i, s), fmt.Sprintf("the phone to show slide %d step %d", i+1, s))
+	waitWithin(t, phone, 15*time.Second-time.Since(stalled), bt.At(i, s), fmt.Sprintf("the phone to show slide %d step %d", i+1, s))
 	back := time.Since(stalled)
 	bt.WaitFor(t, phone, fmt.Sprintf(badgeIs, "live"), "the phone to say live again")
 	if !bt.Eval[bool](t, phone, `window.notReloaded === true`) {
@@ -221,12 +221,12 @@ func TestProjectorDrives(t *testing.T) {
 	srv, ts := startBeating(t, testHeartbeat)
 	d := srv.Deck()
 	ctx := bt.New(t)
-	laptop := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, laptop, ts.URL+"/presenter?token="+presenterToken)
+	laptop := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, laptop, ts.URL+"/presenter?token="+presenterToken)
 	proj := bt.Tab(t, laptop) // same browser: same cookie
 	bt.WatchConsole(t, proj, bt.ServerAway)
 	bt.Do(t, proj, bt.Viewport(bt.DesktopSize), bt.ReducedMotion())
-	open(t, proj, ts.URL+"/")
+	bt.Open(t, proj, ts.URL+"/")
 	bt.WaitFor(t, proj, `podium.driving && podium.sync.status === "live" && !!podium.sync.state`, "the projector to connect as a driver")
 	phone := openPhone(t, ctx, ts.URL)
 	bt.WaitFor(t, laptop, `(() => { const e = document.querySelector('[data-out="drivers"]');
@@ -234,19 +234,19 @@ func TestProjectorDrives(t *testing.T) {
 
 	i, s := 0, 0
 	for range 2 {
-		press(t, proj, kb.PageDown)
+		bt.Press(t, proj, kb.PageDown)
 		i, s = next(d, i, s)
 	}
-	waitAt(t, proj, "projector", i, s)
-	waitAt(t, phone, "phone", i, s)
-	waitAt(t, laptop, "presenter", i, s)
-	press(t, proj, kb.PageUp)
+	bt.WaitAt(t, proj, "projector", i, s)
+	bt.WaitAt(t, phone, "phone", i, s)
+	bt.WaitAt(t, laptop, "presenter", i, s)
+	bt.Press(t, proj, kb.PageUp)
 	if s > 0 {
 		s--
 	} else {
 		i, s = i-1, d.Slides[i-1].Steps
 	}
-	waitAt(t, phone, "phone", i, s)
+	bt.WaitAt(t, phone, "phone", i, s)
 	if !bt.Eval[bool](t, proj, `podium.sync.following`) {
 		t.Error("the clicker detached the projector from the talk")
 	}
@@ -261,24 +261,24 @@ func TestProjectorDrives(t *testing.T) {
 	bt.WaitFor(t, proj, `document.getElementById("podium").dataset.idle === "true"`, "the projector's bar to fade")
 
 	// B on the projector blacks out the phone too.
-	press(t, proj, "b")
+	bt.Press(t, proj, "b")
 	bt.WaitFor(t, phone, `podium.controls.blackout.open && podium.controls.blackout.by === "speaker"`, "the phone to black out")
-	press(t, proj, "b")
+	bt.Press(t, proj, "b")
 	bt.WaitFor(t, phone, `!podium.controls.blackout.open`, "the phone's blackout to end")
 
 	// G on the projector goes there for everyone.
-	press(t, proj, "g")
+	bt.Press(t, proj, "g")
 	bt.WaitFor(t, proj, `document.activeElement?.matches(".overlay-goto input")`, "the go-to dialog")
 	bt.Do(t, proj, bt.Key("5"))
-	press(t, proj, kb.Enter)
-	waitAt(t, phone, "phone", 4, 0)
+	bt.Press(t, proj, kb.Enter)
+	bt.WaitAt(t, phone, "phone", 4, 0)
 
 	notes := bt.Eval[int](t, proj, `performance.getEntriesByType("resource").filter((e) => e.name.includes("/api/notes")).length`)
 	if notes != 0 {
 		t.Errorf("the projector fetched the notes %d times", notes)
 	}
 	// A phone without the cookie still browses on its own.
-	press(t, phone, kb.ArrowRight)
+	bt.Press(t, phone, kb.ArrowRight)
 	waitFollowing(t, phone, false)
-	waitAt(t, proj, "projector", 4, 0)
+	bt.WaitAt(t, proj, "projector", 4, 0)
 }

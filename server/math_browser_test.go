@@ -200,7 +200,7 @@ func firstLoad(t *testing.T, ctx context.Context, fsys fstest.MapFS) (scripts []
 	tab := bt.Isolated(t, ctx)
 	bt.WatchConsole(t, tab)
 	bt.Do(t, tab, bt.Viewport(bt.PhoneSize))
-	open(t, tab, ts.URL+"/")
+	bt.Open(t, tab, ts.URL+"/")
 	maths = bt.Eval[int](t, tab, `document.querySelectorAll("math").length`)
 	bt.Eval[chromedp.Void](t, tab, `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300))))`)
 	mu.Lock()

@@ -103,10 +103,10 @@ func TestOverviewThumbnails(t *testing.T) {
 
 	for _, size := range []bt.Size{bt.DesktopSize, bt.PhoneSize} {
 		t.Run(size.String(), func(t *testing.T) {
-			tab := liveTab(t, ctx, size)
-			open(t, tab, ts.URL+"/#2")
+			tab := bt.LiveTab(t, ctx, size)
+			bt.Open(t, tab, ts.URL+"/#2")
 			waitPos(t, tab, 1, 0)
-			press(t, tab, "o")
+			bt.Press(t, tab, "o")
 			o := check(t, tab, 1)
 			if dir := os.Getenv("PODIUM_SHOTS"); dir != "" {
 				bt.Screenshot(t, tab, dir, "overview-"+size.String())
@@ -119,8 +119,8 @@ func TestOverviewThumbnails(t *testing.T) {
 			}
 			// Arrows: right is the next card, down the row below; the
 			// focus shows. Scrolling down draws the cards that come into sight.
-			press(t, tab, kb.ArrowRight)
-			press(t, tab, kb.ArrowDown)
+			bt.Press(t, tab, kb.ArrowRight)
+			bt.Press(t, tab, kb.ArrowDown)
 			o = overview(t, tab)
 			if !o.Visible {
 				t.Error("the focused card shows no focus")
@@ -133,27 +133,27 @@ func TestOverviewThumbnails(t *testing.T) {
 			// Enter goes to the focused card; Esc closes without moving.
 			want := o.Focused
 			bt.Eval[chromedp.Void](t, tab, fmt.Sprintf(`document.querySelector('.card[data-index="%d"]').focus()`, want))
-			press(t, tab, kb.Enter)
+			bt.Press(t, tab, kb.Enter)
 			waitPos(t, tab, want, 0)
 			bt.WaitFor(t, tab, `!document.querySelector("dialog.overlay-overview").open`, "Enter to close the overview")
-			press(t, tab, "o")
+			bt.Press(t, tab, "o")
 			check(t, tab, want)
-			press(t, tab, kb.ArrowLeft)
-			press(t, tab, kb.Escape)
+			bt.Press(t, tab, kb.ArrowLeft)
+			bt.Press(t, tab, kb.Escape)
 			bt.WaitFor(t, tab, `!document.querySelector("dialog.overlay-overview").open`, "Esc to close the overview")
 			waitPos(t, tab, want, 0)
 		})
 	}
 
 	t.Run("presenter", func(t *testing.T) {
-		pres := liveTab(t, ctx, bt.DesktopSize)
-		openPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
+		pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+		bt.OpenPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
 		bt.Eval[chromedp.Void](t, pres, `podium.driver.show(3, 0)`)
 		bt.WaitFor(t, pres, `podium.view.index === 3`, "the presenter at slide 4")
-		press(t, pres, "o")
+		bt.Press(t, pres, "o")
 		check(t, pres, 3)
-		press(t, pres, kb.ArrowRight)
-		press(t, pres, kb.Enter)
+		bt.Press(t, pres, kb.ArrowRight)
+		bt.Press(t, pres, kb.Enter)
 		bt.WaitFor(t, pres, `podium.view.index === 4 && !document.querySelector("dialog.overlay-overview").open`, "Enter in the presenter's overview to move the talk")
 	})
 }

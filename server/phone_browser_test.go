@@ -124,8 +124,8 @@ func (w *tapWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // (no position in the URL) and waits until it follows the server.
 func openPhone(t testing.TB, ctx context.Context, url string) context.Context {
 	t.Helper()
-	phone := liveTab(t, ctx, bt.PhoneSize)
-	open(t, phone, url+"/")
+	phone := bt.LiveTab(t, ctx, bt.PhoneSize)
+	bt.Open(t, phone, url+"/")
 	bt.WaitFor(t, phone, `podium.sync.status === "live" && !!podium.sync.state && podium.sync.following`, "the phone to follow the presenter")
 	bt.Eval[chromedp.Void](t, phone, `window.notReloaded = true`)
 	return phone
@@ -145,10 +145,10 @@ func TestPhoneFollowBrowseBackToLive(t *testing.T) {
 	d := srv.Deck()
 	n := len(d.Slides)
 	ctx := bt.New(t)
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, url+"/presenter?token="+presenterToken)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, url+"/presenter?token="+presenterToken)
 	phone := openPhone(t, ctx, url)
-	waitAt(t, phone, "phone", 0, 0)
+	bt.WaitAt(t, phone, "phone", 0, 0)
 	waitFollowing(t, phone, true)
 	if lang := bt.Eval[string](t, phone, `document.documentElement.lang`); lang != d.Meta.Lang || lang != "zh-CN" {
 		t.Errorf("the phone page's lang is %q, want the deck's (zh-CN)", lang)
@@ -166,8 +166,8 @@ func TestPhoneFollowBrowseBackToLive(t *testing.T) {
 	i, s := 0, 0
 	for i != k || s != 1 {
 		i, s = next(d, i, s)
-		press(t, pres, kb.ArrowRight)
-		took := waitAt(t, phone, "phone", i, s)
+		bt.Press(t, pres, kb.ArrowRight)
+		took := bt.WaitAt(t, phone, "phone", i, s)
 		t.Logf("slide %d step %d reached the phone in %v", i+1, s, took.Round(time.Millisecond))
 		if s == 0 {
 			bt.WaitFor(t, phone, announced(n, i, d.Slides[i].Title), fmt.Sprintf("slide %d announced", i+1))
@@ -188,70 +188,70 @@ func TestPhoneFollowBrowseBackToLive(t *testing.T) {
 	// The phone swipes back to re-read: it detaches and stays there while
 	// the presenter moves on.
 	bt.Do(t, phone, bt.Swipe(60, 420, 330, 410))
-	waitAt(t, phone, "phone", k, 0)
+	bt.WaitAt(t, phone, "phone", k, 0)
 	waitFollowing(t, phone, false)
 	bt.Do(t, phone, bt.Swipe(60, 420, 330, 410))
-	waitAt(t, phone, "phone", k-1, d.Slides[k-1].Steps)
-	press(t, pres, kb.ArrowRight)
-	press(t, pres, kb.ArrowRight)
+	bt.WaitAt(t, phone, "phone", k-1, d.Slides[k-1].Steps)
+	bt.Press(t, pres, kb.ArrowRight)
+	bt.Press(t, pres, kb.ArrowRight)
 	i, s = next(d, k, 1)
 	i, s = next(d, i, s)
-	waitAt(t, pres, "presenter", i, s)
+	bt.WaitAt(t, pres, "presenter", i, s)
 	bt.WaitFor(t, phone, fmt.Sprintf(`podium.sync.state.index === %d && podium.sync.state.step === %d`, i, s), "the phone to hear the presenter")
-	waitAt(t, phone, "phone", k-1, d.Slides[k-1].Steps)
+	bt.WaitAt(t, phone, "phone", k-1, d.Slides[k-1].Steps)
 	if bt.Eval[bool](t, phone, `!document.querySelector(".back-live").textContent.includes(`+fmt.Sprint(`"`, i+1, " / ", len(d.Slides), `"`)+`)`) {
 		t.Errorf("the Back to live button does not say where live is: %q", bt.Eval[string](t, phone, `document.querySelector(".back-live").textContent`))
 	}
 	// A detached phone reads on through the presenter's blackout.
-	press(t, pres, "b")
+	bt.Press(t, pres, "b")
 	bt.WaitFor(t, phone, `podium.sync.state.blackout`, "the phone to hear the blackout")
 	if !bt.Eval[bool](t, phone, `document.querySelector(".blackout").hidden`) {
 		t.Error("the presenter's blackout covers a phone that is browsing")
 	}
-	press(t, pres, "b")
+	bt.Press(t, pres, "b")
 
 	// Back to live: the presenter's slide and step, following again.
-	tapOn(t, phone, ".back-live")
-	waitAt(t, phone, "phone", i, s)
+	bt.TapOn(t, phone, ".back-live")
+	bt.WaitAt(t, phone, "phone", i, s)
 	waitFollowing(t, phone, true)
-	press(t, pres, kb.ArrowRight)
+	bt.Press(t, pres, kb.ArrowRight)
 	i, s = next(d, i, s)
-	waitAt(t, phone, "phone", i, s)
+	bt.WaitAt(t, phone, "phone", i, s)
 
 	// The keyboard gets there too: a browsing phone's button is reachable
 	// with Tab and works with Enter.
-	press(t, phone, kb.ArrowLeft)
+	bt.Press(t, phone, kb.ArrowLeft)
 	waitFollowing(t, phone, false)
 	for range 40 {
 		if bt.Eval[bool](t, phone, `document.activeElement?.matches(".back-live") ?? false`) {
 			break
 		}
-		press(t, phone, kb.Tab)
+		bt.Press(t, phone, kb.Tab)
 	}
-	press(t, phone, kb.Enter)
-	waitAt(t, phone, "phone", i, s)
+	bt.Press(t, phone, kb.Enter)
+	bt.WaitAt(t, phone, "phone", i, s)
 	waitFollowing(t, phone, true)
 
 	// A reload of a following phone follows again; of a browsing one,
 	// stays where it was.
 	bt.Do(t, phone, chromedp.Reload())
 	bt.WaitFor(t, phone, `document.getElementById("podium")?.dataset.ready === "true" && podium.sync.following && !!podium.sync.state`, "the reloaded phone to follow")
-	waitAt(t, phone, "phone", i, s)
-	press(t, phone, kb.Home)
-	waitAt(t, phone, "phone", 0, 0)
+	bt.WaitAt(t, phone, "phone", i, s)
+	bt.Press(t, phone, kb.Home)
+	bt.WaitAt(t, phone, "phone", 0, 0)
 	waitFollowing(t, phone, false)
 	bt.Do(t, phone, chromedp.Reload())
 	bt.WaitFor(t, phone, `document.getElementById("podium")?.dataset.ready === "true" && !!podium.sync.state`, "the reloaded phone to load")
-	waitAt(t, phone, "phone", 0, 0)
+	bt.WaitAt(t, phone, "phone", 0, 0)
 	waitFollowing(t, phone, false)
 
 	// The presenter's blackout reaches a following phone as a calm screen
 	// that says why, not as a black one; the projector's stays black.
-	tapOn(t, phone, ".back-live")
+	bt.TapOn(t, phone, ".back-live")
 	waitFollowing(t, phone, true)
-	proj := liveTab(t, ctx, bt.DesktopSize)
-	open(t, proj, url+"/")
-	press(t, pres, "b")
+	proj := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.Open(t, proj, url+"/")
+	bt.Press(t, pres, "b")
 	calm := `(() => { const b = document.querySelector(".blackout"), p = b.querySelector(".paused-title");
 		return !b.hidden && !!p && p.textContent === "演讲者暂停了画面" && p.getBoundingClientRect().height > 0 &&
 			getComputedStyle(b).backgroundColor !== "rgb(0, 0, 0)" && getComputedStyle(p).color !== getComputedStyle(b).backgroundColor; })()`
@@ -263,12 +263,12 @@ func TestPhoneFollowBrowseBackToLive(t *testing.T) {
 		bt.Screenshot(t, phone, shots, "phone-paused")
 	}
 	// Its button lets the person read meanwhile.
-	tapOn(t, phone, ".paused-browse")
+	bt.TapOn(t, phone, ".paused-browse")
 	bt.WaitFor(t, phone, `document.querySelector(".blackout").hidden`, "the pause screen to give way to browsing")
 	waitFollowing(t, phone, false)
-	tapOn(t, phone, ".back-live")
+	bt.TapOn(t, phone, ".back-live")
 	bt.WaitFor(t, phone, calm, "the pause screen again, back to live")
-	press(t, pres, "b")
+	bt.Press(t, pres, "b")
 	bt.WaitFor(t, phone, `document.querySelector(".blackout").hidden`, "the phone screen to come back")
 	bt.WaitFor(t, proj, `document.querySelector(".blackout").hidden`, "the projector to come back")
 }
@@ -283,23 +283,23 @@ func TestPhoneResync(t *testing.T) {
 	srv, url, tap := startPhone(t, "")
 	d := srv.Deck()
 	ctx := bt.New(t)
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, url+"/presenter?token="+presenterToken)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, url+"/presenter?token="+presenterToken)
 	phone := openPhone(t, ctx, url)
 	i, s := 0, 0
 	move := func(keys int) {
 		t.Helper()
 		for range keys {
-			press(t, pres, kb.ArrowRight)
+			bt.Press(t, pres, kb.ArrowRight)
 			i, s = next(d, i, s)
 		}
-		waitAt(t, pres, "presenter", i, s)
+		bt.WaitAt(t, pres, "presenter", i, s)
 	}
 
 	t.Run("dropped socket", func(t *testing.T) {
 		tap.cut()
 		move(3)
-		waitAt(t, phone, "phone", i, s)
+		bt.WaitAt(t, phone, "phone", i, s)
 		bt.WaitFor(t, phone, `podium.sync.status === "live"`, "the phone to be live again")
 	})
 
@@ -312,7 +312,7 @@ func TestPhoneResync(t *testing.T) {
 			t.Fatal("a silenced socket still delivered the state: the test proves nothing")
 		}
 		setHidden(t, phone, false)
-		waitAt(t, phone, "phone", i, s)
+		bt.WaitAt(t, phone, "phone", i, s)
 	})
 
 	t.Run("network gone and back", func(t *testing.T) {
@@ -321,7 +321,7 @@ func TestPhoneResync(t *testing.T) {
 		bt.WaitFor(t, phone, `!navigator.onLine`, "the phone to be offline")
 		move(2)
 		setOnline(t, phone, true)
-		waitAt(t, phone, "phone", i, s)
+		bt.WaitAt(t, phone, "phone", i, s)
 		bt.WaitFor(t, phone, `podium.sync.status === "live"`, "the phone to be live again")
 	})
 
@@ -335,7 +335,7 @@ func TestPhoneResync(t *testing.T) {
 			document.querySelector(".live-status").textContent === "重新连接…"`, "the indicator to say reconnecting")
 		bt.Eval[chromedp.Void](t, phone, `window.WebSocket = window.__ws`)
 		move(1)
-		waitAt(t, phone, "phone", i, s)
+		bt.WaitAt(t, phone, "phone", i, s)
 		bt.WaitFor(t, phone, `document.querySelector(".live-status").dataset.status === "live"`, "the indicator to say live")
 	})
 
@@ -380,8 +380,8 @@ func TestPhoneReadingMode(t *testing.T) {
 		t.Run(theme, func(t *testing.T) {
 			srv, url, _ := startPhone(t, theme)
 			d := srv.Deck()
-			phone := liveTab(t, ctx, bt.PhoneSize)
-			open(t, phone, url+"/")
+			phone := bt.LiveTab(t, ctx, bt.PhoneSize)
+			bt.Open(t, phone, url+"/")
 			bt.Eval[chromedp.Void](t, phone, `document.fonts.ready.then(() => {})`)
 			if shots := os.Getenv("PODIUM_SHOTS"); shots != "" {
 				bt.WaitFor(t, phone, `podium.sync.status === "live"`, "the phone to be live")
@@ -390,7 +390,7 @@ func TestPhoneReadingMode(t *testing.T) {
 				bt.WaitFor(t, phone, `!podium.sync.following`, "the phone to browse")
 				bt.Screenshot(t, phone, shots, "phone-browsing-"+theme)
 				srv.hub.Blackout(true)
-				tapOn(t, phone, ".back-live")
+				bt.TapOn(t, phone, ".back-live")
 				bt.WaitFor(t, phone, `!document.querySelector(".blackout").hidden`, "the pause screen")
 				bt.Screenshot(t, phone, shots, "phone-paused-"+theme)
 				srv.hub.Blackout(false)
@@ -417,8 +417,8 @@ func TestPhoneReadingMode(t *testing.T) {
 	}
 
 	_, url, _ := startPhone(t, "")
-	phone := liveTab(t, ctx, bt.PhoneSize)
-	open(t, phone, url+"/")
+	phone := bt.LiveTab(t, ctx, bt.PhoneSize)
+	bt.Open(t, phone, url+"/")
 	if vp := bt.Eval[string](t, phone, `document.querySelector("meta[name=viewport]").content`); strings.Contains(vp, "user-scalable=no") || strings.Contains(vp, "maximum-scale") {
 		t.Errorf("the viewport %q stops the reader from zooming", vp)
 	}
@@ -460,10 +460,10 @@ func TestPhoneStandalone(t *testing.T) {
 	}))
 	t.Cleanup(func() { stopLive(s, ts) })
 	ctx := bt.New(t)
-	tab := liveTab(t, ctx, bt.PhoneSize)
-	open(t, tab, ts.URL+"/#3")
+	tab := bt.LiveTab(t, ctx, bt.PhoneSize)
+	bt.Open(t, tab, ts.URL+"/#3")
 	waitPos(t, tab, 2, 0)
-	press(t, tab, kb.ArrowRight)
+	bt.Press(t, tab, kb.ArrowRight)
 	waitPos(t, tab, 3, 0)
 	bt.Do(t, tab, chromedp.NavigateBack())
 	waitPos(t, tab, 2, 0)
@@ -483,8 +483,8 @@ func TestPhoneStandalone(t *testing.T) {
 func BenchmarkPhoneLatency(b *testing.B) {
 	_, url, _ := startPhone(b, "")
 	ctx := bt.New(b)
-	pres := liveTab(b, ctx, bt.DesktopSize)
-	openPresenter(b, pres, url+"/presenter?token="+presenterToken)
+	pres := bt.LiveTab(b, ctx, bt.DesktopSize)
+	bt.OpenPresenter(b, pres, url+"/presenter?token="+presenterToken)
 	phone := openPhone(b, ctx, url)
 	bt.Eval[chromedp.Void](b, pres, `window.__keys = [];
 		addEventListener("keydown", () => __keys.push(performance.timeOrigin + performance.now()), true)`)
@@ -504,7 +504,7 @@ func BenchmarkPhoneLatency(b *testing.B) {
 		if k%2 == 1 {
 			key = kb.ArrowLeft
 		}
-		press(b, pres, key)
+		bt.Press(b, pres, key)
 		bt.WaitFor(b, phone, fmt.Sprintf(`__seen.length === %d`, k+1), "the phone to change")
 		keyAt := bt.Eval[float64](b, pres, fmt.Sprintf(`__keys[%d]`, k))
 		seenAt := bt.Eval[float64](b, phone, fmt.Sprintf(`__seen[%d]`, k))

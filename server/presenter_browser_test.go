@@ -85,74 +85,6 @@ func stopLive(s *Server, ts *httptest.Server) {
 	ts.Close()
 }
 
-// liveTab opens a tab in a new browser context (another device) with
-// the viewport size; console errors fail the test, except the network
-// errors of a server that is restarting.
-func liveTab(t testing.TB, ctx context.Context, size bt.Size) context.Context {
-	t.Helper()
-	tab := bt.Isolated(t, ctx)
-	bt.WatchConsole(t, tab, bt.ServerAway)
-	bt.Do(t, tab, bt.Viewport(size), bt.ReducedMotion())
-	return tab
-}
-
-// openPresenter opens the presenter view with the token and waits until
-// the server has said it is a presenter and its deck and state arrived.
-func openPresenter(t testing.TB, tab context.Context, url string) {
-	t.Helper()
-	bt.Do(t, tab, chromedp.Navigate(url))
-	bt.WaitFor(t, tab, `document.body.dataset.role === "presenter" && !!podium.view.deck && !!podium.sync.state &&
-		!document.querySelector(".pz-dash").hidden`, "the presenter view to connect as presenter")
-}
-
-// openFollower opens the audience page and makes it follow the server.
-// Until audience.js calls follow itself (window.podium.sync), the test
-// does it, with the page's own sync.js.
-func openFollower(t testing.TB, tab context.Context, url string) {
-	t.Helper()
-	open(t, tab, url+"/")
-	bt.Eval[chromedp.Void](t, tab, `(async () => {
-		if (window.podium.sync) return;
-		const src = document.querySelector('script[type=module][src$="audience.js"]').src;
-		const m = await import(new URL("sync.js", src));
-		window.podium.sync = m.follow(podium.view, {controls: podium.controls});
-	})()`)
-	bt.WaitFor(t, tab, `podium.sync.status === "live" && !!podium.sync.state`, "the audience page to follow the server")
-}
-
-// at is the JavaScript condition that the page's view shows slide index
-// at step, as a person sees it: that slide's section is the shown one
-// and exactly its first step elements are revealed.
-func at(index, step int) string {
-	return fmt.Sprintf(`(() => {
-		const v = podium.view;
-		if (v.index !== %[1]d || v.step !== %[2]d) return false;
-		const sec = document.querySelector("section.slide.current");
-		if (sec !== v.slideElement(%[1]d) || sec.hidden) return false;
-		return [...sec.querySelectorAll("[data-step]")].every((e) => e.classList.contains("future") === (Number(e.dataset.step) > %[2]d));
-	})()`, index, step)
-}
-
-// waitAt waits until the tab shows slide index at step and returns how
-// long that took.
-func waitAt(t testing.TB, tab context.Context, who string, index, step int) time.Duration {
-	t.Helper()
-	start := time.Now()
-	bt.WaitFor(t, tab, at(index, step), fmt.Sprintf("the %s to show slide %d step %d (shows %s)", who, index+1, step,
-		bt.Eval[string](t, tab, `podium.view.index + 1 + " step " + podium.view.step`)))
-	return time.Since(start)
-}
-
-// tapOn taps the centre of the element sel, as a finger does.
-func tapOn(t testing.TB, tab context.Context, sel string) {
-	t.Helper()
-	p := bt.Eval[[]float64](t, tab, fmt.Sprintf(`(() => {
-		const r = document.querySelector(%q).getBoundingClientRect();
-		return [r.left + r.width / 2, r.top + r.height / 2];
-	})()`, sel))
-	bt.Do(t, tab, chromedp.TapXY(p[0], p[1]))
-}
-
 var tags = regexp.MustCompile(`<[^>]*>`)
 
 func TestPresenterDrivesAudience(t *testing.T) {
@@ -162,15 +94,15 @@ func TestPresenterDrivesAudience(t *testing.T) {
 	d := srv.Deck()
 	ctx := bt.New(t)
 
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, url+"/presenter?token="+presenterToken)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, url+"/presenter?token="+presenterToken)
 	if got := bt.Eval[string](t, pres, `location.search`); got != "" {
 		t.Errorf("presenter URL keeps %q after login, want the token gone from the address bar", got)
 	}
-	aud := liveTab(t, ctx, bt.PhoneSize)
-	openFollower(t, aud, url)
-	waitAt(t, pres, "presenter", 0, 0)
-	waitAt(t, aud, "audience", 0, 0)
+	aud := bt.LiveTab(t, ctx, bt.PhoneSize)
+	bt.OpenFollower(t, aud, url)
+	bt.WaitAt(t, pres, "presenter", 0, 0)
+	bt.WaitAt(t, aud, "audience", 0, 0)
 	bt.WaitFor(t, pres, `document.querySelector('[data-out="people"]').textContent === "1"`, "the presenter to count one audience device")
 
 	// Walk with → to the second step of the first slide with steps: slide
@@ -188,16 +120,16 @@ func TestPresenterDrivesAudience(t *testing.T) {
 	i, s := 0, 0
 	for i != k || s != 2 {
 		i, s = next(d, i, s)
-		press(t, pres, kb.ArrowRight)
-		took := waitAt(t, aud, "audience", i, s)
+		bt.Press(t, pres, kb.ArrowRight)
+		took := bt.WaitAt(t, aud, "audience", i, s)
 		// How fast is the benchmarks' to measure (BenchmarkPhoneLatency);
 		// on a shared machine a test asserts only that it arrives.
 		t.Logf("slide %d step %d reached the audience in %v", i+1, s, took.Round(time.Millisecond))
-		waitAt(t, pres, "presenter", i, s)
+		bt.WaitAt(t, pres, "presenter", i, s)
 	}
-	press(t, pres, kb.ArrowLeft)
+	bt.Press(t, pres, kb.ArrowLeft)
 	s--
-	waitAt(t, aud, "audience", i, s)
+	bt.WaitAt(t, aud, "audience", i, s)
 
 	// The next-step preview shows what → will reveal.
 	bt.WaitFor(t, pres, fmt.Sprintf(`podium.preview.index === %d && podium.preview.step === %d`, i, s+1), "the preview of the next step")
@@ -240,35 +172,35 @@ func TestPresenterDrivesAudience(t *testing.T) {
 	}
 
 	// Blackout, for everyone, and back.
-	press(t, pres, "b")
+	bt.Press(t, pres, "b")
 	bt.WaitFor(t, aud, `!document.querySelector(".blackout").hidden`, "the audience screen to go black")
 	bt.WaitFor(t, pres, `document.querySelector('[data-act="blackout"]').getAttribute("aria-pressed") === "true" &&
 		!document.querySelector('[data-out="blackbadge"]').hidden`, "the presenter to see blackout on")
-	press(t, pres, "b")
+	bt.Press(t, pres, "b")
 	bt.WaitFor(t, aud, `document.querySelector(".blackout").hidden`, "the audience screen to come back")
 
 	// A second presenter tab (same browser, cookie) shows the same, and
 	// drives everyone.
 	pres2 := bt.Tab(t, pres)
 	bt.WatchConsole(t, pres2, bt.ServerAway)
-	openPresenter(t, pres2, url+"/presenter")
-	waitAt(t, pres2, "second presenter tab", i, s)
-	press(t, pres2, kb.ArrowRight)
+	bt.OpenPresenter(t, pres2, url+"/presenter")
+	bt.WaitAt(t, pres2, "second presenter tab", i, s)
+	bt.Press(t, pres2, kb.ArrowRight)
 	s++
-	waitAt(t, pres, "first presenter tab", i, s)
-	waitAt(t, aud, "audience", i, s)
+	bt.WaitAt(t, pres, "first presenter tab", i, s)
+	bt.WaitAt(t, aud, "audience", i, s)
 
 	// The talk clock is the server's: started in one tab, it runs in both.
-	tapOn(t, pres, `[data-act="timer-toggle"]`)
+	bt.TapOn(t, pres, `[data-act="timer-toggle"]`)
 	bt.WaitFor(t, pres2, `document.querySelector('[data-out="elapsed"]').classList.contains("pz-running")`, "the second tab's clock to run")
 
 	// G goes to a slide by number, for everyone; so does a chapter.
-	press(t, pres, "g")
+	bt.Press(t, pres, "g")
 	bt.WaitFor(t, pres, `document.activeElement?.matches(".overlay-goto input")`, "the go-to dialog")
-	press(t, pres, "3")
-	press(t, pres, kb.Enter)
-	waitAt(t, aud, "audience", 2, 0)
-	waitAt(t, pres, "presenter", 2, 0)
+	bt.Press(t, pres, "3")
+	bt.Press(t, pres, kb.Enter)
+	bt.WaitAt(t, aud, "audience", 2, 0)
+	bt.WaitAt(t, pres, "presenter", 2, 0)
 	if len(d.Chapters) > 1 {
 		c := d.Chapters[len(d.Chapters)-1]
 		first := -1
@@ -279,35 +211,35 @@ func TestPresenterDrivesAudience(t *testing.T) {
 			}
 		}
 		bt.Eval[chromedp.Void](t, pres, fmt.Sprintf(`document.querySelector('[data-chapter="%d"] button').click()`, len(d.Chapters)-1))
-		waitAt(t, aud, "audience", first, 0)
+		bt.WaitAt(t, aud, "audience", first, 0)
 		bt.WaitFor(t, pres, fmt.Sprintf(`document.querySelector('[data-chapter="%d"]').getAttribute("aria-current") === "true"`, len(d.Chapters)-1),
 			"the chapter list to mark the current chapter")
 	}
 	i, s = 2, 0
 	bt.Eval[chromedp.Void](t, pres, `podium.driver.show(2, 0)`)
-	waitAt(t, aud, "audience", i, s)
+	bt.WaitAt(t, aud, "audience", i, s)
 
 	// The phone remote's next button moves the audience.
-	rem := liveTab(t, ctx, bt.PhoneSize)
+	rem := bt.LiveTab(t, ctx, bt.PhoneSize)
 	bt.Do(t, rem, chromedp.Navigate(url+"/remote?token="+presenterToken))
 	bt.WaitFor(t, rem, `podium.sync.role === "presenter" && !!podium.model.deck && !document.querySelector(".rm-main").hidden`, "the remote to connect")
 	bt.WaitFor(t, rem, fmt.Sprintf(`podium.model.index === %d && podium.model.step === %d`, i, s), "the remote to show the position")
 	i, s = next(d, i, s)
-	tapOn(t, rem, `[data-act="next"]`)
-	waitAt(t, aud, "audience", i, s)
-	waitAt(t, pres, "presenter", i, s)
+	bt.TapOn(t, rem, `[data-act="next"]`)
+	bt.WaitAt(t, aud, "audience", i, s)
+	bt.WaitAt(t, pres, "presenter", i, s)
 	bt.WaitFor(t, rem, fmt.Sprintf(`document.querySelector('[data-out="count"]').textContent === "%d / %d"`, i+1, len(d.Slides)), "the remote's slide number")
 
 	// Without the token, /presenter says so and offers no controls.
-	anon := liveTab(t, ctx, bt.DesktopSize)
+	anon := bt.LiveTab(t, ctx, bt.DesktopSize)
 	bt.Do(t, anon, chromedp.Navigate(url+"/presenter"))
 	bt.WaitFor(t, anon, `!document.querySelector('[data-msg="denied"]').hidden && document.querySelector(".pz-dash").hidden`,
 		"the presenter view to refuse a visitor without the token")
 	if n := bt.Eval[int](t, anon, `[...document.querySelectorAll("button")].filter((b) => b.offsetParent).length`); n != 0 {
 		t.Errorf("the refused presenter view shows %d buttons, want none", n)
 	}
-	press(t, anon, kb.ArrowRight)
-	waitAt(t, aud, "audience", i, s) // nothing moved
+	bt.Press(t, anon, kb.ArrowRight)
+	bt.WaitAt(t, aud, "audience", i, s) // nothing moved
 }
 
 // TestPresenterServerRestart restarts the server on the same address: the
@@ -318,13 +250,13 @@ func TestPresenterServerRestart(t *testing.T) {
 	srv, ts := startLive(t, "127.0.0.1:0")
 	url, addr := ts.URL, ts.Listener.Addr().String()
 	ctx := bt.New(t)
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, url+"/presenter?token="+presenterToken)
-	aud := liveTab(t, ctx, bt.PhoneSize)
-	openFollower(t, aud, url)
-	press(t, pres, kb.End)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, url+"/presenter?token="+presenterToken)
+	aud := bt.LiveTab(t, ctx, bt.PhoneSize)
+	bt.OpenFollower(t, aud, url)
+	bt.Press(t, pres, kb.End)
 	last := len(srv.Deck().Slides) - 1
-	waitAt(t, aud, "audience", last, 0)
+	bt.WaitAt(t, aud, "audience", last, 0)
 	bt.Eval[chromedp.Void](t, aud, `window.beforeRestart = 42`)
 
 	stopLive(srv, ts)
@@ -333,16 +265,16 @@ func TestPresenterServerRestart(t *testing.T) {
 
 	srv2, _ := startLive(t, addr)
 	srv2.hub.Goto(3, 0) // the new server's own state
-	waitAt(t, aud, "audience", 3, 0)
-	waitAt(t, pres, "presenter", 3, 0)
+	bt.WaitAt(t, aud, "audience", 3, 0)
+	bt.WaitAt(t, pres, "presenter", 3, 0)
 	bt.WaitFor(t, aud, `podium.sync.status === "live"`, "the audience page to be live again")
 	if v := bt.Eval[int](t, aud, `window.beforeRestart ?? 0`); v != 42 {
 		t.Errorf("the audience page was reloaded (a variable set before the restart is gone)")
 	}
 	// And it follows the new server.
-	press(t, pres, kb.ArrowRight)
+	bt.Press(t, pres, kb.ArrowRight)
 	i, s := next(srv2.Deck(), 3, 0)
-	waitAt(t, aud, "audience", i, s)
+	bt.WaitAt(t, aud, "audience", i, s)
 }
 
 // next is where the next command goes from slide i, step s.
@@ -376,15 +308,15 @@ func TestPresenterHoldPublish(t *testing.T) {
 		t.Fatal("the talk has one chapter: no slide follows the last of the first")
 	}
 	ctx := bt.New(t)
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
-	aud := liveTab(t, ctx, bt.PhoneSize)
-	openFollower(t, aud, ts.URL)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
+	aud := bt.LiveTab(t, ctx, bt.PhoneSize)
+	bt.OpenFollower(t, aud, ts.URL)
 	bt.Eval[chromedp.Void](t, aud, `window.beforeEdit = 1`)
 	srv.hub.Goto(k, d.Slides[k].Steps)
-	waitAt(t, pres, "presenter", k, d.Slides[k].Steps)
+	bt.WaitAt(t, pres, "presenter", k, d.Slides[k].Steps)
 
-	tapOn(t, pres, `[data-act="hold"]`)
+	bt.TapOn(t, pres, `[data-act="hold"]`)
 	bt.WaitFor(t, pres, `document.querySelector('[data-act="hold"]').getAttribute("aria-pressed") === "true"`, "hold to be on")
 
 	const added = "Held new slide"
@@ -414,26 +346,26 @@ func TestPresenterHoldPublish(t *testing.T) {
 	nextID := d.Slides[k+1].ID
 	bt.WaitFor(t, pres, fmt.Sprintf(`podium.preview.index === %d && podium.preview.deck.slides[%[1]d].id === %q`, k+1, nextID),
 		"the next preview to show the audience's next slide")
-	press(t, pres, kb.ArrowRight)
-	waitAt(t, pres, "presenter", k+1, 0)
-	waitAt(t, aud, "audience", k+1, 0)
-	press(t, pres, "g")
+	bt.Press(t, pres, kb.ArrowRight)
+	bt.WaitAt(t, pres, "presenter", k+1, 0)
+	bt.WaitAt(t, aud, "audience", k+1, 0)
+	bt.Press(t, pres, "g")
 	bt.WaitFor(t, pres, `document.activeElement?.matches("dialog.overlay-goto input")`, "the go-to dialog")
 	bt.Do(t, pres, bt.Key("Held new"))
 	bt.WaitFor(t, pres, `document.querySelector("dialog.overlay-goto .none") && !document.querySelector("dialog.overlay-goto [role=option]")`,
 		"go-to to find no held slide")
-	press(t, pres, kb.Escape)
+	bt.Press(t, pres, kb.Escape)
 	bt.WaitFor(t, pres, `!document.querySelector("dialog.overlay-goto")?.open`, "the go-to dialog to close")
 
-	tapOn(t, pres, `[data-act="publish"]`)
+	bt.TapOn(t, pres, `[data-act="publish"]`)
 	bt.WaitFor(t, aud, has, "the audience to get the published slide")
 	bt.WaitFor(t, pres, has+` && document.querySelector('[data-out="pending"]').hidden &&
 		document.querySelector('[data-act="hold"]').getAttribute("aria-pressed") === "false"`, "the presenter to see hold released")
 	// The same slide as before publishing, one further down now.
-	waitAt(t, aud, "audience", k+2, 0)
-	press(t, pres, kb.ArrowLeft)
-	waitAt(t, pres, "presenter", k+1, 0)
-	waitAt(t, aud, "audience", k+1, 0)
+	bt.WaitAt(t, aud, "audience", k+2, 0)
+	bt.Press(t, pres, kb.ArrowLeft)
+	bt.WaitAt(t, pres, "presenter", k+1, 0)
+	bt.WaitAt(t, aud, "audience", k+1, 0)
 	if got := bt.Eval[string](t, aud, `podium.view.deck.slides[podium.view.index].title`); got != added {
 		t.Errorf("after publish ← shows %q, want the new slide %q", got, added)
 	}

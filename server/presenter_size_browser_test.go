@@ -46,8 +46,8 @@ func TestPresenterCurrentSlideSize(t *testing.T) {
 	ctx := bt.New(t)
 	for _, size := range []bt.Size{bt.DesktopSize, {Width: 1920, Height: 1080, Scale: 1}} {
 		t.Run(size.String(), func(t *testing.T) {
-			tab := liveTab(t, ctx, size)
-			openPresenter(t, tab, ts.URL+"/presenter?token="+presenterToken)
+			tab := bt.LiveTab(t, ctx, size)
+			bt.OpenPresenter(t, tab, ts.URL+"/presenter?token="+presenterToken)
 			bt.WaitFor(t, tab, `document.querySelector("#current .stage").getBoundingClientRect().width > 0`, "the current slide")
 			if dir := os.Getenv("PODIUM_SHOTS"); dir != "" {
 				bt.Screenshot(t, tab, dir, "presenter-"+size.String())

@@ -154,14 +154,14 @@ func TestReloadEditInPlace(t *testing.T) {
 	t.Parallel()
 	r := newReloadDeck(t, false)
 	ctx := bt.New(t)
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, r.url+"/presenter?token="+presenterToken)
-	aud := liveTab(t, ctx, bt.DesktopSize)
-	openFollower(t, aud, r.url)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, r.url+"/presenter?token="+presenterToken)
+	aud := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenFollower(t, aud, r.url)
 
 	r.srv.hub.Goto(1, 2) // "Steps", two of its three items shown
-	waitAt(t, aud, "audience", 1, 2)
-	waitAt(t, pres, "presenter", 1, 2)
+	bt.WaitAt(t, aud, "audience", 1, 2)
+	bt.WaitAt(t, pres, "presenter", 1, 2)
 	bt.WaitFor(t, pres, `document.querySelector('[data-out="notes"]').textContent.includes("Notes before the edit.")`, "the notes")
 	id := r.srv.Deck().Slides[1].ID
 	// Things a reload or a re-render would lose: a variable, the slide's
@@ -173,7 +173,7 @@ func TestReloadEditInPlace(t *testing.T) {
 
 	r.edit(t, "01-intro.md", "* two\n", "* two, edited\n")
 	bt.WaitFor(t, aud, slideText(1, "two, edited"), "the audience page to show the edit")
-	waitAt(t, aud, "audience", 1, 2)
+	bt.WaitAt(t, aud, "audience", 1, 2)
 	if got := bt.Eval[string](t, aud, `[window.marker === 42, podium.view.slideElement(1) === window.slideEl,
 		window.firstItem.isConnected, podium.view.slideElement(2) === window.lastEl].join()`); got != "true,true,true,true" {
 		t.Errorf("after the edit: [variable kept, slide element kept, unchanged item kept, other slide kept] = %s, want all true", got)
@@ -185,7 +185,7 @@ func TestReloadEditInPlace(t *testing.T) {
 		t.Errorf("step classes after the edit = %s, want false,false,true (step 2 of 3)", got)
 	}
 	bt.WaitFor(t, pres, slideText(1, "two, edited"), "the presenter view to show the edit")
-	waitAt(t, pres, "presenter", 1, 2)
+	bt.WaitAt(t, pres, "presenter", 1, 2)
 
 	// The notes update in place on the presenter view.
 	r.edit(t, "01-intro.md", "Notes before the edit.", "Notes after the edit.")
@@ -200,8 +200,8 @@ func TestReloadEditInPlace(t *testing.T) {
 	bt.WaitFor(t, aud, `window.overviewEl.open && [...overviewEl.querySelectorAll(".card .title")].map((e) => e.textContent).join() === "Opening,Inserted,Steps,Last,More"`,
 		"the open overview to show the inserted slide")
 	bt.Eval[chromedp.Void](t, aud, `podium.controls.overview.close()`)
-	waitAt(t, aud, "audience", 2, 2)
-	waitAt(t, pres, "presenter", 2, 2)
+	bt.WaitAt(t, aud, "audience", 2, 2)
+	bt.WaitAt(t, pres, "presenter", 2, 2)
 	if got := bt.Eval[string](t, aud, fmt.Sprintf(`[window.marker === 42, podium.view.slideElement(2) === window.slideEl,
 		podium.view.slideElement(2).dataset.id === %q].join()`, id)); got != "true,true,true" {
 		t.Errorf("after inserting above: [variable kept, same element, same id] = %s, want all true", got)
@@ -215,13 +215,13 @@ func TestReloadBrokenEdit(t *testing.T) {
 	t.Parallel()
 	r := newReloadDeck(t, false)
 	ctx := bt.New(t)
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, r.url+"/presenter?token="+presenterToken)
-	aud := liveTab(t, ctx, bt.PhoneSize)
-	openFollower(t, aud, r.url)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, r.url+"/presenter?token="+presenterToken)
+	aud := bt.LiveTab(t, ctx, bt.PhoneSize)
+	bt.OpenFollower(t, aud, r.url)
 	last := len(r.srv.Deck().Slides) - 1 // "More"
 	r.srv.hub.Goto(last, 0)
-	waitAt(t, aud, "audience", last, 0)
+	bt.WaitAt(t, aud, "audience", last, 0)
 	overlay := `document.querySelector(".pz-problems")`
 	if bt.Eval[bool](t, pres, `!!`+overlay+` && !`+overlay+`.hidden`) {
 		t.Fatal("the presenter shows problems before any broken save")
@@ -240,7 +240,7 @@ func TestReloadBrokenEdit(t *testing.T) {
 		t.Errorf("problems are set in %q, want a monospace font", font)
 	}
 	// Dismissed, it stays away until the next problems frame.
-	tapOn(t, pres, `.pz-problems [data-act="problems-close"]`)
+	bt.TapOn(t, pres, `.pz-problems [data-act="problems-close"]`)
 	bt.WaitFor(t, pres, overlay+`.hidden`, "the overlay to be dismissed")
 	r.write(t, "02-more.md", "---\ntitle: x\n\n# More\n\nbrokenFunc\n")
 	bt.WaitFor(t, pres, `!`+overlay+`.hidden && `+overlay+`.textContent.includes("02-more.md:1: ")`,
@@ -249,7 +249,7 @@ func TestReloadBrokenEdit(t *testing.T) {
 	r.write(t, "02-more.md", "# More\n\nFixed text.\n")
 	bt.WaitFor(t, pres, overlay+`.hidden && !document.body.classList.contains("pz-broken")`, "the overlay to clear after the fix")
 	bt.WaitFor(t, aud, slideText(last, "Fixed text."), "the audience page to show the fix")
-	waitAt(t, aud, "audience", last, 0)
+	bt.WaitAt(t, aud, "audience", last, 0)
 	if got := bt.Eval[string](t, aud, `[window.marker === 42, window.sawBroken].join()`); got != "true,false" {
 		t.Errorf("audience [variable kept, saw the broken edit] = %s, want true,false", got)
 	}
@@ -264,10 +264,10 @@ func TestReloadTheme(t *testing.T) {
 	t.Parallel()
 	r := newReloadDeck(t, true)
 	ctx := bt.New(t)
-	aud := liveTab(t, ctx, bt.DesktopSize)
-	openFollower(t, aud, r.url)
-	pres := liveTab(t, ctx, bt.DesktopSize)
-	openPresenter(t, pres, r.url+"/presenter?token="+presenterToken)
+	aud := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenFollower(t, aud, r.url)
+	pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenPresenter(t, pres, r.url+"/presenter?token="+presenterToken)
 	const bg = `getComputedStyle(document.querySelector(".podium")).getPropertyValue("--bg").trim()`
 	before := bt.Eval[string](t, aud, bg)
 	if before == "" || before == "#123456" {
@@ -363,13 +363,13 @@ func bigDeck() map[string]string {
 func measureReload(t *testing.T, files map[string]string, file string, index int, first string) {
 	r := newReloadDeckOf(t, files, false)
 	ctx := bt.New(t)
-	aud := liveTab(t, ctx, bt.DesktopSize)
-	openFollower(t, aud, r.url)
+	aud := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenFollower(t, aud, r.url)
 	if got := r.srv.Deck().Slides[index].HTML; !strings.Contains(got, first) {
 		t.Fatalf("slide %d does not hold %q: %s", index, first, got)
 	}
 	r.srv.hub.Goto(index, 0)
-	waitAt(t, aud, "audience", index, 0)
+	bt.WaitAt(t, aud, "audience", index, 0)
 	// seen[token] is when the token appeared; fetches the deck requests'
 	// start and end, from Resource Timing; all wall-clock ms.
 	bt.Eval[chromedp.Void](t, aud, fmt.Sprintf(`window.seen = {}; window.want = "";
@@ -443,8 +443,8 @@ func TestReloadDeckStyle(t *testing.T) {
 	files["style.css"] = ".slide-body > :first-child:is(h1, h2) { color: rgb(1, 2, 3); }\n"
 	r := newReloadDeckOf(t, files, false)
 	ctx := bt.New(t)
-	aud := liveTab(t, ctx, bt.DesktopSize)
-	openFollower(t, aud, r.url)
+	aud := bt.LiveTab(t, ctx, bt.DesktopSize)
+	bt.OpenFollower(t, aud, r.url)
 	const color = `getComputedStyle(document.querySelector(".slide.current .slide-body h1, .slide.current .slide-body h2")).color`
 	bt.WaitFor(t, aud, color+` === "rgb(1, 2, 3)"`, "the deck's style.css to apply")
 	bt.Eval[chromedp.Void](t, aud, `window.marker = 42`)

@@ -88,8 +88,8 @@ func TestSVGCannotScriptPodium(t *testing.T) {
 	t.Parallel()
 	ctx := bt.New(t)
 	_, ts, log := startHostile(t)
-	tab := liveTab(t, ctx, bt.DesktopSize) // fails on any console error: CSP violations included
-	openPresenter(t, tab, ts.URL+"/presenter?token="+presenterToken)
+	tab := bt.LiveTab(t, ctx, bt.DesktopSize) // fails on any console error: CSP violations included
+	bt.OpenPresenter(t, tab, ts.URL+"/presenter?token="+presenterToken)
 	bt.WaitFor(t, tab, `(() => { const i = document.querySelector('.pz-current img[src*="evil.svg?v="], img[src*="evil.svg?v="]');
 		return i && i.complete && i.naturalWidth === 40; })()`, "the SVG to render as an image in the slide")
 	bt.WaitFor(t, tab, `(() => { const td = document.querySelectorAll("td"); return td.length >= 2 && getComputedStyle(td[1]).textAlign === "right"; })()`,

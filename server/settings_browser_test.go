@@ -21,7 +21,7 @@ func TestSlideSettingsInPage(t *testing.T) {
 	}
 	s, ts := newTestServer(t, fsys)
 	tab := newTab(t, ctx)
-	open(t, tab, ts.URL+"/")
+	bt.Open(t, tab, ts.URL+"/")
 	type wrapper struct {
 		Layout, Class, Image, Color, Size string
 	}

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	bt "github.com/podium-talks/podium/internal/browsertest"
 )
 
 // wait bounds every wait for the server or a frame.
@@ -31,12 +33,13 @@ const wait = 15 * time.Second
 // link buildPodium makes (named "podium"), it runs main instead of the
 // tests. The process tests then run the code under test, built once with
 // the tests' flags (-race included), instead of building the command
-// again with a cold cache on every fresh machine.
+// again with a cold cache on every fresh machine. The tests share one
+// Chromium for the browser test of the command (see browsertest.Main).
 func TestMain(m *testing.M) {
 	if filepath.Base(os.Args[0]) == "podium" {
 		main()
 	}
-	os.Exit(m.Run())
+	bt.Main(m)
 }
 
 // buildPodium returns a path that runs the command: a link named podium
