@@ -85,16 +85,21 @@ func jsString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) +
 
 // TestInterfaceLanguage renders each page at desktop and phone size for
 // a deck in zh-CN and one in en, with the overlays opened, and looks for
-// words of the other language in the page's chrome.
+// words of the other language in the page's chrome. Each page has a
+// browser context of its own (the audience's has no presenter cookie),
+// and its tab loads the page afresh at each size, from about:blank.
 func TestInterfaceLanguage(t *testing.T) {
 	t.Parallel()
 	ctx := bt.New(t)
 	for _, lang := range []string{"zh-CN", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			_, ts := startLiveDir(t, "127.0.0.1:0", langDeck(t, lang))
+			aud := bt.LiveTab(t, ctx, bt.DesktopSize)
+			pres := bt.LiveTab(t, ctx, bt.DesktopSize)
+			rem := bt.LiveTab(t, ctx, bt.DesktopSize)
 			for _, size := range []bt.Size{bt.DesktopSize, bt.PhoneSize} {
 				t.Run(size.String(), func(t *testing.T) {
-					aud := bt.LiveTab(t, ctx, size)
+					bt.Do(t, aud, chromedp.Navigate("about:blank"), bt.Viewport(size))
 					bt.Open(t, aud, ts.URL+"/")
 					bt.WaitFor(t, aud, `!document.querySelector(".live-status").hidden`, "the live badge")
 					wrongWords(t, aud, lang, "audience page")
@@ -110,7 +115,7 @@ func TestInterfaceLanguage(t *testing.T) {
 						bt.WaitFor(t, aud, `!document.querySelector(`+jsString(o.sel)+`).open`, o.sel+" to close")
 					}
 
-					pres := bt.LiveTab(t, ctx, size)
+					bt.Do(t, pres, chromedp.Navigate("about:blank"), bt.Viewport(size))
 					bt.OpenPresenter(t, pres, ts.URL+"/presenter?token="+presenterToken)
 					bt.WaitFor(t, pres, `!document.querySelector(".pz-problems").hidden && document.querySelectorAll(".pz-warnings li").length === 1`, "the deck's warning in the presenter view")
 					wrongWords(t, pres, lang, "presenter view")
@@ -118,22 +123,23 @@ func TestInterfaceLanguage(t *testing.T) {
 					bt.WaitFor(t, pres, `document.querySelector(".overlay-overview").open`, "the presenter's overview")
 					wrongWords(t, pres, lang, "presenter view with the overview")
 
-					rem := bt.LiveTab(t, ctx, size)
+					bt.Do(t, rem, chromedp.Navigate("about:blank"), bt.Viewport(size))
 					bt.Do(t, rem, chromedp.Navigate(ts.URL+"/remote?token="+presenterToken))
 					bt.WaitFor(t, rem, `podium.sync.role === "presenter" && !!podium.model.deck && !document.querySelector(".rm-main").hidden &&
 						document.querySelectorAll(".rm-warnings li").length === 1`, "the remote to connect, with the deck's warning")
 					wrongWords(t, rem, lang, "remote")
 
 					// Without the token: the pages that say how to get in
-					// (their words are the same tables' as the rest).
+					// (their words are the same tables' as the rest), in
+					// the audience's context, which has no presenter's
+					// cookie.
 					if size != bt.DesktopSize || lang != "zh-CN" {
 						return
 					}
-					anon := bt.LiveTab(t, ctx, size)
 					for _, page := range []string{"/presenter", "/remote"} {
-						bt.Do(t, anon, chromedp.Navigate(ts.URL+page))
-						bt.WaitFor(t, anon, `!document.querySelector('[data-msg="denied"]').hidden && document.querySelector('[data-msg="connecting"]').hidden`, page+" to refuse a visitor")
-						wrongWords(t, anon, lang, page+" without the token")
+						bt.Do(t, aud, chromedp.Navigate(ts.URL+page))
+						bt.WaitFor(t, aud, `!document.querySelector('[data-msg="denied"]').hidden && document.querySelector('[data-msg="connecting"]').hidden`, page+" to refuse a visitor")
+						wrongWords(t, aud, lang, page+" without the token")
 					}
 				})
 			}
