@@ -18,7 +18,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 )
 
 // pngOf is a PNG image width pixels wide.

@@ -14,7 +14,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 	"github.com/podium-talks/podium/server/deck"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"

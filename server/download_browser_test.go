@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 )
 
 // TestDownloadLinkFollowsSwitch: a phone shows "download the slides" only

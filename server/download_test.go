@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/podium-talks/podium/internal/browsertest"
+	"github.com/podium-talks/podium/server/browsertest"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
 )

@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
 )

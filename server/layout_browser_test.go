@@ -6,7 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 )
 
 // The geometry of the shipped talk, as a designer would check it: every

@@ -3,7 +3,7 @@ package server
 import (
 	"testing"
 
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 	"github.com/podium-talks/podium/server/diagram"
 )
 

@@ -8,7 +8,7 @@ import (
 	"os"
 	"testing"
 
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 )
 
 // presenterBoxes is where the presenter view's parts are, in CSS px.

@@ -23,7 +23,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 	"github.com/podium-talks/podium/server/watch"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"

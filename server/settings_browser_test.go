@@ -4,7 +4,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 )
 
 // TestSlideSettingsInPage: in a real Chromium, each slide's wrapper

@@ -23,7 +23,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	bt "github.com/podium-talks/podium/internal/browsertest"
+	bt "github.com/podium-talks/podium/server/browsertest"
 )
 
 // wait bounds every wait for the server or a frame.
