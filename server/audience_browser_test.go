@@ -1,7 +1,7 @@
 package server
 
 // Browser tests of the audience page (GET /) against the shipped talk in
-// slides/, in a real headless Chromium (see internal/browsertest;
+// slides/, in a real headless Chromium (see server/browsertest;
 // they skip without a browser, and fail without one under CI=true).
 //
 // They cover what a person in the audience does and sees: the keys of

@@ -2,7 +2,7 @@ package server
 
 // Browser tests of the presenter view (/presenter), the phone remote
 // (/remote) and the audience page following them over the websocket, in
-// a real headless Chromium (internal/browsertest; they skip
+// a real headless Chromium (server/browsertest; they skip
 // without a browser, and fail without one under CI=true).
 //
 // The presenter, the remote and the audience each get their own browser

@@ -16,7 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/image/font/sfnt"
 
-	"github.com/podium-talks/podium/server/internal/browsertest"
+	"github.com/podium-talks/podium/server/browsertest"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
 )

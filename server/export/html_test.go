@@ -14,7 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/podium-talks/podium/server/internal/browsertest"
+	"github.com/podium-talks/podium/server/browsertest"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
 )

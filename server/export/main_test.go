@@ -3,7 +3,7 @@ package export
 import (
 	"testing"
 
-	"github.com/podium-talks/podium/server/internal/browsertest"
+	"github.com/podium-talks/podium/server/browsertest"
 )
 
 // TestMain shares one Chromium among the package's browser tests; each

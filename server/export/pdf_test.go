@@ -16,7 +16,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/podium-talks/podium/server/internal/browsertest"
+	"github.com/podium-talks/podium/server/browsertest"
 	"github.com/podium-talks/podium/slides"
 	"github.com/podium-talks/podium/themes"
 	"github.com/podium-talks/podium/web"
