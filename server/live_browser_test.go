@@ -265,6 +265,9 @@ func TestProjectorDrives(t *testing.T) {
 	bt.WaitFor(t, phone, `podium.controls.blackout.open && podium.controls.blackout.by === "speaker"`, "the phone to black out")
 	bt.Press(t, proj, "b")
 	bt.WaitFor(t, phone, `!podium.controls.blackout.open`, "the phone's blackout to end")
+	// (The projector's own blackout closes on its own schedule: a G
+	// pressed while it is still open goes to the blackout, not the page.)
+	bt.WaitFor(t, proj, `!podium.controls.blackout.open`, "the projector's blackout to end")
 
 	// G on the projector goes there for everyone.
 	bt.Press(t, proj, "g")
