@@ -299,11 +299,11 @@ func readPart(c *classicPDF) (*part, error) {
 // reference (0: none), that reference as written, an integer, an array's
 // contents.
 func ref(dict []byte, key string) int {
-	m := regexp.MustCompile(`/` + key + `\s+(\d+)\s+0\s+R`).FindSubmatch(dict)
-	if m == nil {
+	b := refBytes(dict, key)
+	if b == nil {
 		return 0
 	}
-	n, _ := strconv.Atoi(string(m[1]))
+	n, _ := strconv.Atoi(string(refRE.FindSubmatch(b)[1]))
 	return n
 }
 
@@ -331,21 +331,27 @@ func array(dict []byte, key string) []byte {
 	if loc == nil {
 		return nil
 	}
-	start := loc[1]
-	depth := 1
-	for i := start; i < len(dict); i++ {
-		switch dict[i] {
+	inner, _ := bracketed(dict, loc[1]-1)
+	return inner
+}
+
+// bracketed is the contents of the array whose "[" is at b[at], and the
+// index just past its "]"; nil if it does not end.
+func bracketed(b []byte, at int) ([]byte, int) {
+	depth := 0
+	for i := at; i < len(b); i++ {
+		switch b[i] {
 		case '(':
-			i = skipString(dict, i) - 1
+			i = skipString(b, i) - 1
 		case '[':
 			depth++
 		case ']':
 			if depth--; depth == 0 {
-				return dict[start:i]
+				return b[at+1 : i], i + 1
 			}
 		}
 	}
-	return nil
+	return nil, len(b)
 }
 
 // skipString returns the index just past the literal string at b[i].
@@ -455,11 +461,11 @@ func shiftNums(w *bytes.Buffer, nums []byte, by int, f func(int) int) error {
 		}
 		var val []byte
 		if j < len(nums) && nums[j] == '[' {
-			v := array(append([]byte("/V "), nums[j:]...), "V")
+			v, end := bracketed(nums, j)
 			if v == nil {
 				return fmt.Errorf("%w: ParentTree value", errJoin)
 			}
-			val, i = append(append([]byte("["), v...), ']'), j+len(v)+2
+			val, i = nums[j:end], end
 		} else if m := refRE.FindIndex(nums[j:]); m != nil && m[0] == 0 {
 			val, i = nums[j:j+m[1]], j+m[1]
 		} else {

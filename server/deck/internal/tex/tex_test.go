@@ -96,8 +96,11 @@ func TestErrors(t *testing.T) {
 // error, and leaves the converter working.
 func TestTimeout(t *testing.T) {
 	c := New()
-	c.timeout = 1 // nanosecond: every conversion times out
-	_, err := c.Convert(`\sum_{i=0}^n \frac{x^i}{i!}`, true)
+	c.timeout = 1 // nanosecond: the timer fires as soon as the runtime looks
+	// A formula long enough (tens of ms) that the timer always fires while
+	// it converts: a short one could finish before the runtime runs the
+	// timer at all, on a busy machine (it failed once so).
+	_, err := c.Convert(strings.Repeat(`\sum_{i=0}^n \frac{x^i}{i!} + `, 400)+`1`, true)
 	if err == nil || !strings.Contains(err.Error(), "takes too long") {
 		t.Fatalf("err = %v, want a time-out", err)
 	}
